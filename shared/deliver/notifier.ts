@@ -1,0 +1,19 @@
+import type { EnrichedAlertGroup, Sink } from "../model/index.ts";
+
+/**
+ * Every sink sits behind this one interface. A sink only renders and classifies; whether and when to retry
+ * is decided in one place (shared/deliver/retry.ts).
+ */
+export interface Notifier<Payload = unknown> {
+  readonly sink: Sink;
+  /** Pure: the exact request bodies this group turns into (one for Slack, one or two events for PagerDuty). */
+  render(group: EnrichedAlertGroup): Payload[];
+  /** Sends what `render` produced; resolves when delivered, rejects with a DeliveryError otherwise. */
+  send(group: EnrichedAlertGroup): Promise<DeliveryReceipt>;
+}
+
+export interface DeliveryReceipt {
+  sink: Sink;
+  /** HTTP requests made, retries included. */
+  requests: number;
+}

@@ -1,0 +1,56 @@
+/** What enrichment learns about the cluster; filled by shared/enrich, read by diagnosis and sinks. */
+
+export type CapacityType = "on-demand" | "spot" | "unknown";
+
+export interface NodeFacts {
+  name: string;
+  /** EC2 instance id parsed from spec.providerID (aws:///us-east-1a/i-0abc...). */
+  instanceId: string | null;
+  instanceType: string | null;
+  zone: string | null;
+  capacityType: CapacityType;
+  /** EKS managed nodegroup, Karpenter nodepool, or eksctl nodegroup, whichever labels the node. */
+  nodegroup: string | null;
+  ready: boolean;
+  /** RFC 3339 creation time. */
+  createdAt: string | null;
+  hostsCoreDNS: boolean;
+  runsNodeLocalDNS: boolean;
+}
+
+export const ReplicaControllerKind = {
+  eksAddon: "eks-addon",
+  clusterProportionalAutoscaler: "cluster-proportional-autoscaler",
+  none: "none",
+  unknown: "unknown",
+} as const;
+export type ReplicaControllerKind = (typeof ReplicaControllerKind)[keyof typeof ReplicaControllerKind];
+
+export interface ReplicaController {
+  kind: ReplicaControllerKind;
+  /** Human detail: "EKS add-on coredns v1.11.3-eksbuild.2 with autoScaling (min 2, max 10)". */
+  detail: string;
+}
+
+export interface CoreDnsPod {
+  name: string;
+  node: string | null;
+  ready: boolean;
+  capacityType: CapacityType;
+}
+
+export interface CoreDnsPlacement {
+  desiredReplicas: number;
+  readyReplicas: number;
+  pods: CoreDnsPod[];
+  /** Distinct nodes that host a CoreDNS pod. */
+  nodes: string[];
+  /** Nodes hosting more than one CoreDNS pod. */
+  colocatedNodes: string[];
+  /** Nodes hosting CoreDNS that are spot capacity. */
+  spotNodes: string[];
+  nodeLocalDns: { present: boolean; desired: number; ready: number };
+  replicaController: ReplicaController;
+  clusterNodeCount: number;
+  schedulableNodeCount: number;
+}
