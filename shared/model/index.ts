@@ -2,3 +2,4 @@ export * from "./alert.ts";
 export * from "./cluster.ts";
 export * from "./diagnosis.ts";
 export * from "./enriched.ts";
+export * from "./fingerprint.ts";

@@ -1,0 +1,99 @@
+import { MessageFormat } from "../model/index.ts";
+import type { DraftAlert, DraftGroup } from "./build-group.ts";
+import { parseLenientJson } from "./lenient-json.ts";
+
+/**
+ * Reads a JSON alert group: the Alertmanager webhook v4 body, or the hand-built JSON of the AWS-documented
+ * `sns.default.message` template (Go times, unescaped values, no version/groupKey). Strict JSON first;
+ * the lenient reader only when that fails.
+ */
+export type JsonReadResult = { ok: true; draft: DraftGroup } | { ok: false; reason: string };
+
+export function readJsonMessage(body: string): JsonReadResult {
+  const warnings: string[] = [];
+  let value: unknown;
+  let cutShort = false;
+  try {
+    value = JSON.parse(body);
+  } catch (strictError) {
+    try {
+      const lenient = parseLenientJson(body);
+      value = lenient.value;
+      cutShort = !lenient.complete;
+      warnings.push(...lenient.repairs);
+      if (cutShort) warnings.push("the JSON body ends early; kept every complete alert");
+    } catch (lenientError) {
+      const why = lenientError instanceof Error ? lenientError.message : String(lenientError);
+      const strictWhy = strictError instanceof Error ? strictError.message : String(strictError);
+      return { ok: false, reason: `invalid JSON: ${why} (strict parser: ${strictWhy})` };
+    }
+  }
+  if (!isRecord(value))
+    return { ok: false, reason: `JSON body is ${describe(value)}, not an alert group object` };
+  if (!Array.isArray(value.alerts)) {
+    return { ok: false, reason: 'JSON body has no "alerts" array: not an Alertmanager alert group' };
+  }
+
+  const alerts: DraftAlert[] = [];
+  value.alerts.forEach((item, index) => {
+    if (!isRecord(item)) {
+      warnings.push(`alert ${index} is ${describe(item)}, skipped`);
+      return;
+    }
+    alerts.push({
+      status: text(item.status),
+      labels: record(item.labels),
+      annotations: record(item.annotations),
+      startsAt: text(item.startsAt),
+      endsAt: text(item.endsAt),
+      generatorURL: text(item.generatorURL),
+      fingerprint: text(item.fingerprint),
+    });
+  });
+
+  // Webhook bodies carry `version`/`groupKey`; the AWS template carries neither.
+  const isWebhook = "version" in value || "groupKey" in value || "truncatedAlerts" in value;
+  return {
+    ok: true,
+    draft: {
+      format: isWebhook ? MessageFormat.webhookJson : MessageFormat.awsJsonTemplate,
+      status: text(value.status),
+      receiver: text(value.receiver),
+      groupKey: text(value.groupKey),
+      groupLabels: record(value.groupLabels),
+      commonLabels: record(value.commonLabels),
+      commonAnnotations: record(value.commonAnnotations),
+      externalURL: text(value.externalURL),
+      truncatedAlerts: typeof value.truncatedAlerts === "number" ? value.truncatedAlerts : 0,
+      alerts,
+      cutShort,
+      warnings,
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function record(value: unknown): Record<string, string> {
+  if (!isRecord(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null || v === undefined) continue;
+    out[k] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  return out;
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return null;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,85 @@
+import type { AlertGroup } from "../model/index.ts";
+import { type AmpMessage, isTruncatedByAmp, replacedBodyReason } from "./amp-message.ts";
+import { buildGroup, type DraftGroup } from "./build-group.ts";
+import { looksLikeDefaultText, readDefaultText } from "./default-text.ts";
+import { readJsonMessage } from "./json-message.ts";
+import { looksLikeKeyValue, readKeyValue } from "./key-value.ts";
+import { statusFromSubject } from "./subject.ts";
+
+export const ParseErrorCode = {
+  replacedBody: "replaced-body",
+  invalidJson: "invalid-json",
+  notAlertGroup: "not-an-alert-group",
+  unrecognised: "unrecognised-format",
+  noAlerts: "no-alerts",
+} as const;
+export type ParseErrorCode = (typeof ParseErrorCode)[keyof typeof ParseErrorCode];
+
+export interface ParseError {
+  code: ParseErrorCode;
+  /** One line a human can act on. */
+  reason: string;
+}
+
+export type ParseResult = { ok: true; group: AlertGroup } | { ok: false; error: ParseError };
+
+export interface ParseOptions {
+  clusterLabel: string;
+}
+
+/**
+ * Reads any message AMP's Alertmanager produces into an alert group. Never throws: what cannot be read comes
+ * back as a structured error, and the caller turns it into a raw fallback notification.
+ */
+export function parseAmpMessage(message: AmpMessage, options: ParseOptions): ParseResult {
+  try {
+    return parseOrFail(message, options);
+  } catch (error) {
+    // A reader bug must not lose the alert: report it like any unreadable body.
+    const why = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: { code: ParseErrorCode.unrecognised, reason: `parser failed: ${why}` } };
+  }
+}
+
+function parseOrFail(message: AmpMessage, options: ParseOptions): ParseResult {
+  const replaced = replacedBodyReason(message);
+  if (replaced) return fail(ParseErrorCode.replacedBody, replaced);
+
+  const truncatedByAmp = isTruncatedByAmp(message);
+  const body = message.body.replace(/^\uFEFF/, "");
+  const trimmed = body.trimStart();
+  let draft: DraftGroup;
+  if (trimmed.startsWith("{")) {
+    const read = readJsonMessage(trimmed);
+    if (!read.ok) {
+      const code = read.reason.startsWith("invalid JSON")
+        ? ParseErrorCode.invalidJson
+        : ParseErrorCode.notAlertGroup;
+      return fail(code, read.reason);
+    }
+    draft = read.draft;
+  } else if (looksLikeDefaultText(body)) {
+    draft = readDefaultText(body, truncatedByAmp);
+  } else if (looksLikeKeyValue(body)) {
+    draft = readKeyValue(body, statusFromSubject(message.subject));
+  } else {
+    return fail(
+      ParseErrorCode.unrecognised,
+      "body is neither JSON, Alertmanager's default text, nor key: value lines",
+    );
+  }
+  if (draft.alerts.length === 0) {
+    const why = truncatedByAmp
+      ? "AMP truncated the body before the first complete alert"
+      : "the message holds no alerts";
+    return fail(ParseErrorCode.noAlerts, why);
+  }
+  return {
+    ok: true,
+    group: buildGroup(draft, message, { clusterLabel: options.clusterLabel, truncatedByAmp }),
+  };
+}
+
+function fail(code: ParseErrorCode, reason: string): ParseResult {
+  return { ok: false, error: { code, reason } };
+}
