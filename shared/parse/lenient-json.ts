@@ -43,7 +43,22 @@ const ESCAPES: Record<string, string> = {
 const MAX_DEPTH = 64;
 
 export function parseLenientJson(text: string): LenientJsonResult {
-  const reader = new Reader(text);
+  try {
+    return read(text, false);
+  } catch (error) {
+    // A raw value ending in a backslash prints as `"C:\\"` and swallows its closing quote. Only when the
+    // usual reading fails do we try again letting such a `\"` close the string.
+    if (!(error instanceof LenientJsonError)) throw error;
+    try {
+      return read(text, true);
+    } catch {
+      throw error;
+    }
+  }
+}
+
+function read(text: string, backslashQuoteMayClose: boolean): LenientJsonResult {
+  const reader = new Reader(text, backslashQuoteMayClose);
   reader.skipWhitespace();
   if (reader.atEnd()) throw new LenientJsonError("empty document", 0);
   let value: unknown;
@@ -68,7 +83,10 @@ class Reader {
   private escapeRepairs = 0;
   private controlRepairs = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly backslashQuoteMayClose: boolean,
+  ) {}
 
   atEnd(): boolean {
     return this.pos >= this.text.length;
@@ -204,6 +222,11 @@ class Reader {
         if (e === undefined) {
           this.pos = start;
           throw new EndOfInput();
+        }
+        if (e === '"' && this.backslashQuoteMayClose && this.closesString(this.pos + 2)) {
+          this.noteRepair("escape");
+          this.pos += 2;
+          return `${out}\\`;
         }
         if (e === "u") {
           const hex = this.text.slice(this.pos + 2, this.pos + 6);
