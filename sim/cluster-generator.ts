@@ -1,0 +1,752 @@
+import type {
+  Condition,
+  ConfigMap,
+  ContainerImage,
+  DaemonSet,
+  Deployment,
+  Node,
+  Pod,
+} from "../shared/cluster/kube-objects.ts";
+import { SeededRandom } from "./random.ts";
+import type { SimCluster, SimCoreDnsAddon } from "./sim-cluster.ts";
+
+/**
+ * Deterministic EKS-shaped clusters from 3 to 5,000 nodes: nodes as large as real ones (labels, addresses,
+ * conditions, image lists), kube-system add-ons, CoreDNS placed as the scenario says, and application and
+ * hostNetwork exporter pods so alerts can be matched by node IP or pod IP.
+ */
+
+export const ReplicaOwner = {
+  none: "none",
+  eksAddon: "eks-addon",
+  clusterProportionalAutoscaler: "cluster-proportional-autoscaler",
+} as const;
+export type ReplicaOwner = (typeof ReplicaOwner)[keyof typeof ReplicaOwner];
+
+export interface ClusterScenario {
+  clusterName?: string;
+  region?: string;
+  seed?: number;
+  /** 3 to 5,000. */
+  nodeCount: number;
+  corednsReplicas?: number;
+  /** How many CoreDNS replicas share one node (0 or 1: all on distinct nodes). */
+  colocatedReplicas?: number;
+  /** How many CoreDNS replicas run on spot nodes. */
+  spotReplicas?: number;
+  nodeLocalDns?: boolean;
+  replicaOwner?: ReplicaOwner;
+  /** For an EKS add-on owner: `autoScaling` (default) or a fixed `replicaCount` in its configuration values. */
+  addonMode?: "auto-scaling" | "replica-count";
+  /** Nodes whose kubelet stopped reporting (never ones hosting CoreDNS). */
+  notReadyNodes?: number;
+  /** Share of nodes that are spot capacity (default 0.3). */
+  spotFraction?: number;
+  /** Application pods with VPC IPs per node (default 2). */
+  appPodsPerNode?: number;
+  /** Reference time for creation timestamps (default 2026-11-23T09:00:00Z), so output never depends on the clock. */
+  now?: string;
+}
+
+export interface GeneratedCluster extends SimCluster {
+  /** What the scenario put where, for tests to assert against. */
+  facts: {
+    corednsNodes: string[];
+    colocatedNodes: string[];
+    spotCorednsNodes: string[];
+    notReadyNodes: string[];
+    /** The hostNetwork exporter listens on the node's InternalIP:9417 (what AMP `instance` labels carry). */
+    exporterPort: number;
+  };
+}
+
+const kubeletVersion = "v1.31.4-eks-aeac579";
+const corednsImage = (region: string) =>
+  `602401143452.dkr.ecr.${region}.amazonaws.com/eks/coredns:v1.11.3-eksbuild.2`;
+const podSuffixAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+const exporterPort = 9417;
+const podIpsPerNode = 32;
+
+const instanceTypes = [
+  { type: "m5.large", cpu: "2", memory: "7910348Ki", pods: "29", arch: "amd64" },
+  { type: "m5.xlarge", cpu: "4", memory: "15896988Ki", pods: "58", arch: "amd64" },
+  { type: "c5.2xlarge", cpu: "8", memory: "15896988Ki", pods: "58", arch: "amd64" },
+  { type: "m6i.2xlarge", cpu: "8", memory: "32329160Ki", pods: "58", arch: "amd64" },
+  { type: "r6i.xlarge", cpu: "4", memory: "32329160Ki", pods: "58", arch: "amd64" },
+  { type: "m7g.xlarge", cpu: "4", memory: "15896988Ki", pods: "58", arch: "arm64" },
+] as const;
+
+const commonImages = [
+  "602401143452.dkr.ecr.REGION.amazonaws.com/amazon-k8s-cni",
+  "602401143452.dkr.ecr.REGION.amazonaws.com/amazon-k8s-cni-init",
+  "602401143452.dkr.ecr.REGION.amazonaws.com/amazon/aws-network-policy-agent",
+  "602401143452.dkr.ecr.REGION.amazonaws.com/eks/kube-proxy",
+  "602401143452.dkr.ecr.REGION.amazonaws.com/eks/pause",
+  "602401143452.dkr.ecr.REGION.amazonaws.com/eks/aws-ebs-csi-driver",
+  "602401143452.dkr.ecr.REGION.amazonaws.com/eks/csi-node-driver-registrar",
+  "602401143452.dkr.ecr.REGION.amazonaws.com/eks/livenessprobe",
+  "quay.io/prometheus/node-exporter",
+  "ghcr.io/example/ethtool-exporter",
+  "public.ecr.aws/aws-observability/aws-for-fluent-bit",
+  "registry.k8s.io/dns/k8s-dns-node-cache",
+  "123456789012.dkr.ecr.REGION.amazonaws.com/shop/checkout",
+  "123456789012.dkr.ecr.REGION.amazonaws.com/shop/catalog",
+  "123456789012.dkr.ecr.REGION.amazonaws.com/payments/ledger",
+  "public.ecr.aws/datadog/agent",
+  "docker.io/library/nginx",
+  "docker.io/istio/proxyv2",
+];
+
+interface NodePlan {
+  node: Node;
+  zone: string;
+  ip: string;
+  spot: boolean;
+  ready: boolean;
+  created: number;
+  podIpCounter: number;
+  zoneIndex: number;
+  /** Position of the node within its zone, which fixes its IPs. */
+  inZone: number;
+}
+
+export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
+  if (!Number.isInteger(scenario.nodeCount) || scenario.nodeCount < 3 || scenario.nodeCount > 5000) {
+    throw new RangeError(`nodeCount must be an integer from 3 to 5000, got ${scenario.nodeCount}`);
+  }
+  const random = new SeededRandom(scenario.seed ?? 42);
+  const region = scenario.region ?? "us-east-1";
+  const clusterName = scenario.clusterName ?? "sim-prod";
+  const now = Date.parse(scenario.now ?? "2026-11-23T09:00:00Z");
+  const replicas = scenario.corednsReplicas ?? 2;
+  const owner = scenario.replicaOwner ?? ReplicaOwner.none;
+  const zones = [`${region}a`, `${region}b`, `${region}c`];
+  const images = commonImages.map((image) => image.replace("REGION", region));
+
+  const plans: NodePlan[] = [];
+  const spotFraction = scenario.spotFraction ?? 0.3;
+  // The first third are a managed on-demand "system" nodegroup, the rest Karpenter capacity; at least one spot.
+  const spotCount = Math.max(
+    scenario.spotReplicas ? 1 : 0,
+    Math.min(scenario.nodeCount - 1, Math.round(scenario.nodeCount * spotFraction)),
+  );
+  for (let i = 0; i < scenario.nodeCount; i += 1) {
+    const zoneIndex = i % zones.length;
+    const spot = i >= scenario.nodeCount - spotCount;
+    plans.push(
+      planNode(random, { index: i, zoneIndex, zones, region, spot, now, images, total: scenario.nodeCount }),
+    );
+  }
+
+  const corednsPlacement = placeCoreDns(
+    plans,
+    replicas,
+    scenario.colocatedReplicas ?? 0,
+    scenario.spotReplicas ?? 0,
+  );
+  const corednsNodeNames = new Set(corednsPlacement.map((p) => p.node.metadata.name));
+  const withoutCoreDns = plans.filter((p) => !corednsNodeNames.has(p.node.metadata.name));
+  const notReadyCount = Math.min(scenario.notReadyNodes ?? 0, withoutCoreDns.length);
+  const notReadyNames = withoutCoreDns
+    .slice(withoutCoreDns.length - notReadyCount)
+    .map((p) => p.node.metadata.name);
+  for (const plan of plans) {
+    if (notReadyNames.includes(plan.node.metadata.name)) markNotReady(plan, now);
+  }
+
+  const pods: Pod[] = [];
+  const deployments: Deployment[] = [];
+  const daemonSets: DaemonSet[] = [];
+  const configMaps: ConfigMap[] = [];
+  const ctx = { random, region, now };
+
+  // CoreDNS
+  const corednsHash = random.chars(podSuffixAlphabet, 10);
+  const corednsPods = corednsPlacement.map((plan) =>
+    makePod(ctx, plan, {
+      namespace: "kube-system",
+      name: `coredns-${corednsHash}-${random.chars(podSuffixAlphabet, 5)}`,
+      labels: {
+        "k8s-app": "kube-dns",
+        "eks.amazonaws.com/component": "coredns",
+        "pod-template-hash": corednsHash,
+      },
+      owner: { kind: "ReplicaSet", name: `coredns-${corednsHash}` },
+      container: { name: "coredns", image: corednsImage(region), args: ["-conf", "/etc/coredns/Corefile"] },
+      priorityClassName: "system-cluster-critical",
+    }),
+  );
+  pods.push(...corednsPods);
+  const readyCoreDns = corednsPods.filter((p) =>
+    p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+  );
+  deployments.push(
+    makeDeployment(ctx, {
+      name: "coredns",
+      labels: { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" },
+      selector: { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" },
+      replicas,
+      ready: readyCoreDns.length,
+      container: { name: "coredns", image: corednsImage(region) },
+    }),
+  );
+
+  // DaemonSets on every node.
+  const daemonSetSpecs: { namespace: string; name: string; labels: Record<string, string>; image: string }[] =
+    [
+      {
+        namespace: "kube-system",
+        name: "aws-node",
+        labels: { "k8s-app": "aws-node" },
+        image: images[0] ?? "",
+      },
+      {
+        namespace: "kube-system",
+        name: "kube-proxy",
+        labels: { "k8s-app": "kube-proxy" },
+        image: images[3] ?? "",
+      },
+      {
+        namespace: "monitoring",
+        name: "ethtool-exporter",
+        labels: { "app.kubernetes.io/name": "ethtool-exporter" },
+        image: images[9] ?? "",
+      },
+    ];
+  if (scenario.nodeLocalDns) {
+    daemonSetSpecs.push({
+      namespace: "kube-system",
+      name: "node-local-dns",
+      labels: { "k8s-app": "node-local-dns" },
+      image: "registry.k8s.io/dns/k8s-dns-node-cache:1.23.1",
+    });
+  }
+  for (const spec of daemonSetSpecs) {
+    const dsPods = plans.map((plan) =>
+      makePod(ctx, plan, {
+        namespace: spec.namespace,
+        name: `${spec.name}-${random.chars(podSuffixAlphabet, 5)}`,
+        labels: { ...spec.labels, "controller-revision-hash": "6b8f9d7c5f" },
+        owner: { kind: "DaemonSet", name: spec.name },
+        container: {
+          name: spec.name,
+          image: `${spec.image}:v1`,
+          ...(spec.name === "ethtool-exporter" ? { port: exporterPort } : {}),
+        },
+        hostNetwork: true,
+        priorityClassName: spec.namespace === "kube-system" ? "system-node-critical" : undefined,
+      }),
+    );
+    pods.push(...dsPods);
+    daemonSets.push(makeDaemonSet(ctx, spec, plans.length, plans.filter((p) => p.ready).length));
+  }
+
+  // Replica owner.
+  let corednsAddon: SimCoreDnsAddon | null = null;
+  if (owner === ReplicaOwner.eksAddon) {
+    const values =
+      scenario.addonMode === "replica-count"
+        ? { replicaCount: replicas }
+        : { autoScaling: { enabled: true, minReplicas: replicas, maxReplicas: Math.max(10, replicas) } };
+    corednsAddon = {
+      addonName: "coredns",
+      clusterName,
+      addonVersion: "v1.11.3-eksbuild.2",
+      status: "ACTIVE",
+      configurationValues: JSON.stringify(values),
+    };
+  } else if (owner === ReplicaOwner.clusterProportionalAutoscaler) {
+    const plan = plans[0] as NodePlan;
+    const image = "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.8.9";
+    pods.push(
+      makePod(ctx, plan, {
+        namespace: "kube-system",
+        name: `dns-autoscaler-7d6c9f8b5d-${random.chars(podSuffixAlphabet, 5)}`,
+        labels: { "k8s-app": "dns-autoscaler" },
+        owner: { kind: "ReplicaSet", name: "dns-autoscaler-7d6c9f8b5d" },
+        container: {
+          name: "autoscaler",
+          image,
+          args: [
+            "--namespace=kube-system",
+            "--configmap=dns-autoscaler",
+            "--target=deployment/coredns",
+            "--logtostderr=true",
+            "--v=2",
+          ],
+        },
+      }),
+    );
+    deployments.push(
+      makeDeployment(ctx, {
+        name: "dns-autoscaler",
+        labels: { "k8s-app": "dns-autoscaler" },
+        selector: { "k8s-app": "dns-autoscaler" },
+        replicas: 1,
+        ready: 1,
+        container: { name: "autoscaler", image },
+      }),
+    );
+    configMaps.push({
+      metadata: {
+        name: "dns-autoscaler",
+        namespace: "kube-system",
+        uid: uid(random),
+        creationTimestamp: iso(now - 90 * 86_400_000),
+      },
+      data: {
+        linear: JSON.stringify({
+          coresPerReplica: 256,
+          nodesPerReplica: 16,
+          min: replicas,
+          preventSinglePointFailure: true,
+        }),
+      },
+    });
+  }
+  configMaps.push({
+    metadata: {
+      name: "coredns",
+      namespace: "kube-system",
+      uid: uid(random),
+      creationTimestamp: iso(now - 200 * 86_400_000),
+    },
+    data: {
+      Corefile:
+        ".:53 {\n    errors\n    health {\n        lameduck 5s\n      }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n      pods insecure\n      fallthrough in-addr.arpa ip6.arpa\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n",
+    },
+  });
+
+  // Application pods with VPC IPs.
+  const appPodsPerNode = scenario.appPodsPerNode ?? 2;
+  const apps = ["checkout", "catalog", "ledger", "search", "cart"];
+  for (const plan of plans) {
+    for (let k = 0; k < appPodsPerNode; k += 1) {
+      const app = random.pick(apps);
+      const namespace = app === "ledger" ? "payments" : "shop";
+      pods.push(
+        makePod(ctx, plan, {
+          namespace,
+          name: `${app}-6f7d8c9b4-${random.chars(podSuffixAlphabet, 5)}`,
+          labels: { app, "pod-template-hash": "6f7d8c9b4" },
+          owner: { kind: "ReplicaSet", name: `${app}-6f7d8c9b4` },
+          container: {
+            name: app,
+            image: `123456789012.dkr.ecr.${region}.amazonaws.com/${namespace}/${app}:1.42.0`,
+          },
+        }),
+      );
+    }
+  }
+
+  const spotCorednsNodes = [
+    ...new Set(corednsPlacement.filter((p) => p.spot).map((p) => p.node.metadata.name)),
+  ];
+  const counts = new Map<string, number>();
+  for (const plan of corednsPlacement)
+    counts.set(plan.node.metadata.name, (counts.get(plan.node.metadata.name) ?? 0) + 1);
+
+  return {
+    name: clusterName,
+    region,
+    nodes: plans.map((p) => p.node),
+    pods,
+    deployments,
+    daemonSets,
+    configMaps,
+    corednsAddon,
+    facts: {
+      corednsNodes: [...corednsNodeNames],
+      colocatedNodes: [...counts].filter(([, n]) => n > 1).map(([name]) => name),
+      spotCorednsNodes,
+      notReadyNodes: notReadyNames,
+      exporterPort,
+    },
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+function uid(random: SeededRandom): string {
+  return `${random.hex(8)}-${random.hex(4)}-4${random.hex(3)}-a${random.hex(3)}-${random.hex(12)}`;
+}
+
+function planNode(
+  random: SeededRandom,
+  input: {
+    index: number;
+    zoneIndex: number;
+    zones: string[];
+    region: string;
+    spot: boolean;
+    now: number;
+    images: string[];
+    total: number;
+  },
+): NodePlan {
+  const { index, zoneIndex, region, spot, now } = input;
+  const zone = input.zones[zoneIndex] as string;
+  const inZone = Math.floor(index / input.zones.length);
+  const ip = `10.${10 + zoneIndex}.${Math.floor(inZone / 250)}.${(inZone % 250) + 4}`;
+  const dnsSuffix = region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`;
+  const name = `ip-${ip.replaceAll(".", "-")}.${dnsSuffix}`;
+  const system = !spot && index < Math.max(2, Math.ceil(input.total / 3));
+  const shape = system ? (instanceTypes[1] as (typeof instanceTypes)[number]) : random.pick(instanceTypes);
+  const instanceId = `i-0${random.hex(16)}`;
+  const created = now - (system ? random.int(5, 120) * 86_400_000 : random.int(1, 96) * 3_600_000);
+  const createdIso = iso(created);
+
+  const labels: Record<string, string> = {
+    "beta.kubernetes.io/arch": shape.arch,
+    "beta.kubernetes.io/instance-type": shape.type,
+    "beta.kubernetes.io/os": "linux",
+    "failure-domain.beta.kubernetes.io/region": region,
+    "failure-domain.beta.kubernetes.io/zone": zone,
+    "k8s.io/cloud-provider-aws": random.hex(32),
+    "kubernetes.io/arch": shape.arch,
+    "kubernetes.io/hostname": name,
+    "kubernetes.io/os": "linux",
+    "node.kubernetes.io/instance-type": shape.type,
+    "topology.k8s.aws/zone-id": `use1-az${zoneIndex + 1}`,
+    "topology.kubernetes.io/region": region,
+    "topology.kubernetes.io/zone": zone,
+  };
+  const annotations: Record<string, string> = {
+    "alpha.kubernetes.io/provided-node-ip": ip,
+    "node.alpha.kubernetes.io/ttl": "0",
+    "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+    "csi.volume.kubernetes.io/nodeid": JSON.stringify({ "ebs.csi.aws.com": instanceId }),
+  };
+  if (system) {
+    Object.assign(labels, {
+      "eks.amazonaws.com/capacityType": "ON_DEMAND",
+      "eks.amazonaws.com/nodegroup": "system-20250101",
+      "eks.amazonaws.com/nodegroup-image": `ami-0${random.hex(16)}`,
+      "eks.amazonaws.com/sourceLaunchTemplateId": `lt-0${random.hex(16)}`,
+      "eks.amazonaws.com/sourceLaunchTemplateVersion": "3",
+    });
+  } else {
+    Object.assign(labels, {
+      "karpenter.sh/capacity-type": spot ? "spot" : "on-demand",
+      "karpenter.sh/initialized": "true",
+      "karpenter.sh/nodepool": spot ? "spot-general" : "general",
+      "karpenter.sh/registered": "true",
+      "karpenter.k8s.aws/ec2nodeclass": "default",
+      "karpenter.k8s.aws/instance-category": shape.type[0] ?? "m",
+      "karpenter.k8s.aws/instance-cpu": shape.cpu,
+      "karpenter.k8s.aws/instance-family": shape.type.split(".")[0] ?? "",
+      "karpenter.k8s.aws/instance-generation": shape.type.replace(/^[a-z]+(\d).*$/, "$1"),
+      "karpenter.k8s.aws/instance-hypervisor": "nitro",
+      "karpenter.k8s.aws/instance-size": shape.type.split(".")[1] ?? "",
+    });
+    Object.assign(annotations, {
+      "karpenter.k8s.aws/ec2nodeclass-hash": random.int(1e15, 9e15).toString(),
+      "karpenter.k8s.aws/ec2nodeclass-hash-version": "v3",
+      "karpenter.sh/nodepool-hash": random.int(1e15, 9e15).toString(),
+      "karpenter.sh/nodepool-hash-version": "v3",
+    });
+  }
+
+  const heartbeat = iso(now - random.int(5, 50) * 1000);
+  const condition = (
+    type: string,
+    status: Condition["status"],
+    reason: string,
+    message: string,
+  ): Condition => ({
+    type,
+    status,
+    lastHeartbeatTime: heartbeat,
+    lastTransitionTime: createdIso,
+    reason,
+    message,
+  });
+  const imageList: ContainerImage[] = input.images.map((image) => ({
+    names: [
+      `${image}@sha256:${random.hex(64)}`,
+      `${image}:v${random.int(1, 3)}.${random.int(0, 30)}.${random.int(0, 9)}`,
+    ],
+    sizeBytes: random.int(5_000_000, 400_000_000),
+  }));
+  const resources = {
+    cpu: shape.cpu,
+    "ephemeral-storage": "83873772Ki",
+    "hugepages-1Gi": "0",
+    "hugepages-2Mi": "0",
+    memory: shape.memory,
+    pods: shape.pods,
+  };
+  const node: Node = {
+    metadata: {
+      name,
+      uid: uid(random),
+      creationTimestamp: createdIso,
+      labels,
+      annotations,
+    },
+    spec: { providerID: `aws:///${zone}/${instanceId}` },
+    status: {
+      capacity: resources,
+      allocatable: {
+        ...resources,
+        cpu: `${Number(shape.cpu) * 1000 - 70}m`,
+        "ephemeral-storage": "76224326324",
+      },
+      conditions: [
+        condition(
+          "MemoryPressure",
+          "False",
+          "KubeletHasSufficientMemory",
+          "kubelet has sufficient memory available",
+        ),
+        condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+        condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+        condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+      ],
+      addresses: [
+        { type: "InternalIP", address: ip },
+        { type: "InternalDNS", address: name },
+        { type: "Hostname", address: name },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: {
+        machineID: random.hex(32),
+        systemUUID: `ec2${random.hex(5)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}`,
+        bootID: uid(random),
+        kernelVersion: "6.1.119-129.201.amzn2023.x86_64",
+        osImage: "Amazon Linux 2023.6.20241212",
+        containerRuntimeVersion: "containerd://1.7.23",
+        kubeletVersion,
+        kubeProxyVersion: kubeletVersion,
+        operatingSystem: "linux",
+        architecture: shape.arch,
+      },
+      images: imageList,
+    },
+  };
+  return { node, zone, ip, spot, ready: true, created, podIpCounter: 0, zoneIndex, inZone };
+}
+
+function markNotReady(plan: NodePlan, now: number): void {
+  plan.ready = false;
+  const lost = iso(now - 7 * 60_000);
+  for (const condition of plan.node.status?.conditions ?? []) {
+    condition.status = "Unknown";
+    condition.reason = "NodeStatusUnknown";
+    condition.message = "Kubelet stopped posting node status.";
+    condition.lastTransitionTime = lost;
+  }
+  plan.node.spec = {
+    ...plan.node.spec,
+    taints: [
+      { key: "node.kubernetes.io/unreachable", effect: "NoSchedule", timeAdded: lost },
+      { key: "node.kubernetes.io/unreachable", effect: "NoExecute", timeAdded: lost },
+    ],
+  };
+}
+
+/** Returns the node of each CoreDNS replica. */
+function placeCoreDns(
+  plans: NodePlan[],
+  replicas: number,
+  colocated: number,
+  spotReplicas: number,
+): NodePlan[] {
+  const onDemand = plans.filter((p) => !p.spot);
+  const spot = plans.filter((p) => p.spot);
+  const next = { onDemand: 0, spot: 0 };
+  const take = (useSpot: boolean): NodePlan => {
+    const pool = useSpot && spot.length > 0 ? spot : onDemand;
+    const key = pool === spot ? "spot" : "onDemand";
+    // Spread over zones by stepping through the pool; wraps (and so co-locates) only when the pool is exhausted.
+    const plan = pool[next[key] % pool.length] as NodePlan;
+    next[key] += 1;
+    return plan;
+  };
+  const placement: NodePlan[] = [];
+  let shared: NodePlan | undefined;
+  for (let j = 0; j < replicas; j += 1) {
+    const onSpot = j >= replicas - spotReplicas;
+    if (colocated >= 2 && j < colocated) {
+      shared ??= take(onSpot);
+      placement.push(shared);
+    } else {
+      placement.push(take(onSpot));
+    }
+  }
+  return placement;
+}
+
+interface PodInput {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  owner: { kind: string; name: string };
+  container: { name: string; image: string; args?: string[]; port?: number };
+  hostNetwork?: boolean;
+  priorityClassName?: string | undefined;
+}
+
+function makePod(ctx: { random: SeededRandom; now: number }, plan: NodePlan, input: PodInput): Pod {
+  const { random, now } = ctx;
+  let podIp = plan.ip;
+  if (!input.hostNetwork) {
+    const k = plan.podIpCounter;
+    plan.podIpCounter += 1;
+    // VPC CNI custom networking: pods get IPs from a per-zone pod subnet, a block of 32 per node.
+    const slot = plan.inZone * podIpsPerNode + (k % podIpsPerNode);
+    podIp = `10.${20 + plan.zoneIndex}.${Math.floor(slot / 250)}.${(slot % 250) + 4}`;
+  }
+  const created = iso(Math.max(plan.created + 60_000, now - random.int(1, 30) * 86_400_000));
+  const ready = plan.ready;
+  const readyCondition = (type: string): Condition => ({
+    type,
+    status: type === "PodScheduled" || type === "Initialized" || ready ? "True" : "False",
+    lastProbeTime: null,
+    lastTransitionTime: created,
+  });
+  return {
+    metadata: {
+      name: input.name,
+      namespace: input.namespace,
+      uid: uid(random),
+      labels: input.labels,
+      creationTimestamp: created,
+      ownerReferences: [
+        {
+          apiVersion: "apps/v1",
+          kind: input.owner.kind,
+          name: input.owner.name,
+          uid: uid(random),
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      nodeName: plan.node.metadata.name,
+      ...(input.hostNetwork ? { hostNetwork: true } : {}),
+      containers: [
+        {
+          name: input.container.name,
+          image: input.container.image,
+          ...(input.container.args ? { args: input.container.args } : {}),
+          ...(input.container.port
+            ? { ports: [{ containerPort: input.container.port, protocol: "TCP", name: "metrics" }] }
+            : {}),
+          resources: { requests: { cpu: "25m", memory: "70Mi" } },
+        },
+      ],
+      ...(input.priorityClassName ? { priorityClassName: input.priorityClassName } : {}),
+      serviceAccountName: input.container.name,
+      dnsPolicy: input.hostNetwork ? "ClusterFirstWithHostNet" : "ClusterFirst",
+    },
+    status: {
+      phase: "Running",
+      conditions: [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+      ].map(readyCondition),
+      hostIP: plan.ip,
+      podIP: podIp,
+      podIPs: [{ ip: podIp }],
+      startTime: created,
+      qosClass: "Burstable",
+      containerStatuses: [
+        {
+          name: input.container.name,
+          ready,
+          restartCount: ready ? 0 : 1,
+          started: ready,
+          image: input.container.image,
+          imageID: `${input.container.image.split(":")[0]}@sha256:${random.hex(64)}`,
+          containerID: `containerd://${random.hex(64)}`,
+          state: ready
+            ? { running: { startedAt: created } }
+            : { terminated: { exitCode: 255, reason: "Unknown" } },
+        },
+      ],
+    },
+  };
+}
+
+function makeDeployment(
+  ctx: { random: SeededRandom; now: number },
+  input: {
+    name: string;
+    labels: Record<string, string>;
+    selector: Record<string, string>;
+    replicas: number;
+    ready: number;
+    container: { name: string; image: string };
+  },
+): Deployment {
+  return {
+    metadata: {
+      name: input.name,
+      namespace: "kube-system",
+      uid: uid(ctx.random),
+      generation: 3,
+      labels: input.labels,
+      annotations: { "deployment.kubernetes.io/revision": "2" },
+      creationTimestamp: iso(ctx.now - 200 * 86_400_000),
+    },
+    spec: {
+      replicas: input.replicas,
+      selector: { matchLabels: input.selector },
+      template: {
+        metadata: { labels: input.selector },
+        spec: { containers: [{ name: input.container.name, image: input.container.image }] },
+      },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 1 } },
+    },
+    status: {
+      observedGeneration: 3,
+      replicas: input.replicas,
+      updatedReplicas: input.replicas,
+      readyReplicas: input.ready,
+      availableReplicas: input.ready,
+      ...(input.ready < input.replicas ? { unavailableReplicas: input.replicas - input.ready } : {}),
+    },
+  };
+}
+
+function makeDaemonSet(
+  ctx: { random: SeededRandom; now: number },
+  input: { namespace: string; name: string; labels: Record<string, string>; image: string },
+  desired: number,
+  ready: number,
+): DaemonSet {
+  return {
+    metadata: {
+      name: input.name,
+      namespace: input.namespace,
+      uid: uid(ctx.random),
+      generation: 1,
+      labels: input.labels,
+      creationTimestamp: iso(ctx.now - 200 * 86_400_000),
+    },
+    spec: {
+      selector: { matchLabels: input.labels },
+      template: {
+        metadata: { labels: input.labels },
+        spec: { hostNetwork: true, containers: [{ name: input.name, image: `${input.image}:v1` }] },
+      },
+    },
+    status: {
+      currentNumberScheduled: desired,
+      desiredNumberScheduled: desired,
+      numberMisscheduled: 0,
+      numberReady: ready,
+      numberAvailable: ready,
+      ...(ready < desired ? { numberUnavailable: desired - ready } : {}),
+      updatedNumberScheduled: desired,
+      observedGeneration: 1,
+    },
+  };
+}
