@@ -1,0 +1,21 @@
+import type { AlertGroup, CoreDnsPlacement, Diagnosis, EnrichedAlert } from "../model/index.ts";
+
+/** What enrichment adds to a group; produced by shared/enrich, consumed by the ingest pipeline. */
+export interface GroupEnrichment {
+  alerts: EnrichedAlert[];
+  coredns: CoreDnsPlacement | null;
+  diagnosis: Diagnosis[];
+}
+
+/**
+ * Enriches and diagnoses one group against its cluster. Implementations never throw: a cluster they cannot
+ * reach comes back as alerts with `enrichmentError` and an ENRICHMENT_UNAVAILABLE diagnosis.
+ */
+export type GroupEnricher = (group: AlertGroup) => Promise<GroupEnrichment>;
+
+/** Used when no cluster is configured: the alerts go out as they came, without node facts. */
+export const withoutEnrichment: GroupEnricher = async (group) => ({
+  alerts: group.alerts.map((alert) => ({ ...alert, node: null })),
+  coredns: null,
+  diagnosis: [],
+});

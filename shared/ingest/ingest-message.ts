@@ -1,0 +1,109 @@
+import { logger as defaultLogger } from "../logger.ts";
+import {
+  type AlertGroup,
+  type EnrichedAlertGroup,
+  MessageFormat,
+  type RawFallback,
+  type Sink,
+} from "../model/index.ts";
+import { type AmpMessage, isTruncatedByAmp, type ParseError, parseAmpMessage } from "../parse/index.ts";
+import type { GroupEnricher } from "./enrichment.ts";
+import { cutToBytes, fitGroupToSns, RAW_TEXT_BUDGET_BYTES } from "./fit-to-sns.ts";
+
+export interface IngestDeps {
+  clusterLabel: string;
+  enrich: GroupEnricher;
+  /** Decides the sinks of a group (ROUTES); a raw fallback group with no route still goes to Slack. */
+  route: (group: AlertGroup) => Sink[];
+  logger?: Pick<typeof defaultLogger, "info" | "warn">;
+}
+
+export interface IngestOutcome {
+  group: EnrichedAlertGroup;
+  /** Set when the body could not be read and the group is a raw fallback. */
+  parseError: ParseError | null;
+}
+
+/**
+ * The whole ingest path for one SNS message, minus the publish: parse, enrich, diagnose, route.
+ * Never throws for bad input: an unreadable message becomes a raw fallback group.
+ */
+export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Promise<IngestOutcome> {
+  const log = deps.logger ?? defaultLogger;
+  const parsed = parseAmpMessage(message, { clusterLabel: deps.clusterLabel });
+  if (!parsed.ok) {
+    log.warn("message could not be parsed; delivering it as a raw fallback", {
+      reason: parsed.error.reason,
+      parseError: parsed.error.code,
+      bodyBytes: Buffer.byteLength(message.body, "utf8"),
+    });
+    const group = rawFallbackGroup(message, parsed.error);
+    const routes = deps.route(group);
+    return {
+      group: { ...toEnriched(group), routes: routes.length > 0 ? routes : ["slack"] },
+      parseError: parsed.error,
+    };
+  }
+
+  const group = parsed.group;
+  if (group.warnings.length > 0)
+    log.warn("message parsed with warnings", { warnings: group.warnings.slice(0, 20) });
+  const enrichment = await deps.enrich(group);
+  const enriched: EnrichedAlertGroup = {
+    ...toEnriched(group),
+    alerts: enrichment.alerts,
+    coredns: enrichment.coredns,
+    diagnosis: enrichment.diagnosis,
+    routes: deps.route(group),
+  };
+  log.info("alert group ingested", {
+    format: group.source.format,
+    status: group.status,
+    alertname: group.alertname,
+    cluster: group.cluster,
+    alerts: group.alerts.length,
+    truncated: group.truncated,
+    diagnosis: enriched.diagnosis.map((d) => d.code),
+    routes: enriched.routes,
+  });
+  return { group: fitGroupToSns(enriched), parseError: null };
+}
+
+export function rawFallbackGroup(message: AmpMessage, error: ParseError): AlertGroup {
+  const { text, cut } = cutToBytes(message.body, RAW_TEXT_BUDGET_BYTES);
+  const raw: RawFallback = { reason: error.reason, text, cut };
+  return {
+    status: "unknown",
+    receiver: null,
+    groupKey: null,
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: null,
+    alerts: [],
+    alertname: null,
+    cluster: null,
+    source: {
+      messageId: message.messageId,
+      topicArn: message.topicArn,
+      subject: message.subject,
+      timestamp: message.timestamp,
+      format: MessageFormat.raw,
+    },
+    truncated: isTruncatedByAmp(message) || cut,
+    truncatedAlerts: 0,
+    warnings: [],
+    raw,
+  };
+}
+
+function toEnriched(group: AlertGroup): EnrichedAlertGroup {
+  return {
+    ...group,
+    schemaVersion: 1,
+    alerts: group.alerts.map((alert) => ({ ...alert, node: null })),
+    coredns: null,
+    diagnosis: [],
+    routes: [],
+  };
+}

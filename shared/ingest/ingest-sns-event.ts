@@ -1,0 +1,44 @@
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { errorMessage, SentinelError } from "../errors.ts";
+import { logger } from "../logger.ts";
+import { type IngestDeps, ingestMessage } from "./ingest-message.ts";
+import { publishGroup } from "./publish-group.ts";
+import { ampMessagesFromLambdaEvent } from "./sns-input.ts";
+
+export interface IngestEventDeps extends IngestDeps {
+  sns: SNSClient;
+  internalTopicArn: string;
+}
+
+export class PublishError extends SentinelError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PublishError";
+  }
+}
+
+/**
+ * Handles one Lambda SNS event from the AMP topic. Every record is attempted; if any publish failed the
+ * invocation fails afterwards so Lambda retries it (sinks deduplicate the records that did go out).
+ */
+export async function ingestSnsEvent(event: unknown, deps: IngestEventDeps): Promise<{ published: number }> {
+  const messages = ampMessagesFromLambdaEvent(event);
+  const failures: string[] = [];
+  for (const message of messages) {
+    logger.setCorrelationId(message.messageId);
+    try {
+      const { group } = await ingestMessage(message, deps);
+      const publishedId = await publishGroup(deps.sns, deps.internalTopicArn, group);
+      logger.info("published to the internal topic", { publishedId, routes: group.routes });
+    } catch (error) {
+      logger.error("could not ingest message", { error: errorMessage(error) });
+      failures.push(`${message.messageId}: ${errorMessage(error)}`);
+    }
+  }
+  if (failures.length > 0) {
+    throw new PublishError(
+      `${failures.length} of ${messages.length} messages failed: ${failures.join("; ")}`,
+    );
+  }
+  return { published: messages.length };
+}

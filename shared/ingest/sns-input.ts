@@ -1,0 +1,106 @@
+import { SnsSchema } from "@aws-lambda-powertools/parser/schemas/sns";
+import { z } from "zod";
+import { InputError } from "../errors.ts";
+import type { AmpMessage } from "../parse/index.ts";
+
+/**
+ * Turns what reaches us into AMP messages: a Lambda SNS event (validated with Powertools' schema), a bare SNS
+ * notification, or an Alertmanager webhook body saved to a file for `replay`.
+ */
+
+/** The notification fields we read, common to the strict and the loose schemas. */
+interface NotificationFields {
+  MessageId: string;
+  Message: string;
+  Subject?: string | null;
+  TopicArn?: string | null;
+  Timestamp?: string | null;
+  MessageAttributes?: Record<string, { Value: string }> | null;
+}
+
+export function ampMessagesFromLambdaEvent(event: unknown): AmpMessage[] {
+  const parsed = SnsSchema.safeParse(event);
+  if (!parsed.success) throw new InputError(`not an SNS Lambda event: ${describeIssue(parsed.error)}`);
+  return parsed.data.Records.map((record) => fromNotification(record.Sns));
+}
+
+// Files a user saves are often hand-trimmed, so replay accepts the fields that matter and nothing more.
+const LooseNotification = z.object({
+  MessageId: z.string().min(1),
+  Message: z.string(),
+  Subject: z.string().nullish(),
+  TopicArn: z.string().nullish(),
+  Timestamp: z.string().nullish(),
+  MessageAttributes: z.record(z.string(), z.object({ Value: z.string() }).loose()).nullish(),
+});
+const LooseLambdaEvent = z.object({ Records: z.array(z.object({ Sns: LooseNotification }).loose()).min(1) });
+
+export type ReplayInputKind = "lambda-sns-event" | "sns-message" | "alertmanager-webhook" | "message-body";
+
+export interface ReplayInput {
+  kind: ReplayInputKind;
+  messages: AmpMessage[];
+}
+
+/** Reads a replay file; `name` only labels the synthetic message id of a bare body. */
+export function ampMessagesFromFile(text: string, name: string): ReplayInput {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // Not JSON at all: a text body (default template or key: value) saved as is.
+    return { kind: "message-body", messages: [bareMessage(text, name)] };
+  }
+  if (isObject(json) && "Records" in json) {
+    const parsed = LooseLambdaEvent.safeParse(json);
+    if (!parsed.success)
+      throw new InputError(`${name}: not a valid SNS Lambda event: ${describeIssue(parsed.error)}`);
+    return { kind: "lambda-sns-event", messages: parsed.data.Records.map((r) => fromNotification(r.Sns)) };
+  }
+  if (isObject(json) && "Message" in json && "MessageId" in json) {
+    const parsed = LooseNotification.safeParse(json);
+    if (!parsed.success)
+      throw new InputError(`${name}: not a valid SNS message: ${describeIssue(parsed.error)}`);
+    return { kind: "sns-message", messages: [fromNotification(parsed.data)] };
+  }
+  if (isObject(json) && "alerts" in json)
+    return { kind: "alertmanager-webhook", messages: [bareMessage(text, name)] };
+  // JSON that is none of these is still a message body: the parser decides, and explains, what it is.
+  return { kind: "message-body", messages: [bareMessage(text, name)] };
+}
+
+function fromNotification(sns: NotificationFields): AmpMessage {
+  const attributes: Record<string, string> = {};
+  for (const [key, attribute] of Object.entries(sns.MessageAttributes ?? {}))
+    attributes[key] = attribute.Value;
+  return {
+    messageId: sns.MessageId,
+    body: sns.Message,
+    subject: sns.Subject ?? null,
+    attributes,
+    topicArn: sns.TopicArn ?? null,
+    timestamp: sns.Timestamp ?? null,
+  };
+}
+
+function bareMessage(body: string, name: string): AmpMessage {
+  return {
+    messageId: `replay:${name}`,
+    body,
+    subject: null,
+    attributes: {},
+    topicArn: null,
+    timestamp: null,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid";
+  const where = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+  return `${where}: ${issue.message}`;
+}
