@@ -1,5 +1,6 @@
-import { SnsSchema } from "@aws-lambda-powertools/parser/schemas/sns";
-import { z } from "zod";
+// zod/mini rather than Powertools parser's SnsSchema: that schema pulls in classic zod, ~440 KiB of the
+// ingest bundle, for a check this small.
+import * as z from "zod/mini";
 import { InputError } from "../errors.ts";
 import type { AmpMessage } from "../parse/index.ts";
 
@@ -18,22 +19,46 @@ interface NotificationFields {
   MessageAttributes?: Record<string, { Value: string }> | null;
 }
 
+const MessageAttributes = z.record(z.string(), z.object({ Type: z.optional(z.string()), Value: z.string() }));
+
+// What Lambda delivers from an SNS subscription (https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html).
+const SnsLambdaEvent = z.object({
+  Records: z
+    .array(
+      z.object({
+        EventSource: z.literal("aws:sns"),
+        Sns: z.object({
+          Type: z.literal("Notification"),
+          MessageId: z.string().check(z.minLength(1)),
+          TopicArn: z.string(),
+          Subject: z.nullish(z.string()),
+          Message: z.string(),
+          Timestamp: z.string(),
+          MessageAttributes: z.optional(MessageAttributes),
+        }),
+      }),
+    )
+    .check(z.minLength(1)),
+});
+
 export function ampMessagesFromLambdaEvent(event: unknown): AmpMessage[] {
-  const parsed = SnsSchema.safeParse(event);
+  const parsed = SnsLambdaEvent.safeParse(event);
   if (!parsed.success) throw new InputError(`not an SNS Lambda event: ${describeIssue(parsed.error)}`);
   return parsed.data.Records.map((record) => fromNotification(record.Sns));
 }
 
 // Files a user saves are often hand-trimmed, so replay accepts the fields that matter and nothing more.
 const LooseNotification = z.object({
-  MessageId: z.string().min(1),
+  MessageId: z.string().check(z.minLength(1)),
   Message: z.string(),
-  Subject: z.string().nullish(),
-  TopicArn: z.string().nullish(),
-  Timestamp: z.string().nullish(),
-  MessageAttributes: z.record(z.string(), z.object({ Value: z.string() }).loose()).nullish(),
+  Subject: z.nullish(z.string()),
+  TopicArn: z.nullish(z.string()),
+  Timestamp: z.nullish(z.string()),
+  MessageAttributes: z.nullish(MessageAttributes),
 });
-const LooseLambdaEvent = z.object({ Records: z.array(z.object({ Sns: LooseNotification }).loose()).min(1) });
+const LooseLambdaEvent = z.object({
+  Records: z.array(z.object({ Sns: LooseNotification })).check(z.minLength(1)),
+});
 
 export type ReplayInputKind = "lambda-sns-event" | "sns-message" | "alertmanager-webhook" | "message-body";
 
@@ -98,7 +123,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function describeIssue(error: z.ZodError): string {
+function describeIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   if (!issue) return "invalid";
   const where = issue.path.length > 0 ? issue.path.join(".") : "(root)";
