@@ -1,0 +1,13 @@
+export type { AddonLookupOutcome, CoreDnsAddon, CoreDnsAddonLookup } from "./addon-lookup.ts";
+export { coreDnsAddonLookup } from "./addon-lookup.ts";
+export { EnrichLimits, NODE_NAME_LABELS } from "./constants.ts";
+export type { EnrichDeps, EnrichLogger, EnrichResult, EnrichTrace } from "./enrich-group.ts";
+export { enrichGroup } from "./enrich-group.ts";
+export type { ClusterDnsFacts, ClusterFactsCache } from "./facts-cache.ts";
+export { createClusterFactsCache } from "./facts-cache.ts";
+export type { FetchPlan } from "./fetch-plan.ts";
+export { chooseFetchPlan } from "./fetch-plan.ts";
+export type { NodeIdentity } from "./node-identity.ts";
+export { identifyNode, instanceHost } from "./node-identity.ts";
+export type { Resolution } from "./resolve-node.ts";
+export { ResolutionStrategy, resolveNode } from "./resolve-node.ts";

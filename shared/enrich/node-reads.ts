@@ -1,0 +1,100 @@
+import type { KubeApi } from "../cluster/kube-api.ts";
+import type { Node, NodeList } from "../cluster/kube-objects.ts";
+import { EnrichLimits, KubePath, NodeLabel } from "./constants.ts";
+import { chunkByLength, countObjects, inSelector, isLabelValue, listItems, listTable } from "./kube-reads.ts";
+import { type NodeRecord, nodeRecordFromObject, nodeRecordFromTable } from "./node-record.ts";
+import { cellText } from "./table.ts";
+
+/** Node reads, each a fixed number of requests whatever the number of alerts. */
+
+export interface NodeCounts {
+  total: number;
+  schedulable: number;
+}
+
+/** Total from `limit=1` + remainingItemCount; cordoned nodes (usually none) from a field-selected Table. */
+export async function countNodes(kube: KubeApi): Promise<NodeCounts> {
+  const [total, cordoned] = await Promise.all([
+    countObjects(kube, KubePath.nodes),
+    listTable(kube, KubePath.nodes, { fieldSelector: "spec.unschedulable=true" }),
+  ]);
+  return { total, schedulable: Math.max(0, total - cordoned.length) };
+}
+
+export function countsFromRecords(records: readonly NodeRecord[]): NodeCounts {
+  return {
+    total: records.length,
+    schedulable: records.filter((record) => record.unschedulable !== true).length,
+  };
+}
+
+/** Every node as a Table row without objects: name, status and Internal-IP at ~250 bytes a node. */
+export async function listNodeRows(kube: KubeApi): Promise<NodeRecord[]> {
+  const rows = await listTable(kube, KubePath.nodes);
+  return rows.map(nodeRecordFromTable).filter((record): record is NodeRecord => record !== null);
+}
+
+/**
+ * Named nodes, selected on the `kubernetes.io/hostname` label (equal to the node name on EKS) so one request
+ * covers many names. A handful come as full objects, the only form with spec.providerID; more come as Table
+ * rows with metadata, split so no request line outgrows the server's header limit.
+ */
+export async function fetchNamedNodes(kube: KubeApi, names: readonly string[]): Promise<NodeRecord[]> {
+  const selectable = [...new Set(names.filter(isLabelValue))].sort();
+  if (selectable.length === 0) return [];
+  if (selectable.length <= EnrichLimits.fullObjectNodes) {
+    const nodes = await listItems<Node>(kube, KubePath.nodes, {
+      labelSelector: inSelector(NodeLabel.hostname, selectable),
+    });
+    return nodes.map(nodeRecordFromObject);
+  }
+  const chunks = chunkByLength(selectable, EnrichLimits.selectorChars);
+  const pages = await Promise.all(
+    chunks.map((chunk) =>
+      listTable(kube, KubePath.nodes, { labelSelector: inSelector(NodeLabel.hostname, chunk) }, "Metadata"),
+    ),
+  );
+  return pages
+    .flat()
+    .map(nodeRecordFromTable)
+    .filter((record): record is NodeRecord => record !== null);
+}
+
+/** Pod IP -> node, one `status.podIP` field-selected Table list per IP (all namespaces). */
+export async function lookupPodIps(kube: KubeApi, ips: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const answers = await Promise.all(
+    ips.map(
+      async (ip) =>
+        [ip, await listTable(kube, KubePath.pods, { fieldSelector: `status.podIP=${ip}` })] as const,
+    ),
+  );
+  for (const [ip, rows] of answers) {
+    const node = rows.map((row) => cellText(row, "Node")).find((name) => name !== null);
+    if (node) found.set(ip, node);
+  }
+  return found;
+}
+
+/** Pod IP -> node for every pod of one namespace (where a non-hostNetwork exporter runs), one Table list. */
+export async function podIpsInNamespace(kube: KubeApi, namespace: string): Promise<Map<string, string>> {
+  const rows = await listTable(kube, `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`);
+  const found = new Map<string, string>();
+  for (const row of rows) {
+    const ip = cellText(row, "IP");
+    const node = cellText(row, "Node");
+    if (ip && node) found.set(ip.toLowerCase(), node);
+  }
+  return found;
+}
+
+/**
+ * To match an EC2 instance id against spec.providerID, full objects are needed; this reads one bounded page
+ * of them and says whether the cluster had more.
+ */
+export async function scanProviderIds(kube: KubeApi): Promise<{ records: NodeRecord[]; complete: boolean }> {
+  const page = await kube.get<NodeList>(KubePath.nodes, {
+    query: { limit: String(EnrichLimits.providerIdScanNodes) },
+  });
+  return { records: (page.items ?? []).map(nodeRecordFromObject), complete: !page.metadata?.continue };
+}

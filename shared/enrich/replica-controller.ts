@@ -1,0 +1,150 @@
+import { parse as parseYaml } from "yaml";
+import type { ConfigMap, Deployment } from "../cluster/kube-objects.ts";
+import { type ReplicaController, ReplicaControllerKind } from "../model/index.ts";
+import type { AddonLookupOutcome } from "./addon-lookup.ts";
+import { DnsWorkload } from "./constants.ts";
+
+/** What the EKS coredns add-on's configuration values say about replicas. */
+export interface AddonReplicaSettings {
+  replicaCount: number | null;
+  autoScaling: { enabled: boolean; minReplicas: number | null; maxReplicas: number | null } | null;
+}
+
+/** The configuration values are JSON or YAML (the EKS console accepts both); unreadable values count as unset. */
+export function addonReplicaSettings(configurationValues: string | null): AddonReplicaSettings {
+  const empty: AddonReplicaSettings = { replicaCount: null, autoScaling: null };
+  if (!configurationValues?.trim()) return empty;
+  let values: unknown;
+  try {
+    values = parseYaml(configurationValues);
+  } catch {
+    return empty;
+  }
+  if (typeof values !== "object" || values === null) return empty;
+  const record = values as Record<string, unknown>;
+  const scaling = record.autoScaling as Record<string, unknown> | undefined;
+  return {
+    replicaCount: wholeNumber(record.replicaCount),
+    autoScaling:
+      typeof scaling === "object" && scaling !== null
+        ? {
+            enabled: scaling.enabled === true || scaling.enabled === "true",
+            minReplicas: wholeNumber(scaling.minReplicas),
+            maxReplicas: wholeNumber(scaling.maxReplicas),
+          }
+        : null,
+  };
+}
+
+/** A cluster-proportional-autoscaler Deployment and what it targets. */
+export interface DnsAutoscaler {
+  deployment: string;
+  /** `deployment/coredns` as given in --target, lower-cased. */
+  target: string | null;
+  configMap: string | null;
+}
+
+/** Reads --target and --configmap from the autoscaler's command line (upstream puts them in `command`). */
+export function dnsAutoscalerOf(deployment: Deployment): DnsAutoscaler {
+  const words: string[] = [];
+  for (const container of deployment.spec?.template?.spec?.containers ?? []) {
+    const command = (container as { command?: string[] }).command ?? [];
+    words.push(...command, ...(container.args ?? []));
+  }
+  const flag = (name: string) => {
+    const word = words.find((w) => w.startsWith(`--${name}=`));
+    return word ? word.slice(name.length + 3) : null;
+  };
+  return {
+    deployment: deployment.metadata.name,
+    target: flag("target")?.toLowerCase() ?? null,
+    configMap: flag("configmap"),
+  };
+}
+
+export function targetsCoreDns(autoscaler: DnsAutoscaler): boolean {
+  return autoscaler.target?.split(",").includes(`deployment/${DnsWorkload.corednsDeployment}`) === true;
+}
+
+/** One line about the autoscaler's parameters: linear (nodes/cores per replica, min, max) or ladder. */
+export function autoscalerParams(configMap: ConfigMap | null): string | null {
+  const data = configMap?.data;
+  if (!data) return null;
+  if (data.linear) {
+    try {
+      const linear = JSON.parse(data.linear) as Record<string, unknown>;
+      const parts = [
+        linear.nodesPerReplica !== undefined ? `1 replica per ${linear.nodesPerReplica} nodes` : null,
+        linear.coresPerReplica !== undefined ? `per ${linear.coresPerReplica} cores` : null,
+        linear.min !== undefined ? `min ${linear.min}` : null,
+        linear.max !== undefined ? `max ${linear.max}` : null,
+      ].filter((part) => part !== null);
+      return `linear: ${parts.join(", ")}`;
+    } catch {
+      return "linear parameters unreadable";
+    }
+  }
+  if (data.ladder) return "ladder parameters";
+  return null;
+}
+
+/**
+ * Who owns CoreDNS's replica count. An add-on with autoScaling wins (EKS rewrites replicas continuously),
+ * then a cluster-proportional-autoscaler targeting coredns, then an add-on pinning or defaulting replicas.
+ */
+export function decideReplicaController(input: {
+  addon: AddonLookupOutcome;
+  autoscaler: DnsAutoscaler | null;
+  autoscalerParams: string | null;
+  deploymentReplicas: number | null;
+}): ReplicaController {
+  const { addon, autoscaler } = input;
+  const addonName = addon.kind === "present" ? `EKS add-on coredns ${addon.addon.addonVersion}` : null;
+  const settings = addon.kind === "present" ? addonReplicaSettings(addon.addon.configurationValues) : null;
+  if (addonName && settings?.autoScaling?.enabled) {
+    const { minReplicas, maxReplicas } = settings.autoScaling;
+    return {
+      kind: ReplicaControllerKind.eksAddon,
+      detail: `${addonName} with autoScaling (min ${minReplicas ?? "default"}, max ${maxReplicas ?? "default"})`,
+    };
+  }
+  const cpa = autoscaler && targetsCoreDns(autoscaler) ? autoscaler : null;
+  if (cpa) {
+    const params = input.autoscalerParams
+      ? `, ConfigMap ${cpa.configMap ?? "?"} ${input.autoscalerParams}`
+      : "";
+    return {
+      kind: ReplicaControllerKind.clusterProportionalAutoscaler,
+      detail: `cluster-proportional-autoscaler deployment/${cpa.deployment}${params}`,
+    };
+  }
+  if (addonName && settings?.replicaCount !== null && settings?.replicaCount !== undefined) {
+    return {
+      kind: ReplicaControllerKind.eksAddon,
+      detail: `${addonName} with replicaCount ${settings.replicaCount}`,
+    };
+  }
+  if (addonName) {
+    return {
+      kind: ReplicaControllerKind.eksAddon,
+      detail: `${addonName} without replicaCount or autoScaling (an add-on update with OVERWRITE resets kubectl scale)`,
+    };
+  }
+  const replicas = input.deploymentReplicas === null ? "" : ` (${input.deploymentReplicas})`;
+  if (addon.kind === "absent") {
+    return {
+      kind: ReplicaControllerKind.none,
+      detail: `nobody: the coredns Deployment's spec.replicas${replicas}`,
+    };
+  }
+  const why = addon.kind === "failed" ? `EKS add-on lookup failed: ${addon.error}` : "EKS add-on not checked";
+  return {
+    kind: ReplicaControllerKind.unknown,
+    detail: `${why}; no cluster-proportional-autoscaler targets coredns, spec.replicas${replicas}`,
+  };
+}
+
+function wholeNumber(value: unknown): number | null {
+  const number = typeof value === "string" ? Number(value) : value;
+  return typeof number === "number" && Number.isInteger(number) ? number : null;
+}
