@@ -1,0 +1,126 @@
+import { parseArgs } from "node:util";
+import { ConfigError, errorMessage, InputError } from "../shared/errors.ts";
+import { withoutEnrichment } from "../shared/ingest/index.ts";
+import { replayFile } from "./replay.ts";
+import { formatReport } from "./report.ts";
+
+const USAGE = `linklocal-sentinel: EKS link-local (DNS) throttling alerts, enriched and diagnosed
+
+Usage:
+  linklocal-sentinel replay FILE [--kubeconfig P] [--context C] [--cluster NAME --region R] [--dry-run] [--json]
+  linklocal-sentinel demo [--json]
+  linklocal-sentinel help [COMMAND]
+
+Commands:
+  replay   run a saved message through the pipeline: FILE is a Lambda SNS event, a bare SNS message,
+           or an Alertmanager webhook body
+  demo     replay the bundled samples against a simulated EKS cluster (no AWS, no network)
+`;
+
+const REPLAY_USAGE = `Usage: linklocal-sentinel replay FILE [options]
+
+Runs FILE (a Lambda SNS event, a bare SNS message, or an Alertmanager webhook body) through the same
+code as the Lambdas: parse, enrich, diagnose, route, deliver.
+
+Options:
+  --kubeconfig P     enrich from the cluster in this kubeconfig (default: $KUBECONFIG)
+  --context C        kubeconfig context to use (default: current-context)
+  --cluster NAME     enrich from this EKS cluster through the AWS API (with --region)
+  --region R         AWS region of --cluster (default: $AWS_REGION)
+  --dry-run          print the payloads instead of sending them
+  --json             print one JSON report on stdout
+  --verbose          structured logs on stderr
+  -h, --help         this help
+
+Exit status: 0 when every group was handled (a raw fallback counts), 1 when a delivery failed,
+2 for bad arguments or unreadable input.
+`;
+
+const DEMO_USAGE = `Usage: linklocal-sentinel demo [--json] [--verbose]
+
+Starts a simulated EKS cluster on 127.0.0.1, replays the bundled sample messages against it in dry-run
+mode, prints what would be sent, and exits. Needs no AWS account, cluster or network.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "replay":
+        return await replayCommand(rest);
+      case "demo":
+        return await demoCommand(rest);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(rest[0] === "replay" ? REPLAY_USAGE : rest[0] === "demo" ? DEMO_USAGE : USAGE);
+        return 0;
+      default:
+        throw new InputError(`unknown command "${command}" (try: linklocal-sentinel --help)`);
+    }
+  } catch (error) {
+    const usageError = error instanceof InputError || error instanceof ConfigError || isParseArgsError(error);
+    process.stderr.write(`linklocal-sentinel: ${oneLine(errorMessage(error))}\n`);
+    return usageError ? 2 : 1;
+  }
+}
+
+async function replayCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      kubeconfig: { type: "string" },
+      context: { type: "string" },
+      cluster: { type: "string" },
+      region: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(REPLAY_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new InputError("replay takes exactly one FILE (try: replay --help)");
+  if (values.cluster && values.kubeconfig)
+    throw new InputError("use either --cluster or --kubeconfig, not both");
+  const report = await replayFile({
+    file: positionals[0] as string,
+    dryRun: values["dry-run"],
+    env: process.env,
+    enrich: withoutEnrichment,
+    route: () => ["slack"],
+    deliver: async () => [],
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  return report.errors.length === 0 ? 0 : 1;
+}
+
+async function demoCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      json: { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(DEMO_USAGE);
+    return 0;
+  }
+  const { runDemo } = await import("./demo.ts");
+  return runDemo({ json: values.json });
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS");
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ");
+}

@@ -1,0 +1,48 @@
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import type { Env } from "../shared/config/env.ts";
+import { errorMessage, InputError } from "../shared/errors.ts";
+import { ampMessagesFromFile, type GroupEnricher, ingestMessage } from "../shared/ingest/index.ts";
+import type { AlertGroup, Sink } from "../shared/model/index.ts";
+import { type DeliveryRecord, type ReplayReport, reportGroup } from "./report.ts";
+
+export interface ReplayOptions {
+  file: string;
+  dryRun: boolean;
+  env: Env;
+  enrich: GroupEnricher;
+  route: (group: AlertGroup) => Sink[];
+  deliver: (group: Parameters<typeof reportGroup>[0], dryRun: boolean) => Promise<DeliveryRecord[]>;
+}
+
+/**
+ * Replays a saved message through the same code as the Lambdas: ingest (parse, enrich, diagnose, route),
+ * then each routed sink, locally. Bad input throws an InputError; everything else lands in the report.
+ */
+export async function replayFile(options: ReplayOptions): Promise<ReplayReport> {
+  let text: string;
+  try {
+    text = await readFile(options.file, "utf8");
+  } catch (error) {
+    throw new InputError(`cannot read ${options.file}: ${errorMessage(error)}`);
+  }
+  const input = ampMessagesFromFile(text, basename(options.file));
+  const report: ReplayReport = { groups: [], deliveries: [], scale: null, errors: [] };
+  for (const message of input.messages) {
+    const { group } = await ingestMessage(message, {
+      clusterLabel: options.env.CLUSTER_LABEL?.trim() || "cluster",
+      enrich: options.enrich,
+      route: options.route,
+    });
+    report.groups.push(reportGroup(group));
+    try {
+      report.deliveries.push(...(await options.deliver(group, options.dryRun)));
+    } catch (error) {
+      report.errors.push(`${message.messageId}: ${errorMessage(error)}`);
+    }
+  }
+  for (const delivery of report.deliveries) {
+    if (delivery.error) report.errors.push(`${delivery.sink}: ${delivery.error}`);
+  }
+  return report;
+}

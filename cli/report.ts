@@ -1,0 +1,101 @@
+import type { EnrichedAlertGroup, Sink } from "../shared/model/index.ts";
+
+/** One delivery the run made or, with --dry-run, would have made. */
+export interface DeliveryRecord {
+  sink: Sink;
+  /** What was (or would be) sent: the Slack message, the PagerDuty events. Secrets are never included. */
+  payload: unknown;
+  sent: boolean;
+  error?: string;
+}
+
+/** The `replay --json` document; its shape is a stable interface (DESIGN.md "Interfaces"). */
+export interface ReplayReport {
+  groups: ReportGroup[];
+  deliveries: DeliveryRecord[];
+  scale: unknown | null;
+  errors: string[];
+}
+
+export type ReportGroup = Pick<
+  EnrichedAlertGroup,
+  | "status"
+  | "alertname"
+  | "cluster"
+  | "truncated"
+  | "truncatedAlerts"
+  | "alerts"
+  | "coredns"
+  | "diagnosis"
+  | "routes"
+  | "warnings"
+  | "raw"
+> & { messageId: string; format: string };
+
+export function reportGroup(group: EnrichedAlertGroup): ReportGroup {
+  return {
+    messageId: group.source.messageId,
+    format: group.source.format,
+    status: group.status,
+    alertname: group.alertname,
+    cluster: group.cluster,
+    truncated: group.truncated,
+    truncatedAlerts: group.truncatedAlerts,
+    alerts: group.alerts,
+    coredns: group.coredns,
+    diagnosis: group.diagnosis,
+    routes: group.routes,
+    warnings: group.warnings,
+    raw: group.raw,
+  };
+}
+
+/** The human-readable report: what a platform engineer wants to see at a glance. */
+export function formatReport(report: ReplayReport): string {
+  const lines: string[] = [];
+  for (const group of report.groups) {
+    const title = group.raw
+      ? `UNREADABLE message ${group.messageId} (raw fallback)`
+      : `${group.status.toUpperCase()} ${group.alertname ?? "(no alertname)"} on ${group.cluster ?? "(no cluster label)"}`;
+    lines.push(`== ${title}`);
+    if (group.raw) {
+      lines.push(`   reason: ${group.raw.reason}`);
+      lines.push(`   text:   ${oneLine(group.raw.text, 100)}`);
+    } else {
+      const nodes = new Set(group.alerts.map((a) => a.node?.name).filter(Boolean));
+      lines.push(
+        `   format ${group.format}, ${group.alerts.length} alert(s), ${nodes.size} node(s) identified${group.truncated ? `, TRUNCATED (${group.truncatedAlerts} alerts missing)` : ""}`,
+      );
+      for (const alert of group.alerts.slice(0, 10)) {
+        const where = alert.node
+          ? `${alert.node.name} ${alert.node.instanceType ?? "?"} ${alert.node.zone ?? "?"} ${alert.node.capacityType}${alert.node.hostsCoreDNS ? " [CoreDNS]" : ""}${alert.node.runsNodeLocalDNS ? " [NodeLocal]" : ""}`
+          : `node unknown${alert.enrichmentError ? `: ${alert.enrichmentError}` : ""}`;
+        lines.push(`   - ${alert.status.padEnd(8)} ${alert.labels.instance ?? alert.fingerprint}  ${where}`);
+      }
+      if (group.alerts.length > 10) lines.push(`   … and ${group.alerts.length - 10} more alerts`);
+      if (group.coredns) {
+        const c = group.coredns;
+        lines.push(
+          `   CoreDNS: ${c.readyReplicas}/${c.desiredReplicas} ready on ${c.nodes.length} node(s) of ${c.clusterNodeCount}; NodeLocal DNSCache ${c.nodeLocalDns.present ? `${c.nodeLocalDns.ready}/${c.nodeLocalDns.desired}` : "absent"}; replicas owned by ${c.replicaController.kind}`,
+        );
+      }
+      for (const d of group.diagnosis) {
+        lines.push(`   ! ${d.code}: ${d.reason}`);
+        lines.push(`     fix: ${d.fix}`);
+      }
+    }
+    for (const warning of group.warnings.slice(0, 5)) lines.push(`   warning: ${warning}`);
+    lines.push(`   routes: ${group.routes.join(", ") || "(none)"}`);
+  }
+  for (const d of report.deliveries) {
+    const state = d.error ? `FAILED: ${d.error}` : d.sent ? "sent" : "not sent (dry run)";
+    lines.push(`-> ${d.sink}: ${state}`);
+  }
+  for (const error of report.errors) lines.push(`error: ${error}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
