@@ -6,7 +6,10 @@ import type { EnrichedAlertGroup, Sink } from "../model/index.ts";
  */
 export interface Notifier<Payload = unknown> {
   readonly sink: Sink;
-  /** Pure: the exact request bodies this group turns into (one for Slack, one or two events for PagerDuty). */
+  /**
+   * Pure: the request bodies this group turns into (one Slack message, one PagerDuty event), secrets left out:
+   * PagerDuty's `routing_key` is added only by `send`, so rendered payloads are safe to print (CLI --dry-run).
+   */
   render(group: EnrichedAlertGroup): Payload[];
   /** Sends what `render` produced; resolves when delivered, rejects with a DeliveryError otherwise. */
   send(group: EnrichedAlertGroup): Promise<DeliveryReceipt>;

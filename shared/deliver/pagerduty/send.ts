@@ -1,0 +1,116 @@
+import { ConfigError } from "../../errors.ts";
+import { logger } from "../../logger.ts";
+import type { EnrichedAlertGroup } from "../../model/index.ts";
+import { DeliveryError } from "../errors.ts";
+import { postJson } from "../http-post.ts";
+import { classifyHttpStatus, classifyNetworkError } from "../http-status.ts";
+import type { DeliveryReceipt, Notifier } from "../notifier.ts";
+import { redactSecrets } from "../redact.ts";
+import { type RetryOptions, withRetry } from "../retry.ts";
+import { cutText, oneLine } from "../text.ts";
+import type { PagerDutyAnswer, PagerDutyEvent, PagerDutyEventBody } from "./event.ts";
+import { DEFAULT_PAGERDUTY_EVENTS_URL } from "./limits.ts";
+import { renderPagerDutyEvent } from "./render.ts";
+
+export const DEFAULT_PAGERDUTY_TIMEOUT_MS = 5_000;
+
+export interface PagerDutyNotifierOptions {
+  /** The Events API v2 integration key: a secret, never logged. */
+  routingKey: string;
+  /** PAGERDUTY_EVENTS_URL; defaults to https://events.pagerduty.com/v2/enqueue. */
+  eventsUrl?: string;
+  /** Per request, retries excluded. */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+}
+
+/**
+ * PagerDuty Events API v2 over fetch: one event per group (see renderPagerDutyEvent), 202 is done, 400 is
+ * final and PagerDuty's `message`/`errors` are logged, 429 and 5xx and network errors go back to the retry loop.
+ */
+export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Notifier<PagerDutyEventBody> {
+  const routingKey = options.routingKey.trim();
+  if (routingKey === "") throw new ConfigError("The PagerDuty routing key is empty");
+  const eventsUrl = validateEventsUrl(options.eventsUrl ?? DEFAULT_PAGERDUTY_EVENTS_URL);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PAGERDUTY_TIMEOUT_MS;
+  const secrets = [routingKey];
+
+  async function attemptOnce(event: PagerDutyEvent): Promise<void> {
+    let answer: Awaited<ReturnType<typeof postJson>>;
+    try {
+      answer = await postJson(eventsUrl, JSON.stringify(event), { timeoutMs });
+    } catch (error) {
+      const verdict = classifyNetworkError(error, timeoutMs);
+      throw new DeliveryError(`PagerDuty Events API ${eventsUrl} failed: ${verdict.reason}`, {
+        sink: "pagerduty",
+        retryable: true,
+      });
+    }
+    const verdict = classifyHttpStatus("pagerduty", answer.status, answer.headers["retry-after"] ?? null);
+    if (verdict.outcome === "ok") return;
+    const detail = describeAnswer(answer.body, secrets);
+    if (answer.status === 400) {
+      logger.error("PagerDuty rejected the event", {
+        sink: "pagerduty",
+        status: answer.status,
+        dedupKey: event.dedup_key,
+        eventAction: event.event_action,
+        pagerDuty: detail,
+      });
+    }
+    throw new DeliveryError(
+      `PagerDuty Events API answered ${verdict.reason}${detail === "" ? "" : `: ${detail}`}`,
+      {
+        sink: "pagerduty",
+        retryable: verdict.outcome === "retryable",
+        status: answer.status,
+        retryAfterMs: verdict.retryAfterMs ?? null,
+      },
+    );
+  }
+
+  return {
+    sink: "pagerduty",
+    render: (group: EnrichedAlertGroup) => [renderPagerDutyEvent(group)],
+    async send(group: EnrichedAlertGroup): Promise<DeliveryReceipt> {
+      const event: PagerDutyEvent = { routing_key: routingKey, ...renderPagerDutyEvent(group) };
+      const { attempts } = await withRetry("pagerduty", () => attemptOnce(event), options.retry);
+      return { sink: "pagerduty", requests: attempts };
+    },
+  };
+}
+
+/** PagerDuty's `message` and `errors`, or the start of a non-JSON body; secrets removed. */
+export function describeAnswer(body: string, secrets: readonly string[]): string {
+  let text = body;
+  try {
+    const parsed = JSON.parse(body) as PagerDutyAnswer;
+    if (parsed !== null && typeof parsed === "object") {
+      const errors = Array.isArray(parsed.errors)
+        ? parsed.errors.filter((item) => typeof item === "string")
+        : [];
+      text = [parsed.message, errors.length > 0 ? `errors: ${errors.join("; ")}` : undefined]
+        .filter((part) => typeof part === "string" && part !== "")
+        .join(" - ");
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page): keep the start of it.
+  }
+  return cutText(oneLine(redactSecrets(text, secrets)), 500);
+}
+
+function validateEventsUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new ConfigError("PAGERDUTY_EVENTS_URL is not a valid URL");
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new ConfigError(`PAGERDUTY_EVENTS_URL must be http(s), got ${parsed.protocol}`);
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    throw new ConfigError("PAGERDUTY_EVENTS_URL must not carry credentials");
+  }
+  return parsed.href;
+}

@@ -1,0 +1,242 @@
+import type { CoreDnsPlacement, Diagnosis, EnrichedAlertGroup } from "../../model/index.ts";
+import {
+  type AffectedNode,
+  affectedNodes,
+  earliestStart,
+  formatDropRate,
+  groupAnnotation,
+  groupSeverity,
+} from "../affected-nodes.ts";
+import { cutText, escapeAndCut, escapeCode, oneLine } from "../text.ts";
+import {
+  context,
+  divider,
+  fieldsSection,
+  header,
+  type SlackBlock,
+  type SlackMessage,
+  section,
+} from "./blocks.ts";
+import { capBlocks, countOf, footer } from "./common-blocks.ts";
+import { SlackLimits } from "./limits.ts";
+import { fitLines, nameList, packLines, slackLink } from "./pack.ts";
+import { renderRawFallback } from "./render-raw.ts";
+
+/**
+ * How much of a group one message shows. A message is read at a glance in a channel: the worst nodes, the
+ * placement and the fix; the full list lives in PagerDuty's details and the CLI's --json report.
+ */
+export const MessageBudget = {
+  tableRowsFiring: 30,
+  tableRowsResolved: 10,
+  tableSections: 3,
+  diagnoses: 8,
+  enrichmentErrors: 5,
+  warnings: 3,
+  annotationChars: 1500,
+} as const;
+
+const STATUS_LOOK = {
+  firing: { emoji: ":rotating_light:", word: "FIRING" },
+  resolved: { emoji: ":white_check_mark:", word: "RESOLVED" },
+  unknown: { emoji: ":grey_question:", word: "UNKNOWN" },
+} as const;
+
+/** One Block Kit message for one alert group (never one per alert). Pure. */
+export function renderSlackMessage(group: EnrichedAlertGroup): SlackMessage {
+  if (group.raw !== null) return renderRawFallback(group);
+  const look = STATUS_LOOK[group.status];
+  const alertname = group.alertname ?? "alert";
+  const cluster = group.cluster ?? "unknown cluster";
+  const nodes = affectedNodes(group);
+  const resolved = group.status === "resolved";
+
+  const blocks: SlackBlock[] = [
+    header(
+      escapeAndCut(
+        oneLine(`${look.emoji} ${look.word}: ${alertname} · ${cluster}`),
+        SlackLimits.headerTextChars,
+      ),
+    ),
+    summaryFields(group, nodes),
+  ];
+  const description = describe(group);
+  if (description !== null) blocks.push(section(description));
+  if (group.truncated) blocks.push(context([truncationNote(group)]));
+  blocks.push(...nodeTable(nodes, resolved));
+  if (!resolved) {
+    blocks.push(divider, section(corednsText(group.coredns)));
+    blocks.push(...diagnosisBlocks(group.diagnosis));
+  }
+  const links = linksText(group);
+  if (links !== null) blocks.push(section(links));
+  const problems = problemLines(group);
+  if (problems.length > 0) blocks.push(context([fitLines(problems, SlackLimits.contextTextChars)]));
+  blocks.push(footer(group));
+
+  const text = escapeAndCut(
+    oneLine(`${look.word}: ${alertname} on ${cluster}: ${countOf(nodes.length, "node")}`),
+    SlackLimits.fallbackTextChars,
+  );
+  return { text, blocks: capBlocks(blocks) };
+}
+
+function summaryFields(group: EnrichedAlertGroup, nodes: AffectedNode[]): SlackBlock {
+  const firing = group.alerts.filter((alert) => alert.status === "firing").length;
+  const resolved = group.alerts.length - firing;
+  const coredns = nodes.filter((node) => node.hostsCoreDNS === true).length;
+  const fields = [
+    `*Cluster*\n${escapeAndCut(group.cluster ?? "unknown", 200)}`,
+    `*Alert*\n${escapeAndCut(group.alertname ?? "unknown", 200)}`,
+    `*Nodes affected*\n${nodes.length}${coredns > 0 ? ` (${coredns} hosting CoreDNS)` : ""}`,
+    `*Alerts*\n${firing} firing · ${resolved} resolved`,
+  ];
+  const severity = groupSeverity(group);
+  if (severity !== null) fields.push(`*Severity*\n${escapeAndCut(severity, 200)}`);
+  const since = earliestStart(group);
+  if (since !== null) fields.push(`*Since*\n${escapeAndCut(since, 200)}`);
+  return fieldsSection(fields);
+}
+
+function describe(group: EnrichedAlertGroup): string | null {
+  const lines: string[] = [];
+  for (const name of ["summary", "description"]) {
+    const value = groupAnnotation(group, name);
+    if (value !== null && value.trim() !== "") {
+      lines.push(
+        `*${name === "summary" ? "Summary" : "Description"}:* ${escapeAndCut(value, MessageBudget.annotationChars)}`,
+      );
+    }
+  }
+  return lines.length === 0 ? null : fitLines(lines, SlackLimits.sectionTextChars);
+}
+
+function truncationNote(group: EnrichedAlertGroup): string {
+  const missing = group.truncatedAlerts > 0 ? ` ${countOf(group.truncatedAlerts, "alert")} missing;` : "";
+  return `:warning: The alert message was cut before it reached us;${missing} the node list below is incomplete.`;
+}
+
+const TABLE_COLUMNS = [
+  { title: "NODE", width: 40 },
+  { title: "TYPE", width: 12 },
+  { title: "ZONE", width: 12 },
+  { title: "CAPACITY", width: 9 },
+  { title: "COREDNS", width: 7 },
+  { title: "DROPS", width: 10 },
+] as const;
+
+function nodeTable(nodes: AffectedNode[], resolved: boolean): SlackBlock[] {
+  if (nodes.length === 0) return [section("*Affected nodes:* none listed in the alert message")];
+  const maxRows = resolved ? MessageBudget.tableRowsResolved : MessageBudget.tableRowsFiring;
+  const shown = nodes.slice(0, maxRows);
+  const rows = shown.map((node) => [
+    node.name,
+    node.instanceType ?? "-",
+    node.zone ?? "-",
+    node.capacityType ?? "-",
+    node.hostsCoreDNS === null ? "?" : node.hostsCoreDNS ? "yes" : "no",
+    formatDropRate(node) ?? "-",
+  ]);
+  const cells = [TABLE_COLUMNS.map((column) => column.title), ...rows].map((row) =>
+    row.map((cell, index) => cutText(oneLine(cell), TABLE_COLUMNS[index]?.width ?? 12)),
+  );
+  const widths = TABLE_COLUMNS.map((_, index) => Math.max(...cells.map((row) => row[index]?.length ?? 0)));
+  const lines = cells.map((row) =>
+    row
+      .map((cell, index) => escapeCode(cell.padEnd(widths[index] ?? 0)))
+      .join("  ")
+      .trimEnd(),
+  );
+  const title = resolved ? "*Recovered nodes*" : "*Affected nodes*";
+  const packed = packLines(lines, {
+    maxChars: SlackLimits.sectionTextChars,
+    maxTexts: MessageBudget.tableSections,
+    prefix: `${title}\n\`\`\`\n`,
+    suffix: "\n```",
+  });
+  const blocks: SlackBlock[] = packed.texts.map((text) => section(text));
+  const more = nodes.length - shown.length + packed.omitted;
+  if (more > 0) {
+    blocks.push(
+      context([`+${countOf(more, "more node")} (showing ${nodes.length - more} of ${nodes.length})`]),
+    );
+  }
+  return blocks;
+}
+
+function corednsText(placement: CoreDnsPlacement | null): string {
+  if (placement === null) return "*CoreDNS:* placement unknown (cluster enrichment was not available)";
+  const lines = [
+    `*CoreDNS:* ${placement.readyReplicas}/${placement.desiredReplicas} replicas ready on ${countOf(placement.nodes.length, "node")}` +
+      (placement.nodes.length > 0 ? `: ${nameList(placement.nodes)}` : ""),
+    `• Co-located replicas: ${placement.colocatedNodes.length === 0 ? "none" : nameList(placement.colocatedNodes)}`,
+    `• On spot capacity: ${placement.spotNodes.length === 0 ? "none" : nameList(placement.spotNodes)}`,
+    `• NodeLocal DNSCache: ${
+      placement.nodeLocalDns.present
+        ? `${placement.nodeLocalDns.ready}/${placement.nodeLocalDns.desired} ready`
+        : "not installed"
+    }`,
+    `• Replicas controlled by: ${escapeAndCut(placement.replicaController.detail || placement.replicaController.kind, 300)}`,
+    `• Cluster: ${countOf(placement.clusterNodeCount, "node")} (${placement.schedulableNodeCount} schedulable)`,
+  ];
+  return fitLines(lines, SlackLimits.sectionTextChars);
+}
+
+function diagnosisBlocks(diagnoses: Diagnosis[]): SlackBlock[] {
+  if (diagnoses.length === 0) return [];
+  const shown = diagnoses.slice(0, MessageBudget.diagnoses);
+  const blocks: SlackBlock[] = shown.map((diagnosis) => {
+    const lines = [
+      `*\`${escapeCode(diagnosis.code)}\`* ${escapeAndCut(diagnosis.reason, 1000)}`,
+      `*Fix:* ${escapeAndCut(diagnosis.fix, 1000)}`,
+    ];
+    if (diagnosis.nodes.length > 0) lines.push(`*Nodes:* ${nameList(diagnosis.nodes)}`);
+    return section(fitLines(lines, SlackLimits.sectionTextChars));
+  });
+  const more = diagnoses.length - shown.length;
+  if (more > 0) {
+    const codes = diagnoses.slice(shown.length).map((diagnosis) => diagnosis.code);
+    blocks.push(context([`+${countOf(more, "more finding")}: ${nameList(codes)}`]));
+  }
+  return blocks;
+}
+
+function linksText(group: EnrichedAlertGroup): string | null {
+  const generatorURL = group.alerts.find((alert) => alert.generatorURL !== null)?.generatorURL ?? null;
+  const dashboard =
+    groupAnnotation(group, "dashboard_url") ??
+    groupAnnotation(group, "grafana_url") ??
+    groupAnnotation(group, "dashboard");
+  const links = [
+    slackLink(generatorURL, "Prometheus query"),
+    slackLink(dashboard, "Dashboard"),
+    slackLink(groupAnnotation(group, "runbook_url"), "Runbook"),
+    slackLink(group.externalURL, "Alertmanager"),
+  ].filter((link): link is string => link !== null);
+  return links.length === 0 ? null : `*Links:* ${links.join(" · ")}`;
+}
+
+/** Enrichment errors (grouped by reason) and parse warnings: what a human should distrust in this message. */
+function problemLines(group: EnrichedAlertGroup): string[] {
+  const reasons = new Map<string, number>();
+  for (const alert of group.alerts) {
+    if (alert.enrichmentError !== undefined)
+      reasons.set(alert.enrichmentError, (reasons.get(alert.enrichmentError) ?? 0) + 1);
+  }
+  const lines = [...reasons.entries()]
+    .slice(0, MessageBudget.enrichmentErrors)
+    .map(
+      ([reason, count]) =>
+        `:warning: Enrichment: ${escapeAndCut(oneLine(reason), 300)} (${countOf(count, "alert")})`,
+    );
+  if (reasons.size > MessageBudget.enrichmentErrors) {
+    lines.push(`+${countOf(reasons.size - MessageBudget.enrichmentErrors, "more enrichment error")}`);
+  }
+  for (const warning of group.warnings.slice(0, MessageBudget.warnings)) {
+    lines.push(`:information_source: Parsing: ${escapeAndCut(oneLine(warning), 300)}`);
+  }
+  if (group.warnings.length > MessageBudget.warnings) {
+    lines.push(`+${countOf(group.warnings.length - MessageBudget.warnings, "more parsing warning")}`);
+  }
+  return lines;
+}

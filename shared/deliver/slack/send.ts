@@ -1,0 +1,106 @@
+import {
+  type FetchFunction,
+  IncomingWebhook,
+  IncomingWebhookHTTPError,
+  IncomingWebhookRequestError,
+} from "@slack/webhook";
+import { ConfigError } from "../../errors.ts";
+import type { EnrichedAlertGroup } from "../../model/index.ts";
+import { DeliveryError } from "../errors.ts";
+import { classifyHttpStatus, classifyNetworkError } from "../http-status.ts";
+import type { DeliveryReceipt, Notifier } from "../notifier.ts";
+import { redactSecrets, redactUrl } from "../redact.ts";
+import { type RetryOptions, withRetry } from "../retry.ts";
+import { cutText, oneLine } from "../text.ts";
+import type { SlackMessage } from "./blocks.ts";
+import { renderSlackMessage } from "./render-group.ts";
+
+export const DEFAULT_SLACK_TIMEOUT_MS = 5_000;
+
+export interface SlackNotifierOptions {
+  /** The incoming webhook URL: a secret, never logged. */
+  webhookUrl: string;
+  /** Per request, retries excluded. */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+}
+
+export interface SlackNotifier extends Notifier<SlackMessage> {
+  /** Posts an already rendered message (a CoreDNS scale report), with the same retries. */
+  sendMessage(message: SlackMessage): Promise<DeliveryReceipt>;
+}
+
+/**
+ * Slack through @slack/webhook's IncomingWebhook. Its own retries stay off (ours are the only ones), and
+ * because its IncomingWebhookHTTPError carries the status and body but not the headers, we hand it a fetch
+ * that remembers the response's Retry-After so a 429 waits as long as Slack asked.
+ */
+export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifier {
+  const webhookUrl = validateWebhookUrl(options.webhookUrl);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SLACK_TIMEOUT_MS;
+  const shownUrl = redactUrl(webhookUrl);
+
+  async function post(message: SlackMessage): Promise<DeliveryReceipt> {
+    const { attempts } = await withRetry("slack", () => attemptOnce(message), options.retry);
+    return { sink: "slack", requests: attempts };
+  }
+
+  async function attemptOnce(message: SlackMessage): Promise<void> {
+    let retryAfter: string | null = null;
+    const rememberingFetch: FetchFunction = async (url, init) => {
+      // Redirects come back as 3xx answers (classified final) instead of fetch errors that look retryable.
+      const response = await fetch(url, { ...init, redirect: "manual" });
+      retryAfter = response.headers.get("retry-after");
+      return response;
+    };
+    const webhook = new IncomingWebhook(webhookUrl, { timeout: timeoutMs, fetch: rememberingFetch });
+    try {
+      await webhook.send(message);
+    } catch (error) {
+      throw toDeliveryError(error, retryAfter);
+    }
+  }
+
+  function toDeliveryError(error: unknown, retryAfter: string | null): DeliveryError {
+    if (error instanceof IncomingWebhookHTTPError) {
+      const verdict = classifyHttpStatus("slack", error.statusCode, retryAfter);
+      const body = cutText(oneLine(redactSecrets(error.body ?? "", [webhookUrl])), 200);
+      return new DeliveryError(
+        `Slack webhook ${shownUrl} answered ${verdict.reason}${body === "" ? "" : `: ${body}`}`,
+        {
+          sink: "slack",
+          retryable: verdict.outcome === "retryable",
+          status: error.statusCode,
+          retryAfterMs: verdict.retryAfterMs ?? null,
+        },
+      );
+    }
+    const original = error instanceof IncomingWebhookRequestError ? error.original : error;
+    const verdict = classifyNetworkError(original, timeoutMs);
+    // The original error is not kept as `cause`: fetch errors can quote the URL they failed on.
+    return new DeliveryError(`Slack webhook ${shownUrl} failed: ${verdict.reason}`, {
+      sink: "slack",
+      retryable: verdict.outcome === "retryable",
+    });
+  }
+
+  return {
+    sink: "slack",
+    render: (group: EnrichedAlertGroup) => [renderSlackMessage(group)],
+    send: (group: EnrichedAlertGroup) => post(renderSlackMessage(group)),
+    sendMessage: post,
+  };
+}
+
+function validateWebhookUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    throw new ConfigError("The Slack webhook URL is not a valid URL");
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new ConfigError(`The Slack webhook URL must be http(s), got ${parsed.protocol}`);
+  }
+  return parsed.href;
+}
