@@ -1,0 +1,61 @@
+import { type CoreDnsPlacement, ReplicaControllerKind } from "../model/index.ts";
+
+/**
+ * The command that raises CoreDNS replicas, for whoever owns the count: a kubectl scale would be reverted
+ * by an autoscaler or the add-on, so the fix names the owner's own knob.
+ */
+export function scaleCoreDnsCommand(
+  coredns: CoreDnsPlacement,
+  replicas: number,
+  clusterName: string,
+): string {
+  switch (coredns.replicaController.kind) {
+    case ReplicaControllerKind.eksAddon: {
+      const max = Math.max(replicas, 10);
+      return (
+        `aws eks update-addon --cluster-name ${clusterName} --addon-name coredns --resolve-conflicts PRESERVE ` +
+        `--configuration-values '{"autoScaling":{"enabled":true,"minReplicas":${replicas},"maxReplicas":${max}}}'`
+      );
+    }
+    case ReplicaControllerKind.clusterProportionalAutoscaler:
+      return (
+        "kubectl -n kube-system edit configmap dns-autoscaler " +
+        `(lower "nodesPerReplica" or set "min": ${replicas} in the linear parameters)`
+      );
+    default:
+      return `kubectl -n kube-system scale deployment/coredns --replicas=${replicas}`;
+  }
+}
+
+/** Spreading CoreDNS one replica per node: a topology spread constraint on the hostname, per owner. */
+export function spreadCoreDnsCommand(coredns: CoreDnsPlacement, clusterName: string): string {
+  const constraint =
+    '{"maxSkew":1,"topologyKey":"kubernetes.io/hostname","whenUnsatisfiable":"DoNotSchedule","labelSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}';
+  if (coredns.replicaController.kind === ReplicaControllerKind.eksAddon) {
+    return (
+      `aws eks update-addon --cluster-name ${clusterName} --addon-name coredns --resolve-conflicts PRESERVE ` +
+      `--configuration-values '{"topologySpreadConstraints":[${constraint}]}'`
+    );
+  }
+  return `kubectl -n kube-system patch deployment coredns --type merge -p '{"spec":{"template":{"spec":{"topologySpreadConstraints":[${constraint}]}}}}'`;
+}
+
+/**
+ * Keeping CoreDNS off spot capacity with one affinity that reads both provisioners' labels: `NotIn` also
+ * matches nodes without the label, so on-demand nodes of either kind stay eligible.
+ */
+export function onDemandCoreDnsCommand(coredns: CoreDnsPlacement, clusterName: string): string {
+  const affinity =
+    '{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[' +
+    '{"key":"karpenter.sh/capacity-type","operator":"NotIn","values":["spot"]},' +
+    '{"key":"eks.amazonaws.com/capacityType","operator":"NotIn","values":["SPOT"]}]}]}}}';
+  if (coredns.replicaController.kind === ReplicaControllerKind.eksAddon) {
+    return (
+      `aws eks update-addon --cluster-name ${clusterName} --addon-name coredns --resolve-conflicts PRESERVE ` +
+      `--configuration-values '{"affinity":${affinity}}'`
+    );
+  }
+  return `kubectl -n kube-system patch deployment coredns --type merge -p '{"spec":{"template":{"spec":{"affinity":${affinity}}}}}'`;
+}
+
+export const NODELOCAL_DNS_DOC = "https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/";

@@ -1,0 +1,48 @@
+import type { CoreDnsPlacement, Diagnosis, EnrichedAlert } from "../model/index.ts";
+import { diagnosisContext } from "./context.ts";
+import type { DiagnosisRule } from "./rule.ts";
+import { corednsColocated } from "./rules/coredns-colocated.ts";
+import { corednsOnSpot } from "./rules/coredns-on-spot.ts";
+import { corednsOnThrottledNode } from "./rules/coredns-on-throttled-node.ts";
+import { corednsReplicasManaged } from "./rules/coredns-replicas-managed.ts";
+import { corednsUnderscaled } from "./rules/coredns-underscaled.ts";
+import { enrichmentUnavailable } from "./rules/enrichment-unavailable.ts";
+import { nodelocalDnsAbsent } from "./rules/nodelocal-dns-absent.ts";
+import { nodelocalDnsOnThrottledNode } from "./rules/nodelocal-dns-on-throttled-node.ts";
+import { nonCorednsNodeThrottled } from "./rules/non-coredns-node-throttled.ts";
+
+export { CoreDnsSizing, recommendedReplicas } from "./context.ts";
+export type { DiagnosisRule } from "./rule.ts";
+
+/**
+ * Rules by severity: what breaks DNS for the whole cluster now, then what makes it fragile, then the
+ * node-local causes, then context (who owns replicas) and gaps in what we could see.
+ */
+export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
+  corednsOnThrottledNode,
+  corednsUnderscaled,
+  corednsColocated,
+  corednsOnSpot,
+  nodelocalDnsOnThrottledNode,
+  nonCorednsNodeThrottled,
+  nodelocalDnsAbsent,
+  corednsReplicasManaged,
+  enrichmentUnavailable,
+];
+
+/**
+ * Pure diagnosis of one enriched alert group. A group with no firing alert (resolved) gets no findings:
+ * a resolution notice needs no fix.
+ */
+export function diagnose(
+  alerts: EnrichedAlert[],
+  coredns: CoreDnsPlacement | null,
+  enrichmentErrors: string[],
+  options: { clusterName?: string } = {},
+): Diagnosis[] {
+  const context = diagnosisContext(alerts, coredns, enrichmentErrors, options.clusterName);
+  if (context.firingCount === 0) return [];
+  return DIAGNOSIS_RULES.map((rule) => rule.evaluate(context)).filter(
+    (finding): finding is Diagnosis => finding !== null,
+  );
+}

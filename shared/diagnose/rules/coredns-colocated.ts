@@ -1,0 +1,21 @@
+import { DiagnosisCode } from "../../model/index.ts";
+import { nodeList } from "../context.ts";
+import { spreadCoreDnsCommand } from "../fixes.ts";
+import type { DiagnosisRule } from "../rule.ts";
+
+/** Replicas sharing a node share one ENI allowance: extra replicas there add no DNS capacity. */
+export const corednsColocated: DiagnosisRule = {
+  code: DiagnosisCode.corednsColocated,
+  evaluate({ coredns, clusterName }) {
+    if (!coredns || coredns.colocatedNodes.length === 0) return null;
+    const counts = coredns.colocatedNodes.map(
+      (node) => `${node} (${coredns.pods.filter((pod) => pod.node === node).length})`,
+    );
+    return {
+      code: this.code,
+      reason: `CoreDNS replicas share nodes, and so one 1024 pps ENI allowance: ${nodeList(counts)}`,
+      fix: `${spreadCoreDnsCommand(coredns, clusterName)}; then kubectl -n kube-system rollout restart deployment/coredns`,
+      nodes: [...coredns.colocatedNodes],
+    };
+  },
+};

@@ -1,0 +1,24 @@
+import { DiagnosisCode } from "../../model/index.ts";
+import { nodeList, plural, recommendedReplicas } from "../context.ts";
+import { scaleCoreDnsCommand } from "../fixes.ts";
+import type { DiagnosisRule } from "../rule.ts";
+
+/** The ENI dropping packets carries a CoreDNS replica's upstream lookups: cluster-wide DNS failures. */
+export const corednsOnThrottledNode: DiagnosisRule = {
+  code: DiagnosisCode.corednsOnThrottledNode,
+  evaluate({ throttled, coredns, clusterName }) {
+    if (!coredns) return null;
+    const hosting = throttled.filter((node) => coredns.nodes.includes(node.name)).map((node) => node.name);
+    if (hosting.length === 0) return null;
+    const pods = coredns.pods.filter((pod) => pod.node && hosting.includes(pod.node)).map((pod) => pod.name);
+    const target = Math.max(coredns.desiredReplicas * 2, recommendedReplicas(coredns.clusterNodeCount));
+    return {
+      code: this.code,
+      reason:
+        `${plural(pods.length, "CoreDNS pod")} (${nodeList(pods)}) run on ${nodeList(hosting)}, whose ENI exceeds the ` +
+        `1024 pps link-local allowance: lookups these replicas forward to the VPC resolver are dropped for the whole cluster`,
+      fix: `Spread the load over more ENIs: ${scaleCoreDnsCommand(coredns, target, clusterName)}; and cache per node with NodeLocal DNSCache`,
+      nodes: hosting,
+    };
+  },
+};

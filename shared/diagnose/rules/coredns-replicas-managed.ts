@@ -1,0 +1,24 @@
+import { DiagnosisCode, ReplicaControllerKind } from "../../model/index.ts";
+import type { DiagnosisRule } from "../rule.ts";
+
+const OWNERS = new Set<string>([
+  ReplicaControllerKind.eksAddon,
+  ReplicaControllerKind.clusterProportionalAutoscaler,
+]);
+
+/** Something other than the Deployment owns the replica count: a kubectl scale would be undone. */
+export const corednsReplicasManaged: DiagnosisRule = {
+  code: DiagnosisCode.corednsReplicasManaged,
+  evaluate({ coredns }) {
+    if (!coredns || !OWNERS.has(coredns.replicaController.kind)) return null;
+    const cpa = coredns.replicaController.kind === ReplicaControllerKind.clusterProportionalAutoscaler;
+    return {
+      code: this.code,
+      reason: `CoreDNS replicas (${coredns.desiredReplicas}) are owned by ${coredns.replicaController.detail}; kubectl scale would be reverted`,
+      fix: cpa
+        ? "Change the autoscaler's parameters: kubectl -n kube-system edit configmap dns-autoscaler (nodesPerReplica, min)"
+        : "Change the add-on's configuration values (replicaCount or autoScaling.minReplicas) with aws eks update-addon --resolve-conflicts PRESERVE",
+      nodes: [],
+    };
+  },
+};

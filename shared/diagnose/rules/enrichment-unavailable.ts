@@ -1,0 +1,49 @@
+import { DiagnosisCode } from "../../model/index.ts";
+import { plural } from "../context.ts";
+import type { DiagnosisRule } from "../rule.ts";
+
+/** The fix for the usual ways cluster reads fail, recognised in the cluster client's error messages. */
+const FIXES: { pattern: RegExp; fix: string }[] = [
+  {
+    pattern: /\(403 Forbidden\)/,
+    fix: "Apply infra/rbac.yaml and map the function role to its group with an EKS access entry (aws eks create-access-entry ... --kubernetes-groups linklocal-sentinel-readers)",
+  },
+  {
+    pattern: /\(401 Unauthorized\)/,
+    fix: "Create an EKS access entry for the function role (aws eks create-access-entry --cluster-name <cluster> --principal-arn <role-arn>) or refresh the kubeconfig credentials",
+  },
+  {
+    pattern: /\(404 Not Found\)|ResourceNotFound|No cluster found/i,
+    fix: "Check EKS_CLUSTER_NAME (or --cluster/--context) names this cluster and that the alert's cluster label matches it",
+  },
+  {
+    pattern: /did not answer .* within|unreachable/,
+    fix: "Check the function can reach the cluster endpoint (VPC config, endpoint public/private access, security groups)",
+  },
+  {
+    pattern: /HTTP 5\d\d/,
+    fix: "The API server failed; the next alert group retries, check the control plane's health",
+  },
+];
+
+/** Some or all alerts went out without cluster facts; says why so the gap can be closed. */
+export const enrichmentUnavailable: DiagnosisRule = {
+  code: DiagnosisCode.enrichmentUnavailable,
+  evaluate({ enrichmentErrors, unresolved, firingCount }) {
+    if (enrichmentErrors.length === 0 && unresolved.count === 0) return null;
+    const first = enrichmentErrors[0] ?? unresolved.firstReason ?? "unknown reason";
+    const missing =
+      unresolved.count > 0
+        ? `${unresolved.count} of ${plural(firingCount, "firing alert")} have no node facts; `
+        : "";
+    const known = FIXES.find((entry) => entry.pattern.test(first));
+    return {
+      code: this.code,
+      reason: `${missing}${first}`,
+      fix:
+        known?.fix ??
+        "Add a node label to the alert rule (relabel __meta_kubernetes_pod_node_name to `node` in the scrape config) so each alert names its node",
+      nodes: [],
+    };
+  },
+};
