@@ -79,7 +79,7 @@ export async function createEksToken(options: EksTokenOptions): Promise<EksToken
     query: { Action: "GetCallerIdentity", Version: "2011-06-15" },
     headers: { host: hostname, "x-k8s-aws-id": options.clusterName },
   });
-  let presigned: HttpRequest;
+  let presigned: Awaited<ReturnType<SignatureV4["presign"]>>;
   try {
     presigned = await signer.presign(request, { expiresIn, signingDate: new Date(now) });
   } catch (error) {
