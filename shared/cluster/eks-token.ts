@@ -88,7 +88,7 @@ export async function createEksToken(options: EksTokenOptions): Promise<EksToken
       { cause: error },
     );
   }
-  const query = Object.entries(presigned.query)
+  const query = Object.entries(presigned.query ?? {})
     .flatMap(([key, value]) => (Array.isArray(value) ? value.map((v) => [key, v]) : [[key, value ?? ""]]))
     .map(([key, value]) => `${encodeURIComponent(key ?? "")}=${encodeURIComponent(value ?? "")}`)
     .join("&");
