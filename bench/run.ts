@@ -1,0 +1,14 @@
+/**
+ * `npm run bench`: prints figures for parse throughput, bundle size and enrichment cost, each beside a
+ * baseline measured in the same run. Nothing here asserts timing; tests assert behaviour.
+ */
+const sections: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  parse: () => import("./parse.ts"),
+};
+
+const only = process.argv.slice(2);
+for (const [name, load] of Object.entries(sections)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  const section = await load();
+  await section.run();
+}
