@@ -1,5 +1,5 @@
 import { build } from "esbuild";
-import { buildFunction } from "../scripts/build.mjs";
+import { buildFunction, bundleBytes } from "../scripts/build.ts";
 import { parseAmpMessage } from "../shared/parse/index.ts";
 import {
   linkLocalGroup,
@@ -45,7 +45,7 @@ export async function run(): Promise<void> {
   printTable("Parse: 300-alert group (1500 for the truncated body)", rows);
 
   const ingest = await buildFunction("ingest", { metafile: true });
-  const ingestBytes = Object.values(ingest.metafile?.outputs ?? {}).find((o) => o.entryPoint)?.bytes ?? 0;
+  const ingestBytes = bundleBytes(ingest);
   const baseline = await build({
     stdin: {
       contents: 'import { SNSClient } from "@aws-sdk/client-sns"; export const c = new SNSClient({});',

@@ -2,7 +2,7 @@
 // The AWS SDK v3 is bundled rather than taken from the runtime so the code runs the versions it was tested with.
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { type BuildResult, build } from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
 const functionsDir = join(root, "functions");
@@ -12,7 +12,7 @@ export const functionNames = readdirSync(functionsDir).filter((name) =>
   statSync(join(functionsDir, name)).isDirectory(),
 );
 
-export async function buildFunction(name, { metafile = false } = {}) {
+export async function buildFunction(name: string, { metafile = false } = {}): Promise<BuildResult> {
   return build({
     entryPoints: [join(functionsDir, name, "index.ts")],
     outfile: join(outDir, name, "index.mjs"),
@@ -32,10 +32,15 @@ export async function buildFunction(name, { metafile = false } = {}) {
   });
 }
 
+/** Size of the entry point's output in a build made with `metafile: true`. */
+export function bundleBytes(result: BuildResult): number {
+  return Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint)?.bytes ?? 0;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const name of functionNames) {
     const result = await buildFunction(name, { metafile: true });
-    const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
+    const bytes = bundleBytes(result);
     writeFileSync(join(outDir, name, "meta.json"), JSON.stringify(result.metafile));
     console.log(`${name.padEnd(20)} ${(bytes / 1024).toFixed(1)} KiB  dist/${name}/index.mjs`);
   }
