@@ -41,7 +41,7 @@ export interface DnsAutoscaler {
   deployment: string;
   /** `deployment/coredns` as given in --target, lower-cased. */
   target: string | null;
-  configMap: string | null;
+  configMap: string;
 }
 
 /** Reads --target and --configmap from the autoscaler's command line (upstream puts them in `command`). */
@@ -58,12 +58,17 @@ export function dnsAutoscalerOf(deployment: Deployment): DnsAutoscaler {
   return {
     deployment: deployment.metadata.name,
     target: flag("target")?.toLowerCase() ?? null,
-    configMap: flag("configmap"),
+    configMap: flag("configmap") ?? deployment.metadata.name,
   };
 }
 
+/**
+ * A `k8s-app=dns-autoscaler` Deployment whose command line we cannot read is taken to scale coredns: that
+ * label is the upstream DNS autoscaler's, and its default ConfigMap carries the Deployment's name.
+ */
 export function targetsCoreDns(autoscaler: DnsAutoscaler): boolean {
-  return autoscaler.target?.split(",").includes(`deployment/${DnsWorkload.corednsDeployment}`) === true;
+  if (autoscaler.target === null) return true;
+  return autoscaler.target.split(",").includes(`deployment/${DnsWorkload.corednsDeployment}`);
 }
 
 /** One line about the autoscaler's parameters: linear (nodes/cores per replica, min, max) or ladder. */
@@ -110,9 +115,7 @@ export function decideReplicaController(input: {
   }
   const cpa = autoscaler && targetsCoreDns(autoscaler) ? autoscaler : null;
   if (cpa) {
-    const params = input.autoscalerParams
-      ? `, ConfigMap ${cpa.configMap ?? "?"} ${input.autoscalerParams}`
-      : "";
+    const params = input.autoscalerParams ? `, ConfigMap ${cpa.configMap} ${input.autoscalerParams}` : "";
     return {
       kind: ReplicaControllerKind.clusterProportionalAutoscaler,
       detail: `cluster-proportional-autoscaler deployment/${cpa.deployment}${params}`,
