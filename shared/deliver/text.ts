@@ -40,7 +40,7 @@ export interface CutText {
 
 /**
  * Transforms `raw` with `transform` (applied per grapheme, so escapes never straddle the cut) and keeps as
- * much as fits in `max` units together with `marker`.
+ * much as fits in `max` units together with `marker`. `transform` must never shorten its input.
  */
 export function transformAndCut(
   raw: string,
@@ -54,7 +54,11 @@ export function transformAndCut(
   if (budget < 0) return { text: "", cut: true, omitted: raw.length };
   let kept = "";
   let consumed = 0;
-  for (const { segment } of graphemeSegmenter.segment(raw)) {
+  // Segmenting a huge string is slow, so only a window is segmented. Every transform here makes text no
+  // shorter, so what is kept comes from the first `budget` units; the window's last segment (possibly a
+  // split cluster) ends past `budget` and can never be kept.
+  const window = raw.length > budget + 64 ? raw.slice(0, budget + 64) : raw;
+  for (const { segment } of graphemeSegmenter.segment(window)) {
     const piece = transform(segment);
     if (kept.length + piece.length > budget) break;
     kept += piece;
