@@ -1,0 +1,63 @@
+/**
+ * Alertmanager label matchers (`name="value"`, `!=`, `=~`, `!~`). Semantics follow Alertmanager: a missing
+ * label matches as the empty string, and regexes are anchored at both ends (`^(?:...)$`).
+ */
+
+export const MatchOperator = { equal: "=", notEqual: "!=", regexMatch: "=~", regexNoMatch: "!~" } as const;
+export type MatchOperator = (typeof MatchOperator)[keyof typeof MatchOperator];
+
+export const MATCH_OPERATORS: readonly MatchOperator[] = Object.values(MatchOperator);
+
+export interface Matcher {
+  name: string;
+  operator: MatchOperator;
+  value: string;
+  /** Compiled, anchored pattern for `=~` and `!~`; null for the equality operators. */
+  pattern: RegExp | null;
+}
+
+// Go's RE2 accepts a leading `(?i)` for case-insensitive matching and Alertmanager users write it; JavaScript
+// only takes flags outside the pattern, so that one prefix is translated into the `i` flag.
+const CASE_INSENSITIVE_PREFIX = "(?i)";
+
+/** Compiles an anchored pattern; throws the RegExp SyntaxError when `source` is not a valid regex. */
+export function compileAnchoredPattern(source: string): RegExp {
+  if (source.startsWith(CASE_INSENSITIVE_PREFIX)) {
+    return new RegExp(`^(?:${source.slice(CASE_INSENSITIVE_PREFIX.length)})$`, "i");
+  }
+  return new RegExp(`^(?:${source})$`);
+}
+
+export function isRegexOperator(operator: MatchOperator): boolean {
+  return operator === MatchOperator.regexMatch || operator === MatchOperator.regexNoMatch;
+}
+
+export function matchesLabels(matcher: Matcher, labels: Readonly<Record<string, string>>): boolean {
+  const actual = labels[matcher.name] ?? "";
+  switch (matcher.operator) {
+    case MatchOperator.equal:
+      return actual === matcher.value;
+    case MatchOperator.notEqual:
+      return actual !== matcher.value;
+    case MatchOperator.regexMatch:
+      return matcher.pattern?.test(actual) ?? false;
+    case MatchOperator.regexNoMatch:
+      return !(matcher.pattern?.test(actual) ?? false);
+  }
+}
+
+const PLAIN_LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function isPlainLabelName(name: string): boolean {
+  return PLAIN_LABEL_NAME.test(name);
+}
+
+/** Quotes a string the way the parser reads it back: `\` -> `\\`, `"` -> `\"`, newline -> `\n`. */
+export function quote(text: string): string {
+  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+}
+
+export function formatMatcher(matcher: Pick<Matcher, "name" | "operator" | "value">): string {
+  const name = isPlainLabelName(matcher.name) ? matcher.name : quote(matcher.name);
+  return `${name}${matcher.operator}${quote(matcher.value)}`;
+}
