@@ -17,20 +17,33 @@ export function readRequired(env: Env, name: string): string {
   return value;
 }
 
-export function readInt(env: Env, name: string, fallback: number, bounds: { min?: number; max?: number } = {}): number {
+export function readInt(
+  env: Env,
+  name: string,
+  fallback: number,
+  bounds: { min?: number; max?: number } = {},
+): number {
   const text = readString(env, name);
   if (text === undefined) return fallback;
   if (!/^-?\d+$/.test(text)) throw new ConfigError(`${name} must be a whole number, got "${text}"`);
   const value = Number(text);
-  if (bounds.min !== undefined && value < bounds.min) throw new ConfigError(`${name} must be >= ${bounds.min}, got ${value}`);
-  if (bounds.max !== undefined && value > bounds.max) throw new ConfigError(`${name} must be <= ${bounds.max}, got ${value}`);
+  if (bounds.min !== undefined && value < bounds.min)
+    throw new ConfigError(`${name} must be >= ${bounds.min}, got ${value}`);
+  if (bounds.max !== undefined && value > bounds.max)
+    throw new ConfigError(`${name} must be <= ${bounds.max}, got ${value}`);
   return value;
 }
 
-export function readEnum<const T extends readonly string[]>(env: Env, name: string, allowed: T, fallback: T[number]): T[number] {
+export function readEnum<const T extends readonly string[]>(
+  env: Env,
+  name: string,
+  allowed: T,
+  fallback: T[number],
+): T[number] {
   const text = readString(env, name);
   if (text === undefined) return fallback;
-  if (!allowed.includes(text)) throw new ConfigError(`${name} must be one of ${allowed.join(", ")}; got "${text}"`);
+  if (!allowed.includes(text))
+    throw new ConfigError(`${name} must be one of ${allowed.join(", ")}; got "${text}"`);
   return text as T[number];
 }
 
