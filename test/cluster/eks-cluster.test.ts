@@ -119,11 +119,9 @@ describe("describeCoreDnsAddon", () => {
   });
 
   it("returns null configuration values for an add-on without them", async () => {
-    eksMock
-      .on(DescribeAddonCommand)
-      .resolves({
-        addon: { addonName: "coredns", addonVersion: "v1.11.1-eksbuild.9", configurationValues: "" },
-      });
+    eksMock.on(DescribeAddonCommand).resolves({
+      addon: { addonName: "coredns", addonVersion: "v1.11.1-eksbuild.9", configurationValues: "" },
+    });
     expect(await describeCoreDnsAddon(eks(), "prod")).toEqual({
       addonVersion: "v1.11.1-eksbuild.9",
       configurationValues: null,
