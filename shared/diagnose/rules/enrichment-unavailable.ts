@@ -34,7 +34,7 @@ export const enrichmentUnavailable: DiagnosisRule = {
     const first = enrichmentErrors[0] ?? unresolved.firstReason ?? "unknown reason";
     const missing =
       unresolved.count > 0
-        ? `${unresolved.count} of ${plural(firingCount, "firing alert")} have no node facts; `
+        ? `no node facts for ${unresolved.count} of ${plural(firingCount, "firing alert")}; `
         : "";
     const known = FIXES.find((entry) => entry.pattern.test(first));
     return {
