@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { gzipSync } from "node:zlib";
 import type { ObjectMeta, Status } from "../shared/cluster/kube-objects.ts";
+import { discoveryDocument } from "./discovery.ts";
 import { applyMergePatch } from "./merge-patch.ts";
 import {
   matchesFields,
@@ -121,6 +122,8 @@ export interface KubeApiServerOptions {
   compression?: boolean;
   /** Clock for Table ages. */
   now?: () => number;
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
 }
 
 export interface RecordedRequest {
@@ -207,7 +210,7 @@ export class KubeApiSimulator {
   async start(): Promise<string> {
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
-      this.server.listen(0, "127.0.0.1", () => resolve());
+      this.server.listen(this.options.port ?? 0, "127.0.0.1", () => resolve());
     });
     const { port } = this.server.address() as AddressInfo;
     this.address = `${this.options.tls ? "https" : "http"}://127.0.0.1:${port}`;
@@ -403,6 +406,10 @@ export class KubeApiSimulator {
   }
 
   private dispatch(req: http.IncomingMessage, url: URL, user: string, body: Buffer): unknown {
+    if (req.method === "GET") {
+      const discovery = discoveryDocument(url.pathname, new URL(this.url).host);
+      if (discovery !== undefined) return discovery;
+    }
     const route = this.route(url.pathname);
     const method = req.method ?? "GET";
     const verb =
