@@ -1,4 +1,96 @@
-export async function runDemo(_options: { json: boolean }): Promise<number> {
-  process.stdout.write("demo: not wired yet\n");
-  return 0;
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SAMPLE_SCENARIO } from "../scripts/make-samples.ts";
+import { parseRoutes, routeGroup } from "../shared/route/index.ts";
+import { generateCluster } from "../sim/cluster-generator.ts";
+import { startKubeApiServer } from "../sim/kube-api-server.ts";
+import { enricherFor } from "./connect.ts";
+import { cliDelivery } from "./deliver.ts";
+import { replayFile } from "./replay.ts";
+import { formatReport, type ReplayReport } from "./report.ts";
+
+const SAMPLES_DIR = new URL("../samples/", import.meta.url).pathname;
+const DEMO_TOKEN = "demo-token-not-a-secret";
+/** Critical alerts page as well as post; everything else posts. */
+const DEMO_ROUTES = 'severity="critical" => slack, pagerduty; default => slack';
+
+/**
+ * `npm start`: the bundled samples against a simulated EKS cluster on 127.0.0.1, through the same code as the
+ * Lambdas, in dry-run. No AWS account, cluster or network; exits when done.
+ */
+export async function runDemo(options: { json: boolean }): Promise<number> {
+  const cluster = generateCluster(SAMPLE_SCENARIO);
+  const server = await startKubeApiServer({
+    cluster,
+    auth: { tokens: { [DEMO_TOKEN]: "linklocal-sentinel" } },
+  });
+  const workDir = await mkdtemp(join(tmpdir(), "linklocal-sentinel-demo-"));
+  try {
+    const kubeconfig = join(workDir, "kubeconfig");
+    await writeFile(kubeconfig, demoKubeconfig(server.url));
+    const env = { ...process.env, KUBECONFIG: kubeconfig };
+    const routes = parseRoutes(DEMO_ROUTES);
+    const { enrich } = enricherFor({ kubeconfig }, env);
+    const deliver = cliDelivery({
+      env,
+      previewDir: join(workDir, "preview"),
+      resolveSecret: async () => "",
+    });
+
+    const reports: ReplayReport[] = [];
+    const files = (await readdir(SAMPLES_DIR)).filter((f) => f.endsWith(".json")).sort();
+    if (!options.json) {
+      process.stdout.write(
+        `linklocal-sentinel demo: simulated EKS cluster "${cluster.name}" (${cluster.nodes.length} nodes) at ${server.url}\n` +
+          `routes: ${DEMO_ROUTES}\n\n`,
+      );
+    }
+    for (const file of files) {
+      const report = await replayFile({
+        file: join(SAMPLES_DIR, file),
+        dryRun: true,
+        env,
+        enrich,
+        route: (group) => routeGroup(routes, group),
+        deliver,
+      });
+      reports.push(report);
+      if (!options.json)
+        process.stdout.write(`## samples/${file}\n${formatReport(report, { links: false })}\n`);
+    }
+    const requests = server.requests.length;
+    if (options.json) {
+      process.stdout.write(
+        `${JSON.stringify({ cluster: cluster.name, kubeApiRequests: requests, reports }, null, 2)}\n`,
+      );
+    } else {
+      process.stdout.write(
+        `Done: ${files.length} samples, ${requests} Kubernetes API requests, nothing sent (dry run).\n` +
+          "Replay your own: npx linklocal-sentinel replay FILE --kubeconfig ~/.kube/config --dry-run\n",
+      );
+    }
+    return reports.every((r) => r.errors.length === 0) ? 0 : 1;
+  } finally {
+    await server.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function demoKubeconfig(server: string): string {
+  return `apiVersion: v1
+kind: Config
+clusters:
+  - name: sim
+    cluster:
+      server: ${server}
+users:
+  - name: demo
+    user:
+      token: ${DEMO_TOKEN}
+contexts:
+  - name: sim
+    context: { cluster: sim, user: demo }
+current-context: sim
+`;
 }

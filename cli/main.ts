@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { ConfigError, errorMessage, InputError } from "../shared/errors.ts";
-import { withoutEnrichment } from "../shared/ingest/index.ts";
+import { routeGroup, routesFromEnv } from "../shared/route/index.ts";
+import { enricherFor } from "./connect.ts";
+import { cliDelivery } from "./deliver.ts";
 import { replayFile } from "./replay.ts";
 import { formatReport } from "./report.ts";
 
@@ -27,7 +29,9 @@ Options:
   --context C        kubeconfig context to use (default: current-context)
   --cluster NAME     enrich from this EKS cluster through the AWS API (with --region)
   --region R         AWS region of --cluster (default: $AWS_REGION)
-  --dry-run          print the payloads instead of sending them
+  --dry-run          print the payloads instead of sending them, with a Block Kit Builder link and an
+                     HTML preview of the Slack message
+  --preview-dir D    where --dry-run writes the HTML previews (default: .preview)
   --json             print one JSON report on stdout
   --verbose          structured logs on stderr
   -h, --help         this help
@@ -78,6 +82,7 @@ async function replayCommand(args: string[]): Promise<number> {
       "dry-run": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
+      "preview-dir": { type: "string", default: ".preview" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -88,13 +93,15 @@ async function replayCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new InputError("replay takes exactly one FILE (try: replay --help)");
   if (values.cluster && values.kubeconfig)
     throw new InputError("use either --cluster or --kubeconfig, not both");
+  const env = process.env;
+  const routes = routesFromEnv(env);
   const report = await replayFile({
     file: positionals[0] as string,
     dryRun: values["dry-run"],
-    env: process.env,
-    enrich: withoutEnrichment,
-    route: () => ["slack"],
-    deliver: async () => [],
+    env,
+    enrich: enricherFor(values, env).enrich,
+    route: (group) => routeGroup(routes, group),
+    deliver: cliDelivery({ env, previewDir: values["preview-dir"], resolveSecret: envSecret(env) }),
   });
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return report.errors.length === 0 ? 0 : 1;
@@ -123,4 +130,15 @@ function isParseArgsError(error: unknown): boolean {
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ");
+}
+
+// Placeholder until shared/secrets lands: plain variables only.
+function envSecret(env: NodeJS.ProcessEnv) {
+  return async (plainVar: string, secretVar: string): Promise<string> => {
+    const value = env[plainVar]?.trim();
+    if (value) return value;
+    throw new ConfigError(
+      `${plainVar} (or ${secretVar}) is not set; use --dry-run to print the payloads instead`,
+    );
+  };
 }

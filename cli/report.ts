@@ -7,6 +7,10 @@ export interface DeliveryRecord {
   payload: unknown;
   sent: boolean;
   error?: string;
+  /** Why nothing was sent when that is not an error. */
+  note?: string;
+  /** --dry-run only: where to look at the Slack message. */
+  preview?: { blockKitBuilder: string; html: string };
 }
 
 /** The `replay --json` document; its shape is a stable interface (DESIGN.md "Interfaces"). */
@@ -51,7 +55,7 @@ export function reportGroup(group: EnrichedAlertGroup): ReportGroup {
 }
 
 /** The human-readable report: what a platform engineer wants to see at a glance. */
-export function formatReport(report: ReplayReport): string {
+export function formatReport(report: ReplayReport, options: { links: boolean } = { links: true }): string {
   const lines: string[] = [];
   for (const group of report.groups) {
     const title = group.raw
@@ -88,8 +92,12 @@ export function formatReport(report: ReplayReport): string {
     lines.push(`   routes: ${group.routes.join(", ") || "(none)"}`);
   }
   for (const d of report.deliveries) {
-    const state = d.error ? `FAILED: ${d.error}` : d.sent ? "sent" : "not sent (dry run)";
+    const state = d.error ? `FAILED: ${d.error}` : d.sent ? "sent" : (d.note ?? "not sent (dry run)");
     lines.push(`-> ${d.sink}: ${state}`);
+    if (d.preview && options.links) {
+      lines.push(`   preview: ${d.preview.html}`);
+      lines.push(`   Block Kit Builder: ${d.preview.blockKitBuilder}`);
+    }
   }
   for (const error of report.errors) lines.push(`error: ${error}`);
   return `${lines.join("\n")}\n`;

@@ -1,3 +1,5 @@
+export * from "./cluster-enricher.ts";
+export * from "./eks-connector.ts";
 export * from "./enrichment.ts";
 export * from "./fit-to-sns.ts";
 export * from "./ingest-message.ts";

@@ -1,0 +1,45 @@
+import { createKubeconfigKubeApi } from "../shared/cluster/kubeconfig.ts";
+import type { Env } from "../shared/config/env.ts";
+import { readInt } from "../shared/config/env.ts";
+import { createClusterFactsCache } from "../shared/enrich/index.ts";
+import { InputError } from "../shared/errors.ts";
+import {
+  clusterEnricher,
+  eksConnector,
+  type GroupEnricher,
+  withoutEnrichment,
+} from "../shared/ingest/index.ts";
+
+export interface ClusterFlags {
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  region?: string;
+}
+
+/**
+ * Which cluster `replay` enriches from: an EKS cluster through the AWS API (--cluster, or EKS_CLUSTER_NAME),
+ * a kubeconfig (--kubeconfig, --context, or KUBECONFIG), or none.
+ */
+export function enricherFor(flags: ClusterFlags, env: Env): { enrich: GroupEnricher; describe: string } {
+  const timeoutMs = readInt(env, "KUBE_TIMEOUT_MS", 5000, { min: 100, max: 60_000 });
+  const cache = createClusterFactsCache({ ttlMs: 60_000 });
+  const eksName =
+    flags.cluster ?? (flags.kubeconfig || flags.context ? undefined : env.EKS_CLUSTER_NAME?.trim());
+  if (eksName) {
+    const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) throw new InputError("--cluster needs --region (or AWS_REGION)");
+    const connect = eksConnector({ region, defaultCluster: eksName, timeoutMs });
+    // The operator named the cluster explicitly: enrich from it whatever the alert's cluster label says.
+    return {
+      enrich: clusterEnricher((group) => connect({ ...group, cluster: eksName }), cache),
+      describe: `EKS cluster ${eksName} in ${region}`,
+    };
+  }
+  if (flags.kubeconfig || flags.context || env.KUBECONFIG) {
+    const kube = createKubeconfigKubeApi({ path: flags.kubeconfig, context: flags.context, env, timeoutMs });
+    const name = flags.context ?? "kubeconfig";
+    return { enrich: clusterEnricher(() => ({ name, kube }), cache), describe: `kubeconfig context ${name}` };
+  }
+  return { enrich: withoutEnrichment, describe: "no cluster (alerts are not enriched)" };
+}

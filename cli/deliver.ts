@@ -1,0 +1,88 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Env } from "../shared/config/env.ts";
+import {
+  blockKitBuilderUrl,
+  createPagerDutyNotifier,
+  createSlackNotifier,
+  renderPagerDutyEvent,
+  renderSlackHtmlPreview,
+  renderSlackMessage,
+} from "../shared/deliver/index.ts";
+import { errorMessage } from "../shared/errors.ts";
+import type { EnrichedAlertGroup, Sink } from "../shared/model/index.ts";
+import type { DeliveryRecord } from "./report.ts";
+
+export interface CliDeliveryOptions {
+  env: Env;
+  /** Where --dry-run writes the HTML preview of each Slack message. */
+  previewDir: string;
+  resolveSecret: (plainVar: string, secretVar: string) => Promise<string>;
+}
+
+/**
+ * The CLI's stand-in for the internal topic: for each routed sink, render the payload and, unless dry-run,
+ * send it with the same notifier the Lambda uses.
+ */
+export function cliDelivery(options: CliDeliveryOptions) {
+  return async (group: EnrichedAlertGroup, dryRun: boolean): Promise<DeliveryRecord[]> => {
+    const records: DeliveryRecord[] = [];
+    for (const sink of group.routes) records.push(await deliverTo(sink, group, dryRun, options));
+    return records;
+  };
+}
+
+async function deliverTo(
+  sink: Sink,
+  group: EnrichedAlertGroup,
+  dryRun: boolean,
+  options: CliDeliveryOptions,
+): Promise<DeliveryRecord> {
+  if (sink === "slack") {
+    const payload = renderSlackMessage(group);
+    if (dryRun) {
+      const previewFile = join(options.previewDir, `slack-${safeName(group.source.messageId)}.html`);
+      await mkdir(options.previewDir, { recursive: true });
+      await writeFile(previewFile, renderSlackHtmlPreview(payload));
+      return {
+        sink,
+        payload,
+        sent: false,
+        preview: { blockKitBuilder: blockKitBuilderUrl(payload), html: previewFile },
+      };
+    }
+    return send(sink, payload, async () => {
+      const webhookUrl = await options.resolveSecret("SLACK_WEBHOOK_URL", "SLACK_WEBHOOK_SECRET");
+      await createSlackNotifier({ webhookUrl }).send(group);
+    });
+  }
+  if (sink === "pagerduty") {
+    const payload = renderPagerDutyEvent(group);
+    if (dryRun) return { sink, payload, sent: false };
+    return send(sink, payload, async () => {
+      const routingKey = await options.resolveSecret("PAGERDUTY_ROUTING_KEY", "PAGERDUTY_ROUTING_KEY_SECRET");
+      const eventsUrl = options.env.PAGERDUTY_EVENTS_URL?.trim() || undefined;
+      await createPagerDutyNotifier({ routingKey, eventsUrl }).send(group);
+    });
+  }
+  return {
+    sink,
+    payload: null,
+    sent: false,
+    note: "CoreDNS scaling is not part of this release; nothing was done",
+  };
+}
+
+async function send(sink: Sink, payload: unknown, run: () => Promise<void>): Promise<DeliveryRecord> {
+  try {
+    await run();
+    return { sink, payload, sent: true };
+  } catch (error) {
+    // Notifier and secret errors are already redacted; they name the variable, never its value.
+    return { sink, payload, sent: false, error: errorMessage(error) };
+  }
+}
+
+function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80);
+}

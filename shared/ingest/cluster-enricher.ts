@@ -1,0 +1,63 @@
+import type { KubeApi } from "../cluster/kube-api.ts";
+import { diagnose } from "../diagnose/index.ts";
+import { type ClusterFactsCache, type CoreDnsAddonLookup, enrichGroup } from "../enrich/index.ts";
+import { errorMessage } from "../errors.ts";
+import type { AlertGroup } from "../model/index.ts";
+import type { GroupEnricher, GroupEnrichment } from "./enrichment.ts";
+
+/** How to reach one cluster. */
+export interface ClusterConnection {
+  /** The name used as cache key and in messages. */
+  name: string;
+  kube: KubeApi;
+  addon?: CoreDnsAddonLookup;
+}
+
+/**
+ * Picks the cluster a group is about. Returns a reason string when the group cannot be enriched (no cluster
+ * named, or a cluster this deployment does not serve); throws only for unexpected failures.
+ */
+export type ClusterConnector = (group: AlertGroup) => ClusterConnection | string;
+
+/** Enrichment plus diagnosis against whichever cluster the connector picks; never rejects. */
+export function clusterEnricher(connect: ClusterConnector, cache?: ClusterFactsCache): GroupEnricher {
+  return async (group) => {
+    let connection: ClusterConnection | string;
+    try {
+      connection = connect(group);
+    } catch (error) {
+      connection = `cannot reach the cluster: ${errorMessage(error)}`;
+    }
+    if (typeof connection === "string") return unavailable(group, connection);
+    const result = await enrichGroup(group, {
+      kube: connection.kube,
+      addon: connection.addon,
+      cache,
+      clusterKey: connection.name,
+    });
+    return {
+      alerts: result.alerts,
+      coredns: result.coredns,
+      diagnosis: diagnose(result.alerts, result.coredns, result.errors),
+    };
+  };
+}
+
+function unavailable(group: AlertGroup, reason: string): GroupEnrichment {
+  const alerts = group.alerts.map((alert) => ({ ...alert, node: null, enrichmentError: reason }));
+  return { alerts, coredns: null, diagnosis: diagnose(alerts, null, [reason]) };
+}
+
+/**
+ * The cluster an alert group is about: its cluster label, else the deployment's EKS_CLUSTER_NAME. A group
+ * naming another cluster than the configured one is not enriched: the wrong cluster's CoreDNS placement
+ * would produce a confident, wrong diagnosis.
+ */
+export function targetCluster(group: AlertGroup, configured: string | null): { name: string } | string {
+  if (configured && group.cluster && group.cluster !== configured) {
+    return `the alert is for cluster "${group.cluster}" but this deployment enriches from "${configured}"`;
+  }
+  const name = group.cluster ?? configured;
+  if (!name) return "no cluster label on the alert and EKS_CLUSTER_NAME is not set";
+  return { name };
+}

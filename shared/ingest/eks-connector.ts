@@ -1,0 +1,41 @@
+import { EKSClient } from "@aws-sdk/client-eks";
+import { createEksKubeApi, describeCoreDnsAddon } from "../cluster/eks-cluster.ts";
+import type { ClusterConnector } from "./cluster-enricher.ts";
+import { targetCluster } from "./cluster-enricher.ts";
+
+/**
+ * Reaches EKS clusters through the AWS API (DescribeCluster + IAM token) from the function's role.
+ * Clients and connections are created lazily and reused across warm invocations.
+ */
+export function eksConnector(options: {
+  region: string;
+  defaultCluster: string | null;
+  timeoutMs: number;
+}): ClusterConnector {
+  let eks: EKSClient | undefined;
+  return (group) => {
+    const target = targetCluster(group, options.defaultCluster);
+    if (typeof target === "string") return target;
+    eks ??= new EKSClient({ region: options.region });
+    const client = eks;
+    return {
+      name: target.name,
+      kube: createEksKubeApi({
+        clusterName: target.name,
+        region: options.region,
+        timeoutMs: options.timeoutMs,
+      }),
+      addon: {
+        async describeCoreDns() {
+          const addon = await describeCoreDnsAddon(client, target.name, { timeoutMs: options.timeoutMs });
+          return (
+            addon && {
+              addonVersion: addon.addonVersion ?? "unknown",
+              configurationValues: addon.configurationValues,
+            }
+          );
+        },
+      },
+    };
+  };
+}
