@@ -1,0 +1,3 @@
+export * from "./delivery-guard.ts";
+export * from "./errors.ts";
+export * from "./idempotency-config.ts";
