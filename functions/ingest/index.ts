@@ -1,16 +1,28 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import { readIngestConfig } from "../../shared/config/ingest-config.ts";
-import { ingestSnsEvent, withoutEnrichment } from "../../shared/ingest/index.ts";
+import { createClusterFactsCache } from "../../shared/enrich/index.ts";
+import { clusterEnricher, eksConnector, ingestSnsEvent } from "../../shared/ingest/index.ts";
+import { routeGroup, routesFromEnv } from "../../shared/route/index.ts";
 
 // Read once per cold start: a bad variable fails the first invocation loudly instead of every alert quietly.
 const config = readIngestConfig(process.env);
+const routes = routesFromEnv(process.env);
 const sns = new SNSClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
+// Cluster-wide DNS facts (CoreDNS placement, node count) are reused for a minute across warm invocations.
+const enrich = clusterEnricher(
+  eksConnector({
+    region: config.region,
+    defaultCluster: config.defaultClusterName,
+    timeoutMs: config.kubeTimeoutMs,
+  }),
+  createClusterFactsCache({ ttlMs: config.clusterFactsTtlSeconds * 1000 }),
+);
 
 export const handler = async (event: unknown) =>
   ingestSnsEvent(event, {
     sns,
     internalTopicArn: config.internalTopicArn,
     clusterLabel: config.clusterLabel,
-    enrich: withoutEnrichment,
-    route: () => ["slack"],
+    enrich,
+    route: (group) => routeGroup(routes, group),
   });

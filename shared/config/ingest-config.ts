@@ -5,11 +5,14 @@ export interface IngestConfig {
   internalTopicArn: string;
   /** Which alert label names the cluster. */
   clusterLabel: string;
-  /** The EKS cluster to enrich from when an alert names none. */
+  /** The EKS cluster to enrich from; alerts naming another cluster are not enriched. */
   defaultClusterName: string | null;
-  region: string | null;
+  /** Region of the EKS clusters (Lambda sets AWS_REGION). */
+  region: string;
   /** Upper bound for one Kubernetes or EKS API call. */
   kubeTimeoutMs: number;
+  /** How long cluster-wide DNS facts are reused across warm invocations. */
+  clusterFactsTtlSeconds: number;
 }
 
 export function readIngestConfig(env: Env): IngestConfig {
@@ -17,7 +20,8 @@ export function readIngestConfig(env: Env): IngestConfig {
     internalTopicArn: readRequired(env, "INTERNAL_TOPIC_ARN"),
     clusterLabel: readString(env, "CLUSTER_LABEL") ?? "cluster",
     defaultClusterName: readString(env, "EKS_CLUSTER_NAME") ?? null,
-    region: readString(env, "AWS_REGION") ?? null,
+    region: readString(env, "AWS_REGION") ?? readRequired(env, "AWS_DEFAULT_REGION"),
     kubeTimeoutMs: readInt(env, "KUBE_TIMEOUT_MS", 5000, { min: 100, max: 60_000 }),
+    clusterFactsTtlSeconds: readInt(env, "CLUSTER_FACTS_TTL_SECONDS", 60, { min: 0, max: 3600 }),
   };
 }

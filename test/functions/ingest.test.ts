@@ -1,3 +1,4 @@
+import { DescribeClusterCommand, EKSClient, ResourceNotFoundException } from "@aws-sdk/client-eks";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -12,10 +13,13 @@ import {
 
 const TOPIC = "arn:aws:sns:us-east-1:111122223333:linklocal-sentinel-internal";
 const sns = mockClient(SNSClient);
+// No cluster behind these alerts: enrichment degrades, delivery goes on (tests/functions/ingest-eks covers enrichment).
+const eks = mockClient(EKSClient);
 
 async function loadHandler() {
   vi.resetModules();
   vi.stubEnv("INTERNAL_TOPIC_ARN", TOPIC);
+  vi.stubEnv("AWS_REGION", "us-east-1");
   vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
   return (await import("../../functions/ingest/index.ts")).handler;
 }
@@ -30,6 +34,10 @@ function published(): { group: EnrichedAlertGroup; attributes: Record<string, un
 beforeEach(() => {
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: "internal-1" });
+  eks.reset();
+  eks
+    .on(DescribeClusterCommand)
+    .rejects(new ResourceNotFoundException({ message: "No cluster found", $metadata: {} }));
 });
 afterEach(() => {
   vi.unstubAllEnvs();
