@@ -97,10 +97,13 @@ export interface ForbiddenRule {
   namespace?: string;
 }
 
-export type FailureMode = {
-  mode: "status-500" | "close-socket" /** Fail this many requests, then recover. */;
+export interface FailureMode {
+  mode: "status-500" | "close-socket";
+  /** Fail this many requests, then recover. */
   times?: number;
-};
+  /** Only requests whose path starts with this fail. */
+  pathPrefix?: string;
+}
 
 export interface KubeApiServerOptions {
   cluster: SimCluster;
@@ -117,6 +120,8 @@ export interface KubeApiServerOptions {
   forbidden?: ForbiddenRule[];
   /** Delay every response by this much (timeout tests). */
   delayMs?: number;
+  /** Per-request delay instead, e.g. slow only `/api/v1/pods`. */
+  delayFor?: (request: { method: string; path: string }) => number;
   failure?: FailureMode;
   /** Compress responses over 128 KiB when the client accepts gzip, as kube-apiserver does. Default true. */
   compression?: boolean;
@@ -261,11 +266,13 @@ export class KubeApiSimulator {
     });
     req.on("end", () => {
       const respond = () => this.respond(req, res, Buffer.concat(chunks), size > maxRequestBodyBytes);
-      if (this.delayMs > 0) {
+      const path = new URL(req.url ?? "/", "http://simulator").pathname;
+      const delay = this.options.delayFor?.({ method: req.method ?? "GET", path }) ?? this.delayMs;
+      if (delay > 0) {
         const timer = setTimeout(() => {
           this.pending.delete(timer);
           respond();
-        }, this.delayMs);
+        }, delay);
         this.pending.add(timer);
       } else {
         respond();
@@ -293,7 +300,11 @@ export class KubeApiSimulator {
     };
     this.requests.push(record);
 
-    if (this.failure && (this.failure.times === undefined || this.failure.times > 0)) {
+    const failing =
+      this.failure &&
+      (this.failure.times === undefined || this.failure.times > 0) &&
+      url.pathname.startsWith(this.failure.pathPrefix ?? "");
+    if (this.failure && failing) {
       if (this.failure.times !== undefined) this.failure.times -= 1;
       if (this.failure.mode === "close-socket") {
         record.statusCode = -1;

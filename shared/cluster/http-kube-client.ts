@@ -33,7 +33,8 @@ export type CredentialsProvider = (options?: { forceRefresh?: boolean }) => Prom
 
 export type KubeAuth =
   | { type: "none" }
-  | { type: "bearer"; token: TokenProvider }
+  /** `refreshable: false` for a fixed token, so a 401 is not retried with the same one. */
+  | { type: "bearer"; token: TokenProvider; refreshable?: boolean }
   | { type: "client-certificate"; cert: string; key: string }
   /** Credentials decided at request time (exec plugins, which may return either form). */
   | { type: "dynamic"; credentials: CredentialsProvider };
@@ -143,7 +144,8 @@ export class HttpKubeClient implements KubeApi {
   }
 
   private canRefresh(): boolean {
-    return this.options.auth.type === "bearer" || this.options.auth.type === "dynamic";
+    const auth = this.options.auth;
+    return (auth.type === "bearer" && auth.refreshable !== false) || auth.type === "dynamic";
   }
 
   private async credentials(

@@ -195,7 +195,7 @@ function authFor(
   }
   if (raw.token) {
     const token = raw.token;
-    return { type: "bearer", token: async () => token };
+    return { type: "bearer", token: async () => token, refreshable: false };
   }
   if (raw.tokenFile) {
     const path = isAbsolute(raw.tokenFile) ? raw.tokenFile : resolve(user.dir, raw.tokenFile);

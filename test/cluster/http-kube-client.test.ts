@@ -271,3 +271,15 @@ describe("HttpKubeClient over TLS", () => {
     expect(sim.requests.at(-1)?.user).toBe("sentinel-client");
   });
 });
+
+describe("HttpKubeClient with a fixed token", () => {
+  it("does not retry a 401 when the token cannot be refreshed", async () => {
+    const { sim } = await startSimulator({ auth: { tokens: { good: "u" } } });
+    const kube = client({
+      server: sim.url,
+      auth: { type: "bearer", token: async () => "revoked", refreshable: false },
+    });
+    expect(await rejection(kube.get("/api/v1/nodes"))).toBeInstanceOf(KubeUnauthorizedError);
+    expect(sim.requests).toHaveLength(1);
+  });
+});

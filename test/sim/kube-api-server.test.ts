@@ -421,3 +421,15 @@ describe("simulated API server: failure modes and accounting", () => {
     expect(sim.traffic("/api/v1/nodes")).toEqual({ requests: 2, bytes: plain.length + compressed.length });
   });
 });
+
+describe("simulated API server: targeted slow and failing paths", () => {
+  it("fails only the configured path prefix and delays only what delayFor selects", async () => {
+    const { sim } = await startSimulator({
+      failure: { mode: "status-500", pathPrefix: "/api/v1/pods" },
+      delayFor: ({ path }) => (path.startsWith("/api/v1/nodes") ? 50 : 0),
+    });
+    expect((await call(sim.url, "/api/v1/pods")).status).toBe(500);
+    expect((await call(sim.url, "/api/v1/nodes")).status).toBe(200);
+    expect((await call(sim.url, "/apis/apps/v1/daemonsets")).status).toBe(200);
+  });
+});
