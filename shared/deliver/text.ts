@@ -39,8 +39,9 @@ export interface CutText {
 }
 
 /**
- * Transforms `raw` with `transform` (applied per grapheme, so escapes never straddle the cut) and keeps as
- * much as fits in `max` units together with `marker`. `transform` must never shorten its input.
+ * Transforms `raw` with `transform` and keeps as much as fits in `max` units together with `marker`. The
+ * cut is made in `raw` on a grapheme boundary before transforming, so an escape never straddles it.
+ * `transform` must act character by character (escaping does).
  */
 export function transformAndCut(
   raw: string,
@@ -52,19 +53,39 @@ export function transformAndCut(
   if (whole.length <= max) return { text: whole, cut: false, omitted: 0 };
   const budget = max - marker.length;
   if (budget < 0) return { text: "", cut: true, omitted: raw.length };
-  let kept = "";
-  let consumed = 0;
-  // Segmenting a huge string is slow, so only a window is segmented. Every transform here makes text no
-  // shorter, so what is kept comes from the first `budget` units; the window's last segment (possibly a
-  // split cluster) ends past `budget` and can never be kept.
-  const window = raw.length > budget + 64 ? raw.slice(0, budget + 64) : raw;
-  for (const { segment } of graphemeSegmenter.segment(window)) {
-    const piece = transform(segment);
-    if (kept.length + piece.length > budget) break;
-    kept += piece;
-    consumed += segment.length;
+  // The longest prefix, in whole code points, whose transform fits; the transforms here act per code point.
+  let end = 0;
+  let length = 0;
+  while (end < raw.length) {
+    const width = (raw.codePointAt(end) ?? 0) > 0xffff ? 2 : 1;
+    const pieceLength = transform(raw.slice(end, end + width)).length;
+    if (length + pieceLength > budget) break;
+    length += pieceLength;
+    end += width;
   }
-  return { text: kept + marker, cut: true, omitted: raw.length - consumed };
+  end = graphemeBoundaryAtOrBefore(raw, end);
+  return { text: transform(raw.slice(0, end)) + marker, cut: true, omitted: raw.length - end };
+}
+
+/** Graphemes longer than this (pathological stacks of combining marks) may be cut between code points. */
+const BOUNDARY_WINDOW = 256;
+
+/**
+ * The last grapheme boundary at or before `index`. Only a window around `index` is segmented: Intl.Segmenter
+ * gets slower per step the longer its input, so segmenting a 200 KB text whole takes seconds.
+ */
+function graphemeBoundaryAtOrBefore(text: string, index: number): number {
+  if (index <= 0 || index >= text.length) return index;
+  const start = Math.max(0, index - BOUNDARY_WINDOW);
+  const window = text.slice(start, Math.min(text.length, index + BOUNDARY_WINDOW));
+  let best = start === 0 ? 0 : -1;
+  for (const { index: offset } of graphemeSegmenter.segment(window)) {
+    const position = start + offset;
+    if (position > index) break;
+    // The window's own start is not known to be a boundary unless it is the text's start.
+    if (offset > 0 || start === 0) best = position;
+  }
+  return best === -1 ? index : best;
 }
 
 /** Cuts plain text to `max` units on a grapheme boundary, with a marker when it cuts. */

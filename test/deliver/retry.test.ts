@@ -46,7 +46,10 @@ describe("withRetry", () => {
         throw retryable();
       },
       { sleep, policy: { maxAttempts: 3 } },
-    ).catch((e: unknown) => e as DeliveryError);
+    ).then(
+      () => expect.fail("expected a failure"),
+      (e: unknown) => e as DeliveryError,
+    );
     expect(calls).toBe(3);
     expect(delays).toHaveLength(2);
     expect(error).toBeInstanceOf(DeliveryError);

@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { DeliveryError } from "../../../shared/deliver/errors.ts";
+import {
+  createSlackNotifier,
+  renderScaleReport,
+  renderSlackMessage,
+} from "../../../shared/deliver/slack/index.ts";
+import { ConfigError } from "../../../shared/errors.ts";
+import { makeGroup, resolvedGroup } from "../../support/deliver-fixtures.ts";
+import {
+  recordingSleep,
+  type ScriptedAnswer,
+  type ScriptedServer,
+  startScriptedServer,
+} from "../../support/deliver-servers.ts";
+
+const WEBHOOK_PATH = "/services/T0SECRET/B0SECRET/xoxSECRETxoxSECRETxox";
+let server: ScriptedServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function slackStandIn(script: ScriptedAnswer[]) {
+  server = await startScriptedServer(script);
+  return { server, webhookUrl: `${server.url}${WEBHOOK_PATH}` };
+}
+
+const error = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.fail("expected a failure"),
+    (e: unknown) => e as DeliveryError,
+  );
+
+describe("Slack notifier over HTTP", () => {
+  it("posts exactly the rendered message, once per group, as JSON to the webhook", async () => {
+    const { server, webhookUrl } = await slackStandIn([{ status: 200, body: "ok" }]);
+    const notifier = createSlackNotifier({ webhookUrl });
+    const groups = [makeGroup({}, 3), resolvedGroup(), makeGroup({}, 40)];
+    for (const group of groups) {
+      expect(await notifier.send(group)).toEqual({ sink: "slack", requests: 1 });
+    }
+    expect(server.requests).toHaveLength(3);
+    server.requests.forEach((request, index) => {
+      expect(request.method).toBe("POST");
+      expect(request.path).toBe(WEBHOOK_PATH);
+      expect(request.headers["content-type"]).toBe("application/json");
+      expect(JSON.parse(request.body)).toEqual(renderSlackMessage(groups[index] ?? makeGroup()));
+    });
+    expect(notifier.render(groups[0] ?? makeGroup())).toEqual([JSON.parse(server.requests[0]?.body ?? "")]);
+  });
+
+  it("waits as long as a 429's Retry-After asks, then posts again", async () => {
+    const { server, webhookUrl } = await slackStandIn([
+      { status: 429, headers: { "retry-after": "7" }, body: "rate_limited" },
+      { status: 200, body: "ok" },
+    ]);
+    const { sleep, delays } = recordingSleep();
+    const receipt = await createSlackNotifier({ webhookUrl, retry: { sleep } }).send(makeGroup());
+    expect(receipt).toEqual({ sink: "slack", requests: 2 });
+    expect(delays).toEqual([7_000]);
+    expect(server.requests[0]?.body).toBe(server.requests[1]?.body);
+  });
+
+  it("retries 5xx with backoff, then fails with a retryable DeliveryError", async () => {
+    const { server, webhookUrl } = await slackStandIn([{ status: 503, body: "service_unavailable" }]);
+    const { sleep, delays } = recordingSleep();
+    const notifier = createSlackNotifier({
+      webhookUrl,
+      retry: { sleep, random: () => 0, policy: { maxAttempts: 3, baseDelayMs: 100 } },
+    });
+    const failure = await error(notifier.send(makeGroup()));
+    expect(server.requests).toHaveLength(3);
+    expect(delays).toEqual([50, 100]);
+    expect(failure).toBeInstanceOf(DeliveryError);
+    expect(failure).toMatchObject({ sink: "slack", retryable: true, status: 503, attempts: 3 });
+    expect(failure.message).toContain("HTTP 503");
+    expect(failure.message).toContain("service_unavailable");
+    expect(failure.message).toContain("/services/***");
+  });
+
+  it("does not retry a 4xx and reports Slack's error text", async () => {
+    const { server, webhookUrl } = await slackStandIn([{ status: 400, body: "invalid_blocks" }]);
+    const { sleep, delays } = recordingSleep();
+    const failure = await error(createSlackNotifier({ webhookUrl, retry: { sleep } }).send(makeGroup()));
+    expect(server.requests).toHaveLength(1);
+    expect(delays).toEqual([]);
+    expect(failure).toMatchObject({ retryable: false, status: 400, attempts: 1 });
+    expect(failure.message).toContain("invalid_blocks");
+  });
+
+  it("treats a redirect as final instead of following it", async () => {
+    const { server, webhookUrl } = await slackStandIn([
+      { status: 302, headers: { location: "http://127.0.0.1:1/elsewhere" } },
+    ]);
+    const failure = await error(
+      createSlackNotifier({ webhookUrl, retry: { sleep: async () => {} } }).send(makeGroup()),
+    );
+    expect(server.requests).toHaveLength(1);
+    expect(failure).toMatchObject({ retryable: false, status: 302 });
+  });
+
+  it("times out on a server that never answers, retries, then fails", async () => {
+    const { server, webhookUrl } = await slackStandIn([{ hang: true }]);
+    const { sleep } = recordingSleep();
+    const notifier = createSlackNotifier({
+      webhookUrl,
+      timeoutMs: 150,
+      retry: { sleep, policy: { maxAttempts: 2 } },
+    });
+    const failure = await error(notifier.send(makeGroup()));
+    expect(server.requests).toHaveLength(2);
+    expect(failure).toMatchObject({ retryable: true, status: null, attempts: 2 });
+    expect(failure.message).toContain("no answer within 150 ms (timeout)");
+  });
+
+  it("reports a refused connection as a retryable network error", async () => {
+    const { server, webhookUrl } = await slackStandIn([{ status: 200 }]);
+    await server.close();
+    const notifier = createSlackNotifier({
+      webhookUrl,
+      retry: { sleep: async () => {}, policy: { maxAttempts: 2 } },
+    });
+    const failure = await error(notifier.send(makeGroup()));
+    expect(failure).toMatchObject({ retryable: true, status: null, attempts: 2 });
+    expect(failure.message).toMatch(/network error ECONNREFUSED/);
+  });
+
+  it("posts a rendered scale report through the same path", async () => {
+    const { server, webhookUrl } = await slackStandIn([{ status: 200, body: "ok" }]);
+    const report = renderScaleReport({
+      cluster: "prod-eu",
+      mode: "on",
+      decision: "taken",
+      fromReplicas: 2,
+      toReplicas: 4,
+      controller: { kind: "none", detail: "deployment/coredns (no autoscaler)" },
+      reason: "CoreDNS runs on 2 throttled nodes",
+      messageId: "m-1",
+    });
+    await createSlackNotifier({ webhookUrl }).sendMessage(report);
+    expect(JSON.parse(server.requests[0]?.body ?? "")).toEqual(report);
+  });
+
+  it("refuses a webhook URL that is not http(s) without quoting it", () => {
+    expect(() => createSlackNotifier({ webhookUrl: "not a url/services/T0SECRET" })).toThrow(ConfigError);
+    expect(() => createSlackNotifier({ webhookUrl: "not a url/services/T0SECRET" })).not.toThrow(/T0SECRET/);
+    expect(() => createSlackNotifier({ webhookUrl: "ftp://hooks.slack.com/services/T0SECRET" })).toThrow(
+      /must be http/,
+    );
+  });
+});
