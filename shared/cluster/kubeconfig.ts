@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { Env } from "../config/env.ts";
+import { logger } from "../logger.ts";
 import { KubeCredentialsError, KubeconfigError } from "./errors.ts";
 import { type ExecConfig, execCredentialsProvider } from "./exec-credential.ts";
 import { HttpKubeClient, type HttpKubeClientOptions, type KubeAuth } from "./http-kube-client.ts";
@@ -272,6 +273,11 @@ export function resolveKubeconfig(
   }
   const server = cluster.value.server;
   if (!server) throw new KubeconfigError(`Cluster "${clusterName}" in kubeconfig has no server`);
+  if (cluster.value["proxy-url"]) {
+    logger.warn("kubeconfig proxy-url is not supported; connecting to the server directly", {
+      cluster: clusterName,
+    });
+  }
 
   const caData = cluster.value["certificate-authority-data"];
   const ca = caData
