@@ -93,7 +93,7 @@ export async function fetchConfigMap(kube: KubeApi, name: string): Promise<Confi
   return items[0] ?? null;
 }
 
-/** Nodes running a node-local-dns pod: one node by field selector, or every node from one Table list. */
+/** Nodes with a ready node-local-dns pod: one node by field selector, or every node from one Table list. */
 export async function fetchNodeLocalDnsNodes(
   kube: KubeApi,
   nodes: readonly string[] | "all",
@@ -105,12 +105,12 @@ export async function fetchNodeLocalDnsNodes(
       : nodes.map((node) =>
           listTable(kube, KubePath.dnsPods, { labelSelector, fieldSelector: `spec.nodeName=${node}` }),
         );
-  const running = new Set<string>();
+  const serving = new Set<string>();
   for (const rows of await Promise.all(lists)) {
     for (const row of rows) {
-      const node = cellText(row, "Node");
-      if (node && cellText(row, "Status") === "Running") running.add(node);
+      const pod = dnsPodRow(row);
+      if (pod?.node && pod.ready) serving.add(pod.node);
     }
   }
-  return running;
+  return serving;
 }

@@ -199,7 +199,8 @@ async function enrich(group: AlertGroup, deps: EnrichDeps) {
       clusterNodeCount: counts?.total ?? 0,
       schedulableNodeCount: counts?.schedulable ?? 0,
     });
-    if (!cached && counts && deps.cache && errors.length === 0) {
+    // Only complete facts are reused: a failed read or add-on lookup is retried by the next group.
+    if (!cached && counts && deps.cache && errors.length === 0 && addon.kind !== "failed") {
       const facts: ClusterDnsFacts = {
         workloads,
         autoscalerParams: params,

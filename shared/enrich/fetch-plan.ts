@@ -24,7 +24,12 @@ export function chooseFetchPlan(identities: readonly NodeIdentity[]): FetchPlan 
   const ips = new Set<string>();
   const instanceIds = new Set<string>();
   for (const identity of identities) {
-    if (identity.kind === "node-name") names.add(identity.name);
+    if (identity.kind === "node-name") {
+      names.add(identity.name);
+      // node_exporter's `nodename` may be the short EC2 hostname; its encoded IP finds the node.
+      const encoded = identity.name.includes(".") ? null : ipFromEc2Hostname(identity.name);
+      if (encoded) ips.add(encoded);
+    }
     if (identity.kind !== "host") continue;
     if (identity.shape === HostShape.ipv4 || identity.shape === HostShape.ipv6) ips.add(identity.host);
     else if (identity.shape === HostShape.instanceId) instanceIds.add(identity.host);

@@ -49,7 +49,7 @@ export function resolveNode(identity: NodeIdentity, index: NodeIndex): Resolutio
       };
     case "node-name": {
       const key = identity.name.toLowerCase();
-      const node = index.byName.get(key)?.name ?? index.byAddress.get(key);
+      const node = index.byName.get(key)?.name ?? index.byAddress.get(key) ?? shortNameMatch(key, index);
       if (node) return { node, strategy: ResolutionStrategy.nodeLabel };
       return {
         node: null,
@@ -80,14 +80,19 @@ function resolveHost(host: string, shape: HostShape, index: NodeIndex): Resoluti
       reason: `instance ${host} looks like an EC2 instance id but no node's providerID or name carries it`,
     };
   }
-  const named =
-    index.byName.get(host) ?? [...index.byName.values()].find((node) => node.name.startsWith(`${host}.`));
-  if (named) return { node: named.name, strategy: ResolutionStrategy.nodeName };
-  const encodedIp = ipFromEc2Hostname(host);
-  const byEncodedIp = encodedIp ? index.byAddress.get(encodedIp) : undefined;
-  if (byEncodedIp) return { node: byEncodedIp, strategy: ResolutionStrategy.nodeAddress };
+  const named = index.byName.get(host)?.name ?? shortNameMatch(host, index);
+  if (named) return { node: named, strategy: ResolutionStrategy.nodeName };
   return {
     node: null,
     reason: `instance host ${host} matched no node name, Hostname or InternalDNS address`,
   };
+}
+
+/** A short hostname (`ip-10-0-1-23`, `worker-b`): the node whose name extends it, or whose IP it encodes. */
+function shortNameMatch(name: string, index: NodeIndex): string | undefined {
+  if (name.includes(".")) return undefined;
+  const extended = [...index.byName.values()].find((node) => node.name.startsWith(`${name}.`));
+  if (extended) return extended.name;
+  const encodedIp = ipFromEc2Hostname(name);
+  return encodedIp ? index.byAddress.get(encodedIp) : undefined;
 }

@@ -255,6 +255,63 @@ describe("enrichGroup node facts and CoreDNS placement", () => {
   });
 });
 
+describe("enrichGroup on larger groups and across invocations", () => {
+  it("reads NodeLocal DNSCache pods in one list when a large group meets partial coverage", async () => {
+    const env = await sim(ScenarioPresets.addonReplicaCount);
+    const notReady = env.cluster.facts.notReadyNodes;
+    const nodes = env.cluster.nodes.slice(-10).map((n) => n.metadata.name);
+    expect(nodes).toEqual(expect.arrayContaining(notReady));
+    const group = alertGroup(nodes.map((n) => ({ instance: `${internalIp(env.cluster, n)}:9417` })));
+    const result = await enrichGroup(group, { kube: env.kube, logger: silentLogger });
+    expect(result.trace.plan).toBe("table");
+    const nodeLocalLists = env.sim.requests.filter((r) => r.query.labelSelector === "k8s-app=node-local-dns");
+    expect(nodeLocalLists).toHaveLength(1);
+    for (const alert of result.alerts) {
+      const name = alert.node?.name ?? "";
+      expect(alert.node?.ready).toBe(!notReady.includes(name));
+      expect(alert.node?.runsNodeLocalDNS).toBe(!notReady.includes(name));
+    }
+  });
+
+  it("resolves node_exporter's short nodename through the IP it encodes", async () => {
+    const env = await sim(ScenarioPresets.colocatedOnSpot);
+    const node = nonCoreDnsNode(env);
+    const result = await enrichGroup(alertGroup([{ nodename: node.split(".")[0] ?? "" }]), {
+      kube: env.kube,
+      logger: silentLogger,
+    });
+    expect(result.alerts[0]?.node?.name).toBe(node);
+  });
+
+  it("reuses cluster facts within the TTL and reads them again after it", async () => {
+    const env = await sim(ScenarioPresets.colocatedOnSpot);
+    let now = 0;
+    const cache = createClusterFactsCache({ ttlMs: 60_000, clock: () => now });
+    const group = alertGroup([{ node: nonCoreDnsNode(env) }]);
+    const first = await enrichGroup(group, { kube: env.kube, cache, logger: silentLogger });
+    now = 30_000;
+    const second = await enrichGroup(group, { kube: env.kube, cache, logger: silentLogger });
+    now = 61_000;
+    const third = await enrichGroup(group, { kube: env.kube, cache, logger: silentLogger });
+    expect([first, second, third].map((r) => r.trace.clusterFacts)).toEqual(["read", "cached", "read"]);
+    expect(second.coredns).toEqual(first.coredns);
+  });
+
+  it("does not cache facts whose add-on lookup failed", async () => {
+    const env = await sim(ScenarioPresets.colocatedOnSpot);
+    const cache = createClusterFactsCache({ ttlMs: 60_000 });
+    const addon = {
+      describeCoreDns: async () => {
+        throw new Error("ThrottlingException: Rate exceeded");
+      },
+    };
+    const group = alertGroup([{ node: nonCoreDnsNode(env) }]);
+    await enrichGroup(group, { kube: env.kube, cache, addon, logger: silentLogger });
+    const again = await enrichGroup(group, { kube: env.kube, cache, addon, logger: silentLogger });
+    expect(again.trace.clusterFacts).toBe("read");
+  });
+});
+
 describe("enrichGroup failures never block delivery", () => {
   const group = alertGroup([{ node: "ip-10-10-0-4.ec2.internal" }, { instance: "10.10.0.5:9417" }]);
 

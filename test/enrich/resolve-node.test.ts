@@ -85,3 +85,12 @@ describe("resolveNode", () => {
     });
   });
 });
+
+describe("resolveNode with short names in node labels", () => {
+  it("matches node_exporter's short nodename to the node it abbreviates", () => {
+    expect(resolve({ nodename: "ip-10-0-1-23" })).toEqual({
+      node: "ip-10-0-1-23.ec2.internal",
+      strategy: ResolutionStrategy.nodeLabel,
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import type { ClusterDnsFacts } from "../../shared/enrich/facts-cache.ts";
+import { createClusterFactsCache, readEnrichConfig } from "../../shared/enrich/index.ts";
+import { ConfigError } from "../../shared/errors.ts";
+
+const facts: ClusterDnsFacts = {
+  workloads: {
+    corednsPods: [],
+    corednsReplicas: { desired: 2, ready: 2 },
+    autoscaler: null,
+    nodeLocal: { present: false, desired: 0, ready: 0 },
+  },
+  autoscalerParams: null,
+  addon: { kind: "skipped" },
+  corednsNodeCapacity: {},
+  clusterNodeCount: 3,
+  schedulableNodeCount: 3,
+};
+
+describe("cluster facts cache", () => {
+  it("serves facts until the TTL passes, per cluster", () => {
+    let now = 1_000;
+    const cache = createClusterFactsCache({ ttlMs: 60_000, clock: () => now });
+    cache.set("prod", facts);
+    expect(cache.get("prod")).toBe(facts);
+    expect(cache.get("staging")).toBeNull();
+    now += 59_999;
+    expect(cache.get("prod")).toBe(facts);
+    now += 1;
+    expect(cache.get("prod")).toBeNull();
+  });
+
+  it("reads CLUSTER_FACTS_CACHE_SECONDS with a 60 s default", () => {
+    expect(readEnrichConfig({})).toEqual({ clusterFactsTtlMs: 60_000 });
+    expect(readEnrichConfig({ CLUSTER_FACTS_CACHE_SECONDS: "0" })).toEqual({ clusterFactsTtlMs: 0 });
+    expect(() => readEnrichConfig({ CLUSTER_FACTS_CACHE_SECONDS: "soon" })).toThrow(ConfigError);
+    expect(() => readEnrichConfig({ CLUSTER_FACTS_CACHE_SECONDS: "7200" })).toThrow(/<= 3600/);
+  });
+});
