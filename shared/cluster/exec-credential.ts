@@ -70,6 +70,11 @@ export async function runExecPlugin(
       `${name} uses apiVersion "${exec.apiVersion}"; supported: ${ExecApiVersions.join(", ")}`,
     );
   }
+  if (exec.interactiveMode === "Always") {
+    throw new KubeCredentialsError(
+      `${name} needs an interactive terminal (interactiveMode: Always); run it with kubectl first`,
+    );
+  }
   const spec: Record<string, unknown> = { interactive: false };
   if (exec.provideClusterInfo && options.cluster) spec.cluster = options.cluster;
   const execInfo = { kind: "ExecCredential", apiVersion: exec.apiVersion, spec };

@@ -132,7 +132,9 @@ export class HttpKubeClient implements KubeApi {
 
   private urlFor(path: string, query: Record<string, string | undefined> | undefined): URL {
     const url = new URL(this.base.href);
-    url.pathname = `${this.base.pathname.replace(/\/$/, "")}${path.startsWith("/") ? path : `/${path}`}`;
+    const [pathOnly = "", inlineQuery] = path.split("?", 2);
+    url.pathname = `${this.base.pathname.replace(/\/$/, "")}${pathOnly.startsWith("/") ? pathOnly : `/${pathOnly}`}`;
+    url.search = inlineQuery ?? "";
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined && value !== "") url.searchParams.set(key, value);
     }

@@ -59,6 +59,16 @@ describe("HttpKubeClient over HTTP with a bearer token", () => {
     expect(kube.stats).toEqual({ requests: 2, bytes: sim.traffic().bytes });
   });
 
+  it("accepts a query string inside the path as well as in options", async () => {
+    const { sim } = await startSimulator();
+    const kube = client({ server: sim.url, auth: { type: "none" } });
+    const list = await kube.get<NodeList>("/api/v1/nodes?limit=1", {
+      query: { fieldSelector: "spec.unschedulable=false" },
+    });
+    expect(list.items).toHaveLength(1);
+    expect(sim.requests[0]?.query).toEqual({ limit: "1", fieldSelector: "spec.unschedulable=false" });
+  });
+
   it("sends the Accept header for the Table form", async () => {
     const { sim } = await startSimulator();
     const kube = client({ server: sim.url, auth: { type: "none" } });

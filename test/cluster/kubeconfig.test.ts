@@ -259,6 +259,15 @@ describe("exec plugin failures", () => {
     expect(error.message).toContain("brew install thing");
   });
 
+  it("refuses plugins that need an interactive terminal", async () => {
+    const dir = tempDir();
+    writePlugin(dir);
+    const always = base(dir, "token");
+    await expect(
+      runExecPlugin({ ...always, exec: { ...always.exec, interactiveMode: "Always" } }),
+    ).rejects.toThrow(/needs an interactive terminal/);
+  });
+
   it("reports a non-zero exit with stderr", async () => {
     const dir = tempDir();
     writePlugin(dir);
