@@ -34,7 +34,9 @@ export async function startCountingWebhook(): Promise<CountingWebhook> {
     const answer = () => {
       const status = statuses.shift() ?? 200;
       if (status < 300) delivered.push(post);
-      response.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "failed");
+      // A failure answer quotes the request, as careless proxies do, so tests can prove it gets redacted.
+      const text = status < 300 ? "ok" : `failed ${post.path} ${post.body}`;
+      response.writeHead(status, { "content-type": "text/plain" }).end(text);
     };
     if (held === null) answer();
     else held.push(answer);

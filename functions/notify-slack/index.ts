@@ -1,0 +1,17 @@
+import type { Context } from "aws-lambda";
+import { createSlackNotifier } from "../../shared/deliver/slack/index.ts";
+import { createDeliveryGuard, readIdempotencyConfig } from "../../shared/idempotency/index.ts";
+import { logger } from "../../shared/logger.ts";
+import { notifierFromSecret, notifySnsEvent } from "../../shared/notify/index.ts";
+import { SLACK_WEBHOOK_URL_SECRET, secretReaderFromEnv } from "../../shared/secrets/index.ts";
+
+// Read once per cold start: a missing variable fails the first invocation loudly, naming the variable.
+const webhookUrl = secretReaderFromEnv(process.env, SLACK_WEBHOOK_URL_SECRET);
+const guard = createDeliveryGuard(readIdempotencyConfig(process.env));
+const getNotifier = notifierFromSecret(webhookUrl, (url) => createSlackNotifier({ webhookUrl: url }));
+
+export const handler = async (event: unknown, context: Context) => {
+  logger.addContext(context);
+  guard.useLambdaContext(context);
+  return notifySnsEvent(event, { sink: "slack", getNotifier, guard, logger });
+};

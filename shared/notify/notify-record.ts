@@ -1,0 +1,83 @@
+import type { Notifier } from "../deliver/notifier.ts";
+import { type DeliveryGuard, DeliveryInProgressError } from "../idempotency/index.ts";
+import type { logger as sharedLogger } from "../logger.ts";
+import type { Sink } from "../model/index.ts";
+import { readEnrichedGroup, type SnsRecordLike } from "./read-group.ts";
+
+export type NotifyLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
+
+export interface NotifyDeps {
+  sink: Sink;
+  /** The sink's notifier, with its secret resolved (see notifierFromSecret). */
+  getNotifier: () => Promise<Notifier>;
+  guard: DeliveryGuard;
+  logger: NotifyLogger;
+}
+
+export const RecordStatus = {
+  delivered: "delivered",
+  /** An earlier invocation already delivered this message to this sink. */
+  duplicate: "duplicate",
+  /** The group's routes do not name this sink (a subscription without the routes filter). */
+  notRouted: "not-routed",
+} as const;
+export type RecordStatus = (typeof RecordStatus)[keyof typeof RecordStatus];
+
+export interface RecordOutcome {
+  messageId: string;
+  status: RecordStatus;
+  /** HTTP requests this invocation made (0 for a duplicate or a group not routed here). */
+  requests: number;
+}
+
+/**
+ * One internal-topic record through one sink, exactly once per AMP message: the correlation id and the
+ * idempotency key are the group's `source.messageId`, which every redelivery and every ingest retry of the
+ * same alert shares (the internal record's own id differs per publish). Failures are logged and rethrown.
+ */
+export async function notifyRecord(
+  record: SnsRecordLike,
+  index: number,
+  deps: NotifyDeps,
+): Promise<RecordOutcome> {
+  const { sink, logger } = deps;
+  const group = readEnrichedGroup(record, index);
+  const messageId = group.source.messageId || record.Sns.MessageId;
+  logger.setCorrelationId(messageId);
+  const about = {
+    sink,
+    internalMessageId: record.Sns.MessageId,
+    alertname: group.alertname,
+    cluster: group.cluster,
+  };
+
+  if (!group.routes.includes(sink)) {
+    logger.warn("group is not routed to this sink; check the subscription filter policy", {
+      ...about,
+      routes: group.routes,
+    });
+    return { messageId, status: RecordStatus.notRouted, requests: 0 };
+  }
+  try {
+    const notifier = await deps.getNotifier();
+    const outcome = await deps.guard.deliverOnce({ sink, messageId }, () => notifier.send(group));
+    if (!outcome.delivered) {
+      logger.info("already delivered by an earlier invocation; not sent again", about);
+      return { messageId, status: RecordStatus.duplicate, requests: 0 };
+    }
+    logger.info("notification delivered", {
+      ...about,
+      status: group.status,
+      requests: outcome.result.requests,
+    });
+    return { messageId, status: RecordStatus.delivered, requests: outcome.result.requests };
+  } catch (error) {
+    // Only name and message: both are redacted by their makers, unlike causes and stacks of library errors.
+    const failure =
+      error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
+    if (error instanceof DeliveryInProgressError)
+      logger.warn("delivery already in progress; failing so Lambda retries", { ...about, failure });
+    else logger.error("notification failed; failing so Lambda retries", { ...about, failure });
+    throw error;
+  }
+}

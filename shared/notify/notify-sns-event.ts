@@ -1,0 +1,34 @@
+import { SentinelError } from "../errors.ts";
+import { type NotifyDeps, notifyRecord, type RecordOutcome } from "./notify-record.ts";
+import { snsRecords } from "./read-group.ts";
+
+/** More than one record of the event failed; `failures` keeps each error, the first is the cause. */
+export class NotifyBatchError extends SentinelError {
+  readonly failures: unknown[];
+
+  constructor(sink: string, failures: unknown[], total: number) {
+    super(`${failures.length} of ${total} records failed to notify ${sink}`, { cause: failures[0] });
+    this.name = "NotifyBatchError";
+    this.failures = failures;
+  }
+}
+
+/**
+ * Every record of an SNS event through one sink. A failing record does not stop the others; the invocation
+ * then fails so Lambda retries it, and the records that did go out are skipped by the idempotency check.
+ */
+export async function notifySnsEvent(event: unknown, deps: NotifyDeps): Promise<RecordOutcome[]> {
+  const records = snsRecords(event);
+  const outcomes: RecordOutcome[] = [];
+  const failures: unknown[] = [];
+  for (const [index, record] of records.entries()) {
+    try {
+      outcomes.push(await notifyRecord(record, index, deps));
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) throw new NotifyBatchError(deps.sink, failures, records.length);
+  return outcomes;
+}

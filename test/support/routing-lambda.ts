@@ -1,0 +1,48 @@
+import type { Context, SNSEvent } from "aws-lambda";
+import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
+
+const INTERNAL_TOPIC = "arn:aws:sns:eu-west-1:111122223333:linklocal-sentinel-internal";
+
+/** An SNS Lambda event from the internal topic, one record per group, as Lambda delivers it. */
+export function internalTopicEvent(groups: EnrichedAlertGroup[], internalIds?: string[]): SNSEvent {
+  return {
+    Records: groups.map((group, index) => ({
+      EventSource: "aws:sns",
+      EventVersion: "1.0",
+      EventSubscriptionArn: `${INTERNAL_TOPIC}:0f6a3c1e-0000-4000-8000-00000000000${index}`,
+      Sns: {
+        Type: "Notification",
+        MessageId: internalIds?.[index] ?? `internal-${index}-${group.source.messageId}`,
+        TopicArn: INTERNAL_TOPIC,
+        Subject: null as unknown as string,
+        Message: JSON.stringify(group),
+        Timestamp: "2026-11-23T08:00:06.000Z",
+        SignatureVersion: "1",
+        Signature: "EXAMPLE",
+        SigningCertUrl: "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0000.pem",
+        UnsubscribeUrl: "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe",
+        MessageAttributes: {
+          routes: { Type: "String.Array", Value: JSON.stringify(group.routes) },
+        },
+      },
+    })),
+  };
+}
+
+/** The Lambda context fields Powertools reads, with plenty of time left. */
+export function lambdaContext(functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:111122223333:function:${functionName}`,
+    memoryLimitInMB: "256",
+    awsRequestId: "c6af9ac6-7b61-11e6-9a41-93e812345678",
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "2026/11/23/[$LATEST]abcdef",
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
