@@ -1,4 +1,5 @@
 export * from "./affected-nodes.ts";
+export * from "./config.ts";
 export * from "./errors.ts";
 export * from "./http-status.ts";
 export * from "./notifier.ts";

@@ -23,7 +23,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,
   baseDelayMs: 500,
   maxDelayMs: 8_000,
-  maxRetryAfterMs: 30_000,
+  maxRetryAfterMs: 20_000,
 };
 
 export type Sleep = (ms: number) => Promise<void>;
