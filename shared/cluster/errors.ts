@@ -103,6 +103,8 @@ export class KubeTimeoutError extends KubeApiError {
 /** Connection refused, DNS failure, reset, TLS verification failure, a body that is not JSON. */
 export class KubeConnectionError extends KubeApiError {
   readonly code: string | undefined;
+  /** The failure hit a kept-alive socket the server had closed; safe to send again on a new one. */
+  reusedSocket = false;
   constructor(
     details: { method: string; path: string; server: string; reason: string; code?: string },
     cause?: unknown,

@@ -122,12 +122,38 @@ export class HttpKubeClient implements KubeApi {
   ): Promise<T> {
     const url = this.urlFor(path, query);
     const shownPath = url.pathname.slice(this.basePathLength()) + url.search;
-    let response = await this.send(method, url, shownPath, send, false);
+    let response = await this.sendOnLiveSocket(method, url, shownPath, send, false);
     if (response.statusCode === 401 && this.canRefresh()) {
       // A cached token may have expired between our check and the server's; get a fresh one once.
-      response = await this.send(method, url, shownPath, send, true);
+      response = await this.sendOnLiveSocket(method, url, shownPath, send, true);
     }
     return this.parse<T>(method, shownPath, response);
+  }
+
+  /**
+   * A kept-alive socket may have been closed by the server while idle (a Lambda container frozen between
+   * invocations); the request then fails before the server saw it, so it is sent once more on a new socket.
+   */
+  private async sendOnLiveSocket(
+    method: string,
+    url: URL,
+    shownPath: string,
+    send: { accept: string; contentType?: string; body?: Buffer },
+    forceRefresh: boolean,
+  ): Promise<RawResponse> {
+    try {
+      return await this.send(method, url, shownPath, send, forceRefresh);
+    } catch (error) {
+      if (error instanceof KubeConnectionError && error.reusedSocket) {
+        logger.debug("kube api retrying on a fresh connection", {
+          method,
+          path: shownPath,
+          code: error.code,
+        });
+        return this.send(method, url, shownPath, send, forceRefresh);
+      }
+      throw error;
+    }
   }
 
   private urlFor(path: string, query: Record<string, string | undefined> | undefined): URL {
@@ -274,7 +300,11 @@ export class HttpKubeClient implements KubeApi {
           finish({ response: { statusCode: response.statusCode ?? 0, body } });
         });
       });
-      request.on("error", (error) => finish({ error: this.connectionError(method, shownPath, error) }));
+      request.on("error", (error) => {
+        const failure = this.connectionError(method, shownPath, error);
+        failure.reusedSocket = request.reusedSocket && ["ECONNRESET", "EPIPE"].includes(failure.code ?? "");
+        finish({ error: failure });
+      });
       request.end(send.body);
     });
   }

@@ -293,3 +293,37 @@ describe("HttpKubeClient with a fixed token", () => {
     expect(sim.requests).toHaveLength(1);
   });
 });
+
+describe("HttpKubeClient keep-alive", () => {
+  it("resends once on a fresh socket when the server closed the idle kept-alive one", async () => {
+    const http = await import("node:http");
+    const served = new WeakMap<object, number>();
+    let connections = 0;
+    // Like an API server (or a load balancer) that dropped an idle connection: a second request on a socket is reset.
+    const server = http.createServer((req, res) => {
+      const count = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, count);
+      if (count > 1) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ kind: "NodeList", metadata: {}, items: [] }));
+    });
+    server.on("connection", () => {
+      connections += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const kube = client({ server: `http://127.0.0.1:${port}`, auth: { type: "none" } });
+    try {
+      await kube.get("/api/v1/nodes");
+      await expect(kube.get("/api/v1/nodes")).resolves.toMatchObject({ kind: "NodeList" });
+      expect(connections).toBe(2);
+      expect(kube.stats.requests).toBe(3);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
