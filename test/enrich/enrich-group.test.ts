@@ -283,6 +283,22 @@ describe("enrichGroup on larger groups and across invocations", () => {
     expect(result.alerts[0]?.node?.name).toBe(node);
   });
 
+  it("says why many pod IPs without a shared namespace label stay unresolved", async () => {
+    const env = await sim(ScenarioPresets.underscaledLarge);
+    const pods = env.cluster.pods
+      .filter((p) => p.metadata.namespace === "shop" && p.status?.podIP)
+      .slice(0, 5);
+    const result = await enrichGroup(alertGroup(pods.map((p) => ({ instance: `${p.status?.podIP}:8080` }))), {
+      kube: env.kube,
+      logger: silentLogger,
+    });
+    expect(result.alerts.every((a) => a.node === null)).toBe(true);
+    expect(result.alerts[0]?.enrichmentError).toMatch(
+      /pod IP lookup skipped for 5 instance IPs .* share no namespace label/,
+    );
+    expect(result.trace.requests).toBeLessThanOrEqual(5);
+  });
+
   it("reuses cluster facts within the TTL and reads them again after it", async () => {
     const env = await sim(ScenarioPresets.colocatedOnSpot);
     let now = 0;

@@ -1,0 +1,89 @@
+import type { AlertGroup, CapacityType, CoreDnsPlacement, EnrichedAlert } from "../model/index.ts";
+import { corednsPlacement } from "./coredns-placement.ts";
+import type { ClusterDnsFacts } from "./facts-cache.ts";
+import type { GroupReads } from "./group-reads.ts";
+import type { NodeIdentity } from "./node-identity.ts";
+import { capacityTypeOf, nodeFacts } from "./node-record.ts";
+import { decideReplicaController } from "./replica-controller.ts";
+import { buildNodeIndex, resolveNode } from "./resolve-node.ts";
+
+export interface Assembled {
+  alerts: EnrichedAlert[];
+  coredns: CoreDnsPlacement | null;
+  errors: string[];
+  /** Alerts per resolution strategy, plus `unresolved`. */
+  strategies: Record<string, number>;
+  /** Complete cluster-wide facts worth caching, or null when something was missing or already cached. */
+  factsToCache: ClusterDnsFacts | null;
+}
+
+/** Turns a group's reads into enriched alerts and CoreDNS placement. Pure. */
+export function assembleEnrichment(
+  group: AlertGroup,
+  identities: readonly NodeIdentity[],
+  reads: GroupReads,
+): Assembled {
+  const { workloads, records, cached, counts, addon } = reads;
+  const capacityOf = (node: string): CapacityType => {
+    const labels = records.get(node)?.labels;
+    return labels ? capacityTypeOf(labels) : (cached?.corednsNodeCapacity[node] ?? "unknown");
+  };
+  const coredns = workloads
+    ? corednsPlacement({
+        workloads,
+        capacityOf,
+        replicaController: decideReplicaController({
+          addon,
+          autoscaler: workloads.autoscaler,
+          autoscalerParams: reads.autoscalerParams,
+          deploymentReplicas: workloads.corednsReplicas?.desired ?? null,
+        }),
+        clusterNodeCount: counts?.total ?? 0,
+        schedulableNodeCount: counts?.schedulable ?? 0,
+      })
+    : null;
+  const errors = [...reads.errors];
+  if (addon.kind === "failed") errors.push(addon.error);
+
+  const index = buildNodeIndex(records.values(), reads.podIps);
+  const corednsOn = new Set(coredns?.nodes ?? []);
+  const nodeLocalPresent = workloads?.nodeLocal.present === true;
+  const strategies: Record<string, number> = {};
+  const count = (key: string) => {
+    strategies[key] = (strategies[key] ?? 0) + 1;
+  };
+  const alerts = group.alerts.map((alert, position): EnrichedAlert => {
+    const resolution = resolveNode(identities[position] ?? { kind: "none" }, index);
+    const record = resolution.node === null ? undefined : records.get(resolution.node);
+    if (resolution.node === null || !record) {
+      count("unresolved");
+      const reason =
+        resolution.node === null ? resolution.reason : `node ${resolution.node} could not be read`;
+      const because = reads.nodeErrors.length > 0 ? `${reason} (${reads.nodeErrors.join("; ")})` : reason;
+      return { ...alert, node: null, enrichmentError: because };
+    }
+    count(resolution.strategy);
+    const runsNodeLocalDNS =
+      nodeLocalPresent && (reads.nodeLocalCoversAll || reads.nodeLocalOn?.has(record.name) === true);
+    return {
+      ...alert,
+      node: nodeFacts(record, { hostsCoreDNS: corednsOn.has(record.name), runsNodeLocalDNS }),
+    };
+  });
+  errors.push(...reads.nodeErrors);
+
+  // Only complete facts are reused: a failed read or add-on lookup is retried by the next group.
+  const complete =
+    !cached && workloads && coredns && counts && reads.errors.length === 0 && addon.kind !== "failed";
+  const factsToCache: ClusterDnsFacts | null = complete
+    ? {
+        workloads,
+        autoscalerParams: reads.autoscalerParams,
+        addon,
+        corednsNodeCapacity: Object.fromEntries(coredns.nodes.map((node) => [node, capacityOf(node)])),
+        clusterNodeCount: counts.total,
+        schedulableNodeCount: counts.schedulable,
+      }
+    : null;
+  return { alerts, coredns, errors: [...new Set(errors)], strategies, factsToCache };
+}

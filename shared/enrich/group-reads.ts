@@ -1,0 +1,234 @@
+import type { KubeApi } from "../cluster/kube-api.ts";
+import type { AlertGroup } from "../model/index.ts";
+import type { AddonLookupOutcome, CoreDnsAddonLookup } from "./addon-lookup.ts";
+import { EnrichLimits } from "./constants.ts";
+import { nodeLocalCoversEveryNode } from "./coredns-placement.ts";
+import {
+  type DnsWorkloads,
+  fetchConfigMap,
+  fetchDnsWorkloads,
+  fetchNodeLocalDnsNodes,
+} from "./dns-workloads.ts";
+import type { ClusterDnsFacts } from "./facts-cache.ts";
+import { type Attempt, attempt, describeReadFailure } from "./failure.ts";
+import type { FetchPlan } from "./fetch-plan.ts";
+import type { NodeIdentity } from "./node-identity.ts";
+import {
+  countNodes,
+  countsFromRecords,
+  fetchNamedNodes,
+  listNodeRows,
+  lookupPodIps,
+  type NodeCounts,
+  podIpsInNamespace,
+  scanProviderIds,
+} from "./node-reads.ts";
+import { mergeNodeRecords, type NodeRecord } from "./node-record.ts";
+import { autoscalerParams, targetsCoreDns } from "./replica-controller.ts";
+import { buildNodeIndex, type NodeIndex, resolveNode } from "./resolve-node.ts";
+
+/** Everything one group's reads brought back; failures are kept as one-line messages, never thrown. */
+export interface GroupReads {
+  cached: ClusterDnsFacts | null;
+  workloads: DnsWorkloads | null;
+  addon: AddonLookupOutcome;
+  counts: NodeCounts | null;
+  records: Map<string, NodeRecord>;
+  podIps: Map<string, string>;
+  /** Nodes with a ready node-local-dns pod, when they had to be looked up. */
+  nodeLocalOn: Set<string> | null;
+  nodeLocalCoversAll: boolean;
+  autoscalerParams: string | null;
+  /** Failed reads of cluster-wide facts. */
+  errors: string[];
+  /** Failed or skipped node reads; they explain alerts left without a node. */
+  nodeErrors: string[];
+}
+
+/**
+ * The group's reads in three rounds of parallel requests: (A) what needs no other answer, (B) pod IPs the
+ * node Table left unplaced, (C) details of the nodes found and of CoreDNS's nodes, NodeLocal DNSCache per
+ * node, the autoscaler's ConfigMap. Cluster-wide facts are skipped when `cached` holds them.
+ */
+export async function readGroup(
+  kube: KubeApi,
+  group: AlertGroup,
+  identities: readonly NodeIdentity[],
+  plan: FetchPlan,
+  cached: ClusterDnsFacts | null,
+  addonLookup: CoreDnsAddonLookup | undefined,
+): Promise<GroupReads> {
+  const errors: string[] = [];
+  const nodeErrors: string[] = [];
+  const records = new Map<string, NodeRecord>();
+  const addRecords = (list: readonly NodeRecord[]) => {
+    for (const record of list) records.set(record.name, mergeNodeRecords(records.get(record.name), record));
+  };
+  const targeted = plan.kind === "targeted";
+
+  const [workloadsRead, addon, countsRead, nodeRows, podIpHits, scan] = await Promise.all([
+    cached
+      ? null
+      : attempt("reading CoreDNS, dns-autoscaler and node-local-dns in kube-system", () =>
+          fetchDnsWorkloads(kube),
+        ),
+    cached ? cached.addon : lookupAddon(addonLookup),
+    cached || !targeted ? null : attempt("counting nodes", () => countNodes(kube)),
+    targeted ? null : attempt("listing nodes (Table form)", () => listNodeRows(kube)),
+    targeted && plan.ips.length > 0
+      ? attempt("looking up instance IPs as pod IPs", () => lookupPodIps(kube, plan.ips))
+      : null,
+    targeted && plan.instanceIds.length > 0
+      ? attempt("scanning nodes for EC2 instance ids", () => scanProviderIds(kube))
+      : null,
+  ]);
+  const workloads = cached?.workloads ?? keep(workloadsRead, errors);
+  const podIps = keep(podIpHits, nodeErrors) ?? new Map<string, string>();
+  const rows = keep(nodeRows, nodeErrors);
+  if (rows) addRecords(rows);
+  const scanned = keep(scan, nodeErrors);
+  if (scanned) addRecords(scanned.records);
+  if (scanned && !scanned.complete && plan.instanceIds.length > 0) {
+    nodeErrors.push(
+      `instance ids were matched against the first ${EnrichLimits.providerIdScanNodes} nodes only`,
+    );
+  }
+  const counts: NodeCounts | null =
+    (rows ? countsFromRecords(rows) : keep(countsRead, errors)) ??
+    (cached ? { total: cached.clusterNodeCount, schedulable: cached.schedulableNodeCount } : null);
+
+  if (!targeted && rows) {
+    const unplaced = unresolvedIps(identities, buildNodeIndex(records.values(), podIps));
+    for (const [ip, node] of (await podIpFollowUp(kube, group, unplaced, nodeErrors)) ?? [])
+      podIps.set(ip, node);
+  }
+
+  const alertNodes = candidateAlertNodes(plan, identities, records, podIps);
+  const corednsNodes = cached
+    ? []
+    : (workloads?.corednsPods.flatMap((pod) => (pod.node ? [pod.node] : [])) ?? []);
+  const detailNames = [...new Set([...alertNodes, ...corednsNodes])].filter(
+    (name) => !hasDetail(records.get(name)),
+  );
+  const nodeLocal = workloads?.nodeLocal ?? { present: false, desired: 0, ready: 0 };
+  const nodeLocalCoversAll = nodeLocalCoversEveryNode(nodeLocal, counts?.total ?? 0);
+  const autoscaler = workloads?.autoscaler ?? null;
+  const configMapName = !cached && autoscaler && targetsCoreDns(autoscaler) ? autoscaler.configMap : null;
+  const [details, nodeLocalRead, configMap] = await Promise.all([
+    detailNames.length > 0 ? attempt("reading node details", () => fetchNamedNodes(kube, detailNames)) : null,
+    nodeLocal.present && !nodeLocalCoversAll && alertNodes.length > 0
+      ? attempt("finding node-local-dns pods", () =>
+          // One or two nodes by field selector; more in one list of every node-local-dns pod.
+          fetchNodeLocalDnsNodes(kube, targeted && alertNodes.length <= 2 ? alertNodes : "all"),
+        )
+      : null,
+    configMapName
+      ? attempt(`reading ConfigMap ${configMapName}`, () => fetchConfigMap(kube, configMapName))
+      : null,
+  ]);
+  addRecords(keep(details, nodeErrors) ?? []);
+  const nodeLocalOn = keep(nodeLocalRead, errors);
+  const params = cached ? cached.autoscalerParams : autoscalerParams(keep(configMap, errors));
+
+  return {
+    cached,
+    workloads,
+    addon,
+    counts,
+    records,
+    podIps,
+    nodeLocalOn,
+    nodeLocalCoversAll,
+    autoscalerParams: params,
+    errors,
+    nodeErrors,
+  };
+}
+
+function keep<T>(outcome: Attempt<T> | null, sink: string[]): T | null {
+  if (!outcome) return null;
+  if (outcome.ok) return outcome.value;
+  sink.push(outcome.error);
+  return null;
+}
+
+async function lookupAddon(lookup: CoreDnsAddonLookup | undefined): Promise<AddonLookupOutcome> {
+  if (!lookup) return { kind: "skipped" };
+  try {
+    const addon = await lookup.describeCoreDns();
+    return addon ? { kind: "present", addon } : { kind: "absent" };
+  } catch (error) {
+    return { kind: "failed", error: describeReadFailure("describing the EKS coredns add-on", error) };
+  }
+}
+
+/** A Table row without metadata lacks labels; a node that matters is read again with them. */
+function hasDetail(record: NodeRecord | undefined): boolean {
+  return record?.labels !== null && record?.labels !== undefined && record.ready !== null;
+}
+
+/** The nodes alerts point at before the final resolution: what the details read must cover. */
+function candidateAlertNodes(
+  plan: FetchPlan,
+  identities: readonly NodeIdentity[],
+  records: Map<string, NodeRecord>,
+  podIps: Map<string, string>,
+): string[] {
+  const names = new Set<string>();
+  if (plan.kind === "targeted") {
+    for (const name of plan.names) names.add(name);
+    for (const node of podIps.values()) names.add(node);
+    for (const record of records.values())
+      if (record.instanceId && plan.instanceIds.includes(record.instanceId)) names.add(record.name);
+    return [...names];
+  }
+  const index = buildNodeIndex(records.values(), podIps);
+  for (const identity of identities) {
+    const resolution = resolveNode(identity, index);
+    if (resolution.node) names.add(resolution.node);
+  }
+  return [...names];
+}
+
+function unresolvedIps(identities: readonly NodeIdentity[], index: NodeIndex): string[] {
+  const ips = new Set<string>();
+  for (const identity of identities) {
+    if (identity.kind !== "host" || (identity.shape !== "ipv4" && identity.shape !== "ipv6")) continue;
+    if (!resolveNode(identity, index).node) ips.add(identity.host);
+  }
+  return [...ips];
+}
+
+/**
+ * Pod IPs the node Table could not place: a few are looked up one by one; many are read from the pod Table
+ * of the namespace the alerts share (the exporter's); otherwise the lookup is skipped and the reason kept.
+ */
+async function podIpFollowUp(
+  kube: KubeApi,
+  group: AlertGroup,
+  ips: readonly string[],
+  nodeErrors: string[],
+): Promise<Map<string, string> | null> {
+  if (ips.length === 0) return null;
+  if (ips.length <= EnrichLimits.targetedHostLookups) {
+    return keep(
+      await attempt("looking up instance IPs as pod IPs", () => lookupPodIps(kube, ips)),
+      nodeErrors,
+    );
+  }
+  const namespaces = new Set(
+    group.alerts.flatMap((alert) => (alert.labels.namespace ? [alert.labels.namespace] : [])),
+  );
+  const [namespace] = namespaces;
+  if (namespaces.size !== 1 || !namespace) {
+    nodeErrors.push(
+      `pod IP lookup skipped for ${ips.length} instance IPs that match no node: more than ` +
+        `${EnrichLimits.targetedHostLookups} and the alerts share no namespace label`,
+    );
+    return null;
+  }
+  return keep(
+    await attempt(`listing pods of namespace ${namespace}`, () => podIpsInNamespace(kube, namespace)),
+    nodeErrors,
+  );
+}
