@@ -197,6 +197,16 @@ describe("NON_COREDNS_NODE_THROTTLED", () => {
   });
 });
 
+describe("without CoreDNS placement", () => {
+  it("makes no node-level claims about CoreDNS or NodeLocal, only ENRICHMENT_UNAVAILABLE", () => {
+    const error =
+      "reading CoreDNS, dns-autoscaler and node-local-dns in kube-system: Kubernetes API failed GET x with HTTP 500";
+    expect(
+      codes(diagnose([enrichedAlert(nodeFacts("app-1")), enrichedAlert(worker)], null, [error])),
+    ).toEqual([DiagnosisCode.enrichmentUnavailable]);
+  });
+});
+
 describe("COREDNS_REPLICAS_MANAGED", () => {
   it("fires for the add-on or cluster-proportional-autoscaler, naming it", () => {
     const addon = placement({

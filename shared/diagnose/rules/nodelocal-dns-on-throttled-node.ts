@@ -8,7 +8,8 @@ import type { DiagnosisRule } from "../rule.ts";
  */
 export const nodelocalDnsOnThrottledNode: DiagnosisRule = {
   code: DiagnosisCode.nodelocalDnsOnThrottledNode,
-  evaluate({ throttled }) {
+  evaluate({ throttled, coredns }) {
+    if (!coredns) return null;
     const nodes = throttled
       .filter((node) => node.runsNodeLocalDNS && !node.hostsCoreDNS)
       .map((node) => node.name);

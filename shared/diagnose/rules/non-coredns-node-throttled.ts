@@ -8,7 +8,9 @@ import type { DiagnosisRule } from "../rule.ts";
  */
 export const nonCorednsNodeThrottled: DiagnosisRule = {
   code: DiagnosisCode.nonCorednsNodeThrottled,
-  evaluate({ throttled }) {
+  evaluate({ throttled, coredns }) {
+    // Without CoreDNS placement, "hosts no CoreDNS" would be a guess.
+    if (!coredns) return null;
     const nodes = throttled.filter((node) => !node.hostsCoreDNS && !node.runsNodeLocalDNS);
     if (nodes.length === 0) return null;
     const first = nodes[0];
