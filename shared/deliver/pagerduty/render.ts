@@ -27,14 +27,15 @@ export function renderPagerDutyEvent(group: EnrichedAlertGroup): PagerDutyEventB
 function triggerEvent(group: EnrichedAlertGroup, dedupKey: string): PagerDutyEventBody {
   const nodes = affectedNodes(group);
   const firing = group.alerts.filter((alert) => alert.status === "firing").length;
-  const corednsNodes = nodes.filter((node) => node.hostsCoreDNS === true).length;
+  const firingNodes = nodes.filter((node) => node.firing);
+  const corednsNodes = firingNodes.filter((node) => node.hostsCoreDNS === true).length;
   const severityLabel = groupSeverity(group);
   const severity = mapSeverity(severityLabel);
   const alertname = group.alertname ?? "LinkLocalAllowanceExceeded";
   const cluster = group.cluster ?? "unknown cluster";
   const annotationSummary = groupAnnotation(group, "summary");
   const summary =
-    `[FIRING:${firing}] ${alertname} on ${cluster}: link-local packet drops on ${nodes.length} node${nodes.length === 1 ? "" : "s"}` +
+    `[FIRING:${firing}] ${alertname} on ${cluster}: link-local packet drops on ${firingNodes.length} node${firingNodes.length === 1 ? "" : "s"}` +
     (corednsNodes > 0 ? ` (${corednsNodes} hosting CoreDNS)` : "") +
     (annotationSummary !== null ? ` - ${annotationSummary}` : "");
 
