@@ -15,6 +15,8 @@ import { isStatus, KubeAccept, type Status } from "./kube-objects.ts";
 
 export const KubeClientDefaults = {
   timeoutMs: 5_000,
+  /** A 5,000-node NodeList is ~35 MiB of JSON; far beyond that is a mistake that would exhaust Lambda memory. */
+  maxResponseBytes: 256 * 1024 * 1024,
 } as const;
 
 /** Returns a bearer token; `forceRefresh` is set after a 401 so a cached token is replaced once. */
@@ -52,6 +54,8 @@ export interface HttpKubeClientOptions {
   timeoutMs?: number;
   /** Ask for gzip; the API server compresses large list responses, which matters for 5,000-node clusters. */
   compression?: boolean;
+  /** Largest (decompressed) response body accepted. */
+  maxResponseBytes?: number;
 }
 
 interface RawResponse {
@@ -244,6 +248,7 @@ export class HttpKubeClient implements KubeApi {
       headers["Content-Length"] = send.body.length;
     }
     const transport = url.protocol === "https:" ? https : http;
+    const maxBytes = this.options.maxResponseBytes ?? KubeClientDefaults.maxResponseBytes;
     const started = Date.now();
     this.stats.requests += 1;
 
@@ -272,9 +277,15 @@ export class HttpKubeClient implements KubeApi {
 
       request.on("response", (response) => {
         const chunks: Buffer[] = [];
+        let received = 0;
         response.on("data", (chunk: Buffer) => {
           chunks.push(chunk);
+          received += chunk.length;
           this.stats.bytes += chunk.length;
+          if (received > maxBytes) {
+            finish({ error: this.tooLarge(method, shownPath, maxBytes) });
+            request.destroy();
+          }
         });
         response.on("error", (error) => finish({ error: this.connectionError(method, shownPath, error) }));
         response.on("aborted", () =>
@@ -284,9 +295,14 @@ export class HttpKubeClient implements KubeApi {
           let body = Buffer.concat(chunks);
           if (response.headers["content-encoding"] === "gzip") {
             try {
-              body = gunzipSync(body);
+              body = gunzipSync(body, { maxOutputLength: maxBytes });
             } catch (error) {
-              finish({ error: this.connectionError(method, shownPath, error as Error) });
+              const tooLarge = (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
+              finish({
+                error: tooLarge
+                  ? this.tooLarge(method, shownPath, maxBytes)
+                  : this.connectionError(method, shownPath, error as Error),
+              });
               return;
             }
           }
@@ -307,6 +323,13 @@ export class HttpKubeClient implements KubeApi {
       });
       request.end(send.body);
     });
+  }
+
+  private tooLarge(method: string, shownPath: string, maxBytes: number): KubeApiError {
+    return new KubeApiError(
+      `Kubernetes API response to ${method} ${shownPath} exceeds ${maxBytes} bytes; use a selector, limit or the Table form`,
+      { method, path: shownPath },
+    );
   }
 
   private connectionError(method: string, shownPath: string, error: Error): KubeConnectionError {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  type KubeApiError,
+  KubeApiError,
   KubeConflictError,
   KubeConnectionError,
   KubeCredentialsError,
@@ -325,5 +325,23 @@ describe("HttpKubeClient keep-alive", () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe("HttpKubeClient response size limit", () => {
+  it.each([
+    ["identity", false],
+    ["gzip", true],
+  ])("refuses a %s response above maxResponseBytes with a hint", async (_name, compression) => {
+    const { sim } = await startSimulator({ scenario: { nodeCount: 40 } });
+    const kube = client({ server: sim.url, auth: { type: "none" }, compression, maxResponseBytes: 100_000 });
+    const error = await rejection(kube.get("/api/v1/nodes"));
+    expect(error).toBeInstanceOf(KubeApiError);
+    expect(error.message).toBe(
+      "Kubernetes API response to GET /api/v1/nodes exceeds 100000 bytes; use a selector, limit or the Table form",
+    );
+    await expect(kube.get("/api/v1/nodes", { query: { limit: "2" } })).resolves.toMatchObject({
+      kind: "NodeList",
+    });
   });
 });
