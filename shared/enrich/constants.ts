@@ -44,6 +44,7 @@ export const DnsWorkload = {
 export const KubePath = {
   nodes: "/api/v1/nodes",
   pods: "/api/v1/pods",
+  /** kube-system pods: CoreDNS, NodeLocal DNSCache, and the hostNetwork pods that carry node IPs. */
   dnsPods: `/api/v1/namespaces/${DNS_NAMESPACE}/pods`,
   dnsDeployments: `/apis/apps/v1/namespaces/${DNS_NAMESPACE}/deployments`,
   dnsDaemonSets: `/apis/apps/v1/namespaces/${DNS_NAMESPACE}/daemonsets`,

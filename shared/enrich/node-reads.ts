@@ -60,15 +60,27 @@ export async function fetchNamedNodes(kube: KubeApi, names: readonly string[]): 
     .filter((record): record is NodeRecord => record !== null);
 }
 
-/** Pod IP -> node, one `status.podIP` field-selected Table list per IP (all namespaces). */
+/**
+ * Pod IP -> node, one `status.podIP` field-selected Table list per IP. kube-system first: on EKS its
+ * hostNetwork pods (aws-node, kube-proxy) carry every node's IP, so a hostNetwork exporter's instance is
+ * placed within the kube-system read access enrichment is granted anyway. IPs not found there are looked up
+ * across all namespaces, which needs cluster-wide pod list access.
+ */
 export async function lookupPodIps(kube: KubeApi, ips: readonly string[]): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
+  const found = await podIpNodes(kube, KubePath.dnsPods, ips);
+  const rest = ips.filter((ip) => !found.has(ip));
+  if (rest.length > 0)
+    for (const [ip, node] of await podIpNodes(kube, KubePath.pods, rest)) found.set(ip, node);
+  return found;
+}
+
+async function podIpNodes(kube: KubeApi, path: string, ips: readonly string[]): Promise<Map<string, string>> {
   const answers = await Promise.all(
     ips.map(
-      async (ip) =>
-        [ip, await listTable(kube, KubePath.pods, { fieldSelector: `status.podIP=${ip}` })] as const,
+      async (ip) => [ip, await listTable(kube, path, { fieldSelector: `status.podIP=${ip}` })] as const,
     ),
   );
+  const found = new Map<string, string>();
   for (const [ip, rows] of answers) {
     const node = rows.map((row) => cellText(row, "Node")).find((name) => name !== null);
     if (node) found.set(ip, node);
