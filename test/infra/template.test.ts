@@ -1,0 +1,307 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  entryPoint,
+  isObject,
+  type Json,
+  type JsonObject,
+  loadTemplate,
+  PSEUDO_PARAMETERS,
+  repoRoot,
+  serverlessFunctions,
+  subReferences,
+  walk,
+} from "../support/infra-template.ts";
+
+const template = loadTemplate();
+const functions = serverlessFunctions(template);
+const parameterNames = new Set(Object.keys(template.Parameters));
+const resourceNames = new Set(Object.keys(template.Resources));
+const conditionNames = new Set(Object.keys(template.Conditions));
+const pseudo = new Set<string>(PSEUDO_PARAMETERS);
+
+/** Resources and outputs with the condition each is created under (null: always). */
+const owners: { where: string; condition: string | null; body: Json }[] = [
+  ...Object.entries(template.Resources).map(([id, resource]) => ({
+    where: `Resources.${id}`,
+    condition: resource.Condition ?? null,
+    body: resource as unknown as Json,
+  })),
+  ...Object.entries(template.Outputs).map(([id, output]) => ({
+    where: `Outputs.${id}`,
+    condition: output.Condition ?? null,
+    body: output as unknown as Json,
+  })),
+];
+
+/** A `Ref`, `Fn::GetAtt` or `${...}` in `Fn::Sub`, with where it is and the Fn::If conditions guarding it. */
+interface Reference {
+  where: string;
+  owner: string | null;
+  guards: string[];
+  name: string;
+  attribute: string | null;
+}
+
+function references(): Reference[] {
+  const found: Reference[] = [];
+  for (const { where, condition, body } of owners) {
+    for (const { node, guards } of walk(body)) {
+      const at = { where, owner: condition, guards };
+      if (typeof node.Ref === "string") found.push({ ...at, name: node.Ref, attribute: null });
+      const getAtt = node["Fn::GetAtt"];
+      if (Array.isArray(getAtt)) found.push({ ...at, name: String(getAtt[0]), attribute: String(getAtt[1]) });
+      if (node["Fn::Sub"] !== undefined)
+        for (const ref of subReferences(node["Fn::Sub"])) found.push({ ...at, ...ref });
+    }
+  }
+  return found;
+}
+
+function conditionsUsed(): { where: string; name: string }[] {
+  const used: { where: string; name: string }[] = [];
+  for (const { where, condition, body } of owners) {
+    if (condition !== null) used.push({ where, name: condition });
+    for (const { node } of walk(body)) {
+      const branches = node["Fn::If"];
+      if (Array.isArray(branches)) used.push({ where, name: String(branches[0]) });
+    }
+  }
+  for (const [name, body] of Object.entries(template.Conditions)) {
+    for (const { node } of walk(body)) {
+      if (typeof node.Condition === "string")
+        used.push({ where: `Conditions.${name}`, name: node.Condition });
+    }
+  }
+  return used;
+}
+
+/** Conditions a condition implies through `Fn::And` and `Condition` aliases (itself included). */
+function implied(name: string): Set<string> {
+  const result = new Set([name]);
+  const body = template.Conditions[name];
+  if (isObject(body) && typeof body.Condition === "string")
+    for (const c of implied(body.Condition)) result.add(c);
+  const and = isObject(body) ? body["Fn::And"] : null;
+  if (Array.isArray(and))
+    for (const part of and)
+      if (isObject(part) && typeof part.Condition === "string")
+        for (const c of implied(part.Condition)) result.add(c);
+  return result;
+}
+
+describe("infra/template.yaml", () => {
+  it("is a SAM template", () => {
+    expect((template as unknown as JsonObject).Transform).toBe("AWS::Serverless-2016-10-31");
+    expect(functions.map((f) => f.logicalId).sort()).toEqual([
+      "IngestFunction",
+      "NotifyPagerDutyFunction",
+      "NotifySlackFunction",
+    ]);
+  });
+
+  it("builds every function from an entry point that exists, with esbuild as ESM for node22", () => {
+    for (const fn of functions) {
+      const entry = entryPoint(fn);
+      expect(existsSync(join(repoRoot, entry)), `${fn.logicalId}: ${entry}`).toBe(true);
+      expect(fn.metadata.BuildMethod).toBe("esbuild");
+      const build = fn.metadata.BuildProperties as JsonObject;
+      expect(build).toMatchObject({
+        Format: "esm",
+        OutExtension: [".js=.mjs"],
+        Target: "node22",
+        Minify: true,
+      });
+      expect(build.Sourcemap).toBe(true);
+      expect(String((build.Banner as string[])[0])).toContain("createRequire");
+      expect(fn.properties.Handler).toBe("index.handler");
+    }
+  });
+
+  it("resolves CodeUri to the repo root so esbuild finds shared/", () => {
+    const codeUri = String(template.Globals.Function.CodeUri);
+    expect(join(repoRoot, "infra", codeUri)).toBe(repoRoot);
+    for (const fn of functions) expect(fn.properties.CodeUri).toBeUndefined();
+  });
+
+  it("runs nodejs22.x on arm64", () => {
+    expect(template.Globals.Function.Runtime).toBe("nodejs22.x");
+    expect(template.Globals.Function.Architectures).toEqual(["arm64"]);
+    for (const fn of functions) {
+      expect(fn.properties.Runtime ?? "nodejs22.x").toBe("nodejs22.x");
+      expect(fn.properties.Architectures ?? ["arm64"]).toEqual(["arm64"]);
+    }
+  });
+
+  it("refers only to parameters, resources and pseudo parameters that exist", () => {
+    const refs = references();
+    expect(refs.length).toBeGreaterThan(40);
+    const dangling = refs.filter((ref) =>
+      ref.attribute === null
+        ? !parameterNames.has(ref.name) && !resourceNames.has(ref.name) && !pseudo.has(ref.name)
+        : !resourceNames.has(ref.name),
+    );
+    expect(dangling).toEqual([]);
+  });
+
+  it("uses only conditions it defines", () => {
+    const used = conditionsUsed();
+    expect(used.filter((c) => !conditionNames.has(c.name))).toEqual([]);
+    const unused = [...conditionNames].filter((name) => !used.some((c) => c.name === name));
+    expect(unused).toEqual([]);
+  });
+
+  it("refers to a conditional resource only under its condition (else CloudFormation rejects the stack)", () => {
+    const unguarded = references().filter((ref) => {
+      const target = template.Resources[ref.name];
+      if (!target?.Condition) return false;
+      const held = new Set([
+        ...(ref.owner ? implied(ref.owner) : []),
+        ...ref.guards.flatMap((g) => [...implied(g)]),
+      ]);
+      return !held.has(target.Condition);
+    });
+    expect(unguarded).toEqual([]);
+  });
+
+  it("gives every function its own role, log group with retention, and failure queue", () => {
+    for (const fn of functions) {
+      const role = (fn.properties.Role as JsonObject)["Fn::GetAtt"] as string[];
+      expect(template.Resources[role[0] as string]?.Type).toBe("AWS::IAM::Role");
+      const logGroupId = ((fn.properties.LoggingConfig as JsonObject).LogGroup as JsonObject).Ref as string;
+      const logGroup = template.Resources[logGroupId];
+      expect(logGroup?.Type).toBe("AWS::Logs::LogGroup");
+      expect(logGroup?.Properties.RetentionInDays).toEqual({ Ref: "LogRetentionDays" });
+      const onFailure = ((fn.properties.EventInvokeConfig as JsonObject).DestinationConfig as JsonObject)
+        .OnFailure as JsonObject;
+      expect(onFailure.Type).toBe("SQS");
+      const queueId = (onFailure.Destination as JsonObject)["Fn::GetAtt"] as string[];
+      expect(template.Resources[queueId[0] as string]?.Type).toBe("AWS::SQS::Queue");
+      for (const resourceId of [role[0], logGroupId, queueId[0]])
+        expect(template.Resources[resourceId as string]?.Condition ?? null).toBe(fn.condition);
+    }
+    const roles = functions.map((fn) => JSON.stringify(fn.properties.Role));
+    expect(new Set(roles).size).toBe(functions.length);
+  });
+
+  it("alarms on every failure queue holding a message and on every function's errors", () => {
+    const alarms = Object.values(template.Resources).filter((r) => r.Type === "AWS::CloudWatch::Alarm");
+    const alarmed = (metric: string, dimension: string) =>
+      alarms
+        .filter((a) => a.Properties.MetricName === metric)
+        .map((a) => {
+          expect(a.Properties).toMatchObject({ ComparisonOperator: "GreaterThanThreshold", Threshold: 0 });
+          const dims = a.Properties.Dimensions as JsonObject[];
+          expect(dims[0]?.Name).toBe(dimension);
+          const value = dims[0]?.Value as JsonObject;
+          return String(value.Ref ?? (value["Fn::GetAtt"] as string[])[0]);
+        })
+        .sort();
+    const queues = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === "AWS::SQS::Queue")
+      .map(([id]) => id)
+      .sort();
+    expect(alarmed("ApproximateNumberOfMessagesVisible", "QueueName")).toEqual(queues);
+    expect(alarmed("Errors", "FunctionName")).toEqual(functions.map((f) => f.logicalId).sort());
+  });
+
+  it("creates the AMP topic only without an AmpTopicArn, and lets only AMP of this account publish", () => {
+    expect(template.Conditions.CreateAmpTopic).toEqual({ "Fn::Equals": [{ Ref: "AmpTopicArn" }, ""] });
+    expect(template.Resources.AmpTopic?.Condition).toBe("CreateAmpTopic");
+    const policy = template.Resources.AmpTopicPolicy;
+    expect(policy?.Condition).toBe("CreateAmpTopic");
+    const [statement, ...others] = (policy?.Properties.PolicyDocument as JsonObject)
+      .Statement as JsonObject[];
+    expect(others).toEqual([]);
+    expect(statement).toMatchObject({ Effect: "Allow", Principal: { Service: "aps.amazonaws.com" } });
+    expect(statement?.Action).toContain("sns:Publish");
+    const condition = statement?.Condition as JsonObject;
+    expect(condition.StringEquals).toEqual({ "aws:SourceAccount": { Ref: "AWS::AccountId" } });
+    const sourceArn = (condition.ArnLike as JsonObject)["aws:SourceArn"] as JsonObject;
+    expect(sourceArn["Fn::If"]).toEqual([
+      "HasAmpWorkspace",
+      { Ref: "AmpWorkspaceArn" },
+      { "Fn::Sub": "arn:${AWS::Partition}:aps:${AWS::Region}:${AWS::AccountId}:workspace/*" },
+    ]);
+    const ingestEvents = template.Resources.IngestFunction?.Properties.Events as JsonObject;
+    expect(Object.values(ingestEvents)).toEqual([
+      {
+        Type: "SNS",
+        Properties: { Topic: { "Fn::If": ["CreateAmpTopic", { Ref: "AmpTopic" }, { Ref: "AmpTopicArn" }] } },
+      },
+    ]);
+  });
+
+  it("keeps the idempotency table in the layout Powertools expects", () => {
+    const table = template.Resources.IdempotencyTable?.Properties as JsonObject;
+    expect(table.BillingMode).toBe("PAY_PER_REQUEST");
+    expect(table.KeySchema).toEqual([{ AttributeName: "id", KeyType: "HASH" }]);
+    expect(table.AttributeDefinitions).toEqual([{ AttributeName: "id", AttributeType: "S" }]);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: "expiration", Enabled: true });
+  });
+
+  it("maps the ingest role, and only it, to the readers group when a cluster is named", () => {
+    const entries = Object.values(template.Resources).filter((r) => r.Type === "AWS::EKS::AccessEntry");
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      Condition: "HasEksCluster",
+      Properties: {
+        ClusterName: { Ref: "EksClusterName" },
+        PrincipalArn: { "Fn::GetAtt": ["IngestRole", "Arn"] },
+        Type: "STANDARD",
+        KubernetesGroups: ["linklocal-sentinel-readers"],
+      },
+    });
+    expect(entries[0]?.Properties.AccessPolicies).toBeUndefined();
+  });
+
+  it("declares every parameter with a description, and no default that looks like a secret", () => {
+    const secretLooking = [
+      /hooks\.slack\.com/i,
+      /xox[abpr]-/i,
+      /\b[a-z0-9]{32}\b/i,
+      /^(?!arn:|\/|https:\/\/events\.pagerduty\.com)\S{20,}$/,
+    ];
+    for (const [name, parameter] of Object.entries(template.Parameters)) {
+      expect(String(parameter.Description ?? ""), name).not.toBe("");
+      const fallback = String(parameter.Default ?? "");
+      for (const pattern of secretLooking)
+        expect(pattern.test(fallback), `${name} default ${fallback}`).toBe(false);
+    }
+    expect(template.Parameters.SlackWebhookSecret?.Default).toBeUndefined();
+  });
+
+  it("admits secret references and refuses secret values in the secret parameters", () => {
+    for (const name of ["SlackWebhookSecret", "PagerDutyRoutingKeySecret"]) {
+      const pattern = new RegExp(String(template.Parameters[name]?.AllowedPattern));
+      expect(
+        pattern.test("arn:aws:secretsmanager:eu-west-1:111122223333:secret:linklocal/slack-AbCdEf"),
+      ).toBe(true);
+      expect(pattern.test("/linklocal-sentinel/slack-webhook")).toBe(true);
+      expect(pattern.test("https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX")).toBe(false);
+      expect(pattern.test("0123456789abcdef0123456789abcdef")).toBe(false);
+    }
+  });
+
+  it("makes the Select/Split condition tell an SSM name from a Secrets Manager ARN as the code does", () => {
+    // Evaluate CloudFormation's Fn::Split + Fn::Select + Fn::Equals for the two kinds of reference.
+    const startsWithSlash = (text: string) => text.split("/")[0] === "";
+    expect(template.Conditions.SlackSecretInSsm).toEqual({
+      "Fn::Equals": [{ "Fn::Select": [0, { "Fn::Split": ["/", { Ref: "SlackWebhookSecret" }] }] }, ""],
+    });
+    expect(startsWithSlash("/linklocal/slack")).toBe(true);
+    expect(
+      startsWithSlash("arn:aws:secretsmanager:eu-west-1:111122223333:secret:linklocal/slack-AbCdEf"),
+    ).toBe(false);
+  });
+
+  it("outputs the topics, function names, failure queue URLs and role ARNs", () => {
+    const outputs = Object.keys(template.Outputs);
+    for (const name of ["AmpTopicArn", "InternalTopicArn", "IngestRoleArn", "IdempotencyTableName"])
+      expect(outputs).toContain(name);
+    for (const fn of functions) expect(outputs).toContain(`${fn.logicalId}Name`);
+    const queues = Object.entries(template.Resources).filter(([, r]) => r.Type === "AWS::SQS::Queue");
+    for (const [id] of queues) expect(outputs).toContain(`${id}Url`);
+  });
+});
