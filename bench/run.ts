@@ -4,8 +4,12 @@
  */
 const sections: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   parse: () => import("./parse.ts"),
+  cluster: () => import("./cluster.ts"),
+  enrich: () => import("./enrich.ts"),
+  deliver: () => import("./deliver.ts"),
 };
 
+// `npm run bench -- parse enrich` runs only those sections.
 const only = process.argv.slice(2);
 for (const [name, load] of Object.entries(sections)) {
   if (only.length > 0 && !only.includes(name)) continue;
