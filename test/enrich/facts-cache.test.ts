@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ClusterDnsFacts } from "../../shared/enrich/facts-cache.ts";
-import { createClusterFactsCache, readEnrichConfig } from "../../shared/enrich/index.ts";
+import { coreDnsAddonLookup, createClusterFactsCache, readEnrichConfig } from "../../shared/enrich/index.ts";
 import { ConfigError } from "../../shared/errors.ts";
 
 const facts: ClusterDnsFacts = {
@@ -35,5 +35,27 @@ describe("cluster facts cache", () => {
     expect(readEnrichConfig({ CLUSTER_FACTS_CACHE_SECONDS: "0" })).toEqual({ clusterFactsTtlMs: 0 });
     expect(() => readEnrichConfig({ CLUSTER_FACTS_CACHE_SECONDS: "soon" })).toThrow(ConfigError);
     expect(() => readEnrichConfig({ CLUSTER_FACTS_CACHE_SECONDS: "7200" })).toThrow(/<= 3600/);
+  });
+});
+
+describe("coreDnsAddonLookup", () => {
+  it("adapts a describe function and maps a missing add-on to null", async () => {
+    const seen: string[] = [];
+    const describe = async (client: { region: string }, cluster: string) => {
+      seen.push(`${client.region}/${cluster}`);
+      return cluster === "prod"
+        ? { addonVersion: "v1.11.3-eksbuild.2", configurationValues: undefined }
+        : null;
+    };
+    await expect(
+      coreDnsAddonLookup(describe, { region: "eu-west-1" }, "prod").describeCoreDns(),
+    ).resolves.toEqual({
+      addonVersion: "v1.11.3-eksbuild.2",
+      configurationValues: null,
+    });
+    await expect(
+      coreDnsAddonLookup(describe, { region: "eu-west-1" }, "dev").describeCoreDns(),
+    ).resolves.toBeNull();
+    expect(seen).toEqual(["eu-west-1/prod", "eu-west-1/dev"]);
   });
 });
