@@ -16,7 +16,7 @@ export interface DeliveryKey {
   messageId: string;
 }
 
-export type DeliveryOutcome<Result> =
+export type GuardedDelivery<Result> =
   /** `deliver` ran and succeeded now. */
   | { delivered: true; result: Result }
   /** An earlier invocation already delivered; `result` is what it stored. `deliver` did not run. */
@@ -34,7 +34,7 @@ export interface DeliveryGuard {
    * Runs `deliver` unless this key was already delivered. A failure is not remembered (the record is removed,
    * so a retry delivers); a concurrent delivery of the same key makes this call throw DeliveryInProgressError.
    */
-  deliverOnce<Result>(key: DeliveryKey, deliver: () => Promise<Result>): Promise<DeliveryOutcome<Result>>;
+  deliverOnce<Result>(key: DeliveryKey, deliver: () => Promise<Result>): Promise<GuardedDelivery<Result>>;
 }
 
 /** Keys do not depend on the Lambda function's name, so a renamed or redeployed function still deduplicates. */
@@ -86,7 +86,7 @@ export function createDeliveryGuard(
     async deliverOnce<Result>(
       key: DeliveryKey,
       deliver: () => Promise<Result>,
-    ): Promise<DeliveryOutcome<Result>> {
+    ): Promise<GuardedDelivery<Result>> {
       const attempt = { deliver: deliver as () => Promise<unknown>, ran: false };
       try {
         const result = (await runIfNew({ sink: key.sink, messageId: key.messageId }, attempt)) as Result;

@@ -1,12 +1,13 @@
-import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
-import { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SSMClient } from "@aws-sdk/client-ssm";
+import type { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
+import type { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
 
-/** Powertools providers, built on first use so a function that reads no stored secret creates no SDK client. */
+/**
+ * Powertools providers, loaded and built on first use: a function reads from one store at most, and the SSM
+ * client alone is ~200 KiB of bundled code, so the store that is not used is never evaluated at cold start.
+ */
 export interface SecretProviders {
-  secretsManager(): SecretsProvider;
-  ssm(): SSMProvider;
+  secretsManager(): Promise<SecretsProvider>;
+  ssm(): Promise<SSMProvider>;
 }
 
 // Secrets are read on the notification path: a slow store must fail the invocation (and let Lambda retry)
@@ -17,17 +18,27 @@ const SDK_CLIENT_OPTIONS = {
 } as const;
 
 export function createSecretProviders(): SecretProviders {
-  let secretsManager: SecretsProvider | undefined;
-  let ssm: SSMProvider | undefined;
+  let secretsManager: Promise<SecretsProvider> | undefined;
+  let ssm: Promise<SSMProvider> | undefined;
   return {
     secretsManager() {
-      secretsManager ??= new SecretsProvider({
-        awsSdkV3Client: new SecretsManagerClient(SDK_CLIENT_OPTIONS),
-      });
+      secretsManager ??= (async () => {
+        const [{ SecretsProvider }, { SecretsManagerClient }] = await Promise.all([
+          import("@aws-lambda-powertools/parameters/secrets"),
+          import("@aws-sdk/client-secrets-manager"),
+        ]);
+        return new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(SDK_CLIENT_OPTIONS) });
+      })();
       return secretsManager;
     },
     ssm() {
-      ssm ??= new SSMProvider({ awsSdkV3Client: new SSMClient(SDK_CLIENT_OPTIONS) });
+      ssm ??= (async () => {
+        const [{ SSMProvider }, { SSMClient }] = await Promise.all([
+          import("@aws-lambda-powertools/parameters/ssm"),
+          import("@aws-sdk/client-ssm"),
+        ]);
+        return new SSMProvider({ awsSdkV3Client: new SSMClient(SDK_CLIENT_OPTIONS) });
+      })();
       return ssm;
     },
   };

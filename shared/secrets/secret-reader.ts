@@ -51,10 +51,10 @@ export function createSecretReader(
   }
   const variable = source.variable;
   const reference = source.reference;
-  const fetchStored = (): Promise<string | Uint8Array | undefined> =>
+  const fetchStored = async (): Promise<string | Uint8Array | undefined> =>
     source.store === SecretStore.ssm
-      ? options.providers.ssm().get(reference, { maxAge: options.maxAgeSeconds, decrypt: true })
-      : options.providers.secretsManager().get(reference, { maxAge: options.maxAgeSeconds });
+      ? (await options.providers.ssm()).get(reference, { maxAge: options.maxAgeSeconds, decrypt: true })
+      : (await options.providers.secretsManager()).get(reference, { maxAge: options.maxAgeSeconds });
 
   return {
     source,
