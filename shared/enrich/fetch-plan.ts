@@ -1,5 +1,5 @@
 import { EnrichLimits } from "./constants.ts";
-import { HostShape, ipFromEc2Hostname, type NodeIdentity } from "./node-identity.ts";
+import { HostShape, hostShape, ipFromEc2Hostname, type NodeIdentity } from "./node-identity.ts";
 
 /**
  * How one alert group reads the cluster, chosen from the alerts alone so the request count depends on the
@@ -26,9 +26,11 @@ export function chooseFetchPlan(identities: readonly NodeIdentity[]): FetchPlan 
   for (const identity of identities) {
     if (identity.kind === "node-name") {
       names.add(identity.name);
-      // node_exporter's `nodename` may be the short EC2 hostname; its encoded IP finds the node.
+      // node_exporter's `nodename` may be the short EC2 hostname, and a `hostname` label may hold an IP:
+      // either way an IP finds the node.
       const encoded = identity.name.includes(".") ? null : ipFromEc2Hostname(identity.name);
       if (encoded) ips.add(encoded);
+      if (hostShape(identity.name) === HostShape.ipv4) ips.add(identity.name);
     }
     if (identity.kind !== "host") continue;
     if (identity.shape === HostShape.ipv4 || identity.shape === HostShape.ipv6) ips.add(identity.host);

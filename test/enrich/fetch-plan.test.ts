@@ -22,6 +22,13 @@ describe("chooseFetchPlan", () => {
     });
   });
 
+  it("looks up IPs found in node labels (a short EC2 nodename, an IP as hostname)", () => {
+    expect(plan([{ nodename: "ip-10-0-0-9" }, { hostname: "10.0.0.8" }]).ips).toEqual([
+      "10.0.0.9",
+      "10.0.0.8",
+    ]);
+  });
+
   it("switches to the node Table when IPs or names outgrow targeted reads", () => {
     expect(plan([1, 2, 3, 4].map((i) => ({ instance: `10.0.0.${i}:1` }))).kind).toBe("table");
     expect(plan([1, 2, 3, 4, 5, 6].map((i) => ({ node: `n${i}` }))).kind).toBe("table");
