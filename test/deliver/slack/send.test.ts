@@ -4,15 +4,17 @@ import {
   createSlackNotifier,
   renderScaleReport,
   renderSlackMessage,
+  type SlackMessage,
 } from "../../../shared/deliver/slack/index.ts";
 import { ConfigError } from "../../../shared/errors.ts";
-import { makeGroup, resolvedGroup } from "../../support/deliver-fixtures.ts";
+import { hostileGroup, makeGroup, resolvedGroup } from "../../support/deliver-fixtures.ts";
 import {
   recordingSleep,
   type ScriptedAnswer,
   type ScriptedServer,
   startScriptedServer,
 } from "../../support/deliver-servers.ts";
+import { expectValidSlackMessage } from "../../support/deliver-slack-checks.ts";
 
 const WEBHOOK_PATH = "/services/T0SECRET/B0SECRET/xoxSECRETxoxSECRETxox";
 let server: ScriptedServer | undefined;
@@ -46,9 +48,20 @@ describe("Slack notifier over HTTP", () => {
       expect(request.method).toBe("POST");
       expect(request.path).toBe(WEBHOOK_PATH);
       expect(request.headers["content-type"]).toBe("application/json");
-      expect(JSON.parse(request.body)).toEqual(renderSlackMessage(groups[index] ?? makeGroup()));
+      expect(request.body).toBe(JSON.stringify(renderSlackMessage(groups[index] ?? makeGroup())));
     });
     expect(notifier.render(groups[0] ?? makeGroup())).toEqual([JSON.parse(server.requests[0]?.body ?? "")]);
+  });
+
+  it("carries hostile unicode values intact and escaped over the wire", async () => {
+    const { server, webhookUrl } = await slackStandIn([{ status: 200, body: "ok" }]);
+    const group = hostileGroup("<!channel> 🚨👩‍👩‍👧‍👦 e\u0301 你好 & <https://evil|docs>".repeat(300), 200);
+    await createSlackNotifier({ webhookUrl }).send(group);
+    const received = JSON.parse(
+      Buffer.from(server.requests[0]?.body ?? "", "utf8").toString("utf8"),
+    ) as SlackMessage;
+    expect(received).toEqual(renderSlackMessage(group));
+    expectValidSlackMessage(received);
   });
 
   it("waits as long as a 429's Retry-After asks, then posts again", async () => {
