@@ -1,7 +1,7 @@
 import type { Notifier } from "../deliver/notifier.ts";
 import { type DeliveryGuard, DeliveryInProgressError } from "../idempotency/index.ts";
 import type { logger as sharedLogger } from "../logger.ts";
-import type { Sink } from "../model/index.ts";
+import type { EnrichedAlertGroup, Sink } from "../model/index.ts";
 import { readEnrichedGroup, type SnsRecordLike } from "./read-group.ts";
 
 export type NotifyLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
@@ -41,7 +41,18 @@ export async function notifyRecord(
   deps: NotifyDeps,
 ): Promise<RecordOutcome> {
   const { sink, logger } = deps;
-  const group = readEnrichedGroup(record, index);
+  // Until the group is read, the internal record's id is the best handle (and no previous id lingers).
+  logger.setCorrelationId(record.Sns.MessageId);
+  let group: EnrichedAlertGroup;
+  try {
+    group = readEnrichedGroup(record, index);
+  } catch (error) {
+    logger.error("record is not an alert group; failing so it reaches the on-failure destination", {
+      sink,
+      failure: describeFailure(error),
+    });
+    throw error;
+  }
   const messageId = group.source.messageId || record.Sns.MessageId;
   logger.setCorrelationId(messageId);
   const about = {
@@ -72,12 +83,15 @@ export async function notifyRecord(
     });
     return { messageId, status: RecordStatus.delivered, requests: outcome.result.requests };
   } catch (error) {
-    // Only name and message: both are redacted by their makers, unlike causes and stacks of library errors.
-    const failure =
-      error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
+    const failure = describeFailure(error);
     if (error instanceof DeliveryInProgressError)
       logger.warn("delivery already in progress; failing so Lambda retries", { ...about, failure });
     else logger.error("notification failed; failing so Lambda retries", { ...about, failure });
     throw error;
   }
+}
+
+/** Only name and message: both are redacted by their makers, unlike causes and stacks of library errors. */
+function describeFailure(error: unknown): { name?: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { message: String(error) };
 }

@@ -203,6 +203,26 @@ describe("notifySnsEvent", () => {
     expect((error as Error).message).toContain(problem);
     expect(sent).toHaveLength(0);
   });
+  it("logs an unreadable record under its internal message id", async () => {
+    const { notifier } = fakeNotifier();
+    const { logger, lines } = recordingLogger();
+    const event = { Records: [{ Sns: { MessageId: "internal-9", Message: "not json" } }] };
+    await expect(
+      notifySnsEvent(event, {
+        sink: "pagerduty",
+        getNotifier: async () => notifier,
+        guard: offGuard,
+        logger,
+      }),
+    ).rejects.toBeInstanceOf(InputError);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: "error",
+        correlationId: "internal-9",
+        extra: { sink: "pagerduty", failure: expect.objectContaining({ name: "InputError" }) },
+      }),
+    ]);
+  });
 });
 
 describe("notifierFromSecret", () => {
