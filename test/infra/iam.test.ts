@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import {
+  isObject,
+  type Json,
+  type JsonObject,
+  loadTemplate,
+  serverlessFunctions,
+  walk,
+} from "../support/infra-template.ts";
+
+const template = loadTemplate();
+
+interface Statement {
+  role: string;
+  sid: string;
+  actions: string[];
+  resources: Json[];
+  statement: JsonObject;
+}
+
+/** Every statement of every role's inline policies, both branches of each Fn::If included. */
+function statementsOf(roleId: string): Statement[] {
+  const role = template.Resources[roleId];
+  if (!role) throw new Error(`no role ${roleId}`);
+  const found: Statement[] = [];
+  for (const { node } of walk(role.Properties.Policies ?? null)) {
+    if (node.Effect === undefined || node.Action === undefined) continue;
+    const actions = (Array.isArray(node.Action) ? node.Action : [node.Action]).map(String);
+    const resources = Array.isArray(node.Resource) ? node.Resource : [node.Resource ?? null];
+    found.push({ role: roleId, sid: String(node.Sid ?? ""), actions, resources, statement: node });
+  }
+  return found;
+}
+
+const roleIds = Object.entries(template.Resources)
+  .filter(([, r]) => r.Type === "AWS::IAM::Role")
+  .map(([id]) => id);
+const all = roleIds.flatMap(statementsOf);
+
+/** AWS offers no resource-level permission for these, so they can only be granted on "*". */
+const NEEDS_WILDCARD_RESOURCE = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+
+function refersTo(resource: Json, name: string): boolean {
+  return [...walk(resource)].some(
+    ({ node }) =>
+      node.Ref === name ||
+      (Array.isArray(node["Fn::GetAtt"]) && node["Fn::GetAtt"][0] === name) ||
+      (typeof node["Fn::Sub"] === "string" && node["Fn::Sub"].includes(`\${${name}}`)),
+  );
+}
+
+function actionsOf(roleId: string): Set<string> {
+  return new Set(statementsOf(roleId).flatMap((s) => s.actions));
+}
+
+describe("IAM in infra/template.yaml", () => {
+  it("has one role per function and no managed policies (they grant Resource: *)", () => {
+    expect(roleIds.sort()).toEqual(["IngestRole", "NotifyPagerDutyRole", "NotifySlackRole"]);
+    for (const id of roleIds) expect(template.Resources[id]?.Properties.ManagedPolicyArns).toBeUndefined();
+    for (const fn of serverlessFunctions(template)) expect(fn.properties.Policies).toBeUndefined();
+  });
+
+  it("never allows a wildcard action", () => {
+    expect(all.length).toBeGreaterThan(10);
+    for (const s of all)
+      for (const action of s.actions)
+        expect(action === "*" || action.endsWith(":*"), `${s.role} ${action}`).toBe(false);
+  });
+
+  it('grants Resource "*" only for the X-Ray actions that have no resource-level permissions', () => {
+    const wildcard = all.filter((s) => s.resources.includes("*"));
+    expect(wildcard.length).toBeGreaterThan(0);
+    for (const s of wildcard) {
+      expect(
+        s.actions.every((a) => NEEDS_WILDCARD_RESOURCE.has(a)),
+        `${s.role} ${s.sid}`,
+      ).toBe(true);
+      expect(s.resources).toEqual(["*"]);
+    }
+    for (const s of all.filter((x) => !x.resources.includes("*")))
+      for (const r of s.resources) expect(r, `${s.role} ${s.sid} has no resource`).not.toBeNull();
+  });
+
+  it("keeps each role to its own job", () => {
+    const ingest = actionsOf("IngestRole");
+    for (const action of ["sns:Publish", "eks:DescribeCluster", "eks:DescribeAddon"])
+      expect(ingest).toContain(action);
+    for (const action of ingest) expect(action).not.toMatch(/^(dynamodb|secretsmanager|ssm):/);
+    for (const id of ["NotifySlackRole", "NotifyPagerDutyRole"]) {
+      const actions = actionsOf(id);
+      for (const action of actions) expect(action).not.toMatch(/^(eks|sns):/);
+      expect(actions).toContain("dynamodb:PutItem");
+    }
+  });
+
+  it("lets the ingest function publish only to the internal topic and describe only the named cluster", () => {
+    const publish = statementsOf("IngestRole").filter((s) => s.actions.includes("sns:Publish"));
+    expect(publish.map((s) => s.resources)).toEqual([[{ Ref: "InternalTopic" }]]);
+    const eks = statementsOf("IngestRole").filter((s) => s.actions.some((a) => a.startsWith("eks:")));
+    expect(eks).toHaveLength(1);
+    for (const resource of eks[0]?.resources ?? []) expect(refersTo(resource, "EksClusterName")).toBe(true);
+  });
+
+  it("lets each notify function read only its own secret, and DynamoDB only on the idempotency table", () => {
+    const own = { NotifySlackRole: "SlackWebhookSecret", NotifyPagerDutyRole: "PagerDutyRoutingKeySecret" };
+    for (const [roleId, parameter] of Object.entries(own)) {
+      const secretReads = statementsOf(roleId).filter((s) =>
+        s.actions.some((a) => a === "secretsmanager:GetSecretValue" || a === "ssm:GetParameter"),
+      );
+      expect(secretReads).toHaveLength(2);
+      for (const s of secretReads) {
+        expect(s.actions).toHaveLength(1);
+        for (const resource of s.resources)
+          expect(refersTo(resource, parameter), `${roleId} ${s.sid}`).toBe(true);
+        const other = Object.values(own).find((p) => p !== parameter) as string;
+        for (const resource of s.resources) expect(refersTo(resource, other)).toBe(false);
+      }
+      const dynamo = statementsOf(roleId).filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
+      expect(dynamo.flatMap((s) => s.resources)).toEqual([{ "Fn::GetAtt": ["IdempotencyTable", "Arn"] }]);
+    }
+  });
+
+  it("decrypts secrets only through Secrets Manager or SSM and only with the named key", () => {
+    const decrypts = all.filter((s) => s.actions.includes("kms:Decrypt") && s.role !== "IngestRole");
+    expect(decrypts).toHaveLength(2);
+    for (const s of decrypts) {
+      expect(s.resources).toEqual([{ Ref: "SecretsKmsKeyArn" }]);
+      const via = ((s.statement.Condition as JsonObject).StringEquals as JsonObject)["kms:ViaService"];
+      expect(Array.isArray(via) && via.length).toBe(2);
+    }
+  });
+
+  it("writes logs only to the function's own log group", () => {
+    for (const id of roleIds) {
+      const logs = statementsOf(id).filter((s) => s.actions.some((a) => a.startsWith("logs:")));
+      expect(logs).toHaveLength(1);
+      const target = logs[0]?.resources[0];
+      expect(
+        isObject(target) && Array.isArray(target["Fn::GetAtt"]) && String(target["Fn::GetAtt"][0]),
+      ).toMatch(/LogGroup$/);
+      expect(logs[0]?.actions).not.toContain("logs:CreateLogGroup");
+    }
+  });
+});
