@@ -1,0 +1,132 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { SAMPLE_SCENARIO } from "../../scripts/make-samples.ts";
+import { simulatorKubeconfig } from "../../sim/index.ts";
+import { startSimulator } from "../support/cluster-sim.ts";
+
+const run = promisify(execFile);
+const bin = new URL("../../bin/linklocal-sentinel.js", import.meta.url).pathname;
+const sample = (name: string) => new URL(`../../samples/${name}`, import.meta.url).pathname;
+
+/** Runs the real CLI in a child process with a clean environment (no KUBECONFIG, no AWS, no secrets). */
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const cleanEnv = { PATH: process.env.PATH ?? "", HOME: await mkdtemp(join(tmpdir(), "cli-home-")), ...env };
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: cleanEnv,
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+// Each case is a separate process, so they run concurrently.
+describe.concurrent("linklocal-sentinel replay", () => {
+  it("prints one JSON report with the documented shape", async () => {
+    const { code, stdout, stderr } = await cli([
+      "replay",
+      sample("default-text.json"),
+      "--dry-run",
+      "--json",
+    ]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(Object.keys(report).sort()).toEqual(["deliveries", "errors", "groups", "scale"]);
+    const [group] = report.groups;
+    expect(group).toMatchObject({
+      status: "firing",
+      alertname: "LinkLocalAllowanceExceeded",
+      cluster: "sim-prod",
+    });
+    expect(group.alerts[1]).toMatchObject({ status: "resolved", startsAt: null, node: null });
+    expect(group.alerts[0].endsAt).toBeNull();
+    expect(report.deliveries).toEqual([
+      expect.objectContaining({
+        sink: "slack",
+        sent: false,
+        payload: expect.objectContaining({ blocks: expect.any(Array) }),
+      }),
+    ]);
+    expect(report.scale).toBeNull();
+    expect(report.errors).toEqual([]);
+  });
+
+  it("delivers a raw fallback for an unreadable message and exits 0", async () => {
+    const { code, stdout } = await cli(["replay", sample("unreadable.json"), "--dry-run"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("UNREADABLE message sample-unreadable (raw fallback)");
+    expect(stdout).toContain("-> slack: not sent (dry run)");
+  });
+
+  it("fails with exit 1 and names the variable when a sink has no secret", async () => {
+    const { code, stdout } = await cli(["replay", sample("key-value.json")]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/slack: FAILED: .*SLACK_WEBHOOK_URL/);
+  });
+
+  it.each([
+    [["replay"], "replay takes exactly one FILE"],
+    [["replay", "/nonexistent/alert.json"], "cannot read /nonexistent/alert.json"],
+    [["replay", "x.json", "--bogus"], "Unknown option '--bogus'"],
+    [["frobnicate"], 'unknown command "frobnicate"'],
+    [["replay", "x.json", "--cluster", "prod"], "--cluster needs --region"],
+  ])("rejects %j with exit 2 and a one-line message", async (args, message) => {
+    const { code, stdout, stderr } = await cli(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain(message);
+    expect(stderr).not.toMatch(/\s+at\s.+:\d+:\d+/); // no stack trace
+  });
+
+  it("rejects an SNS event with a broken record, naming the field", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cli-"));
+    const file = join(dir, "event.json");
+    await writeFile(file, JSON.stringify({ Records: [{ Sns: { MessageId: "m1" } }] }));
+    const { code, stderr } = await cli(["replay", file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("event.json: not a valid SNS Lambda event: Records.0.Sns.Message");
+  });
+
+  it.each([["--help"], ["replay", "--help"], ["demo", "--help"], ["help", "replay"]])(
+    "prints help for %j",
+    async (...args) => {
+      const { code, stdout } = await cli(args);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Usage|linklocal-sentinel:/);
+    },
+  );
+});
+
+describe("linklocal-sentinel replay against a cluster", () => {
+  it("enriches from a kubeconfig and writes an HTML preview on --dry-run", async () => {
+    const { sim } = await startSimulator({ scenario: SAMPLE_SCENARIO, auth: { tokens: { t0k3n: "ci" } } });
+    const dir = await mkdtemp(join(tmpdir(), "cli-"));
+    const kubeconfig = join(dir, "kubeconfig");
+    await writeFile(kubeconfig, simulatorKubeconfig(sim, { token: "t0k3n" }));
+    const preview = join(dir, "preview");
+    const { code, stdout } = await cli([
+      "replay",
+      sample("aws-json-template.json"),
+      "--kubeconfig",
+      kubeconfig,
+      "--dry-run",
+      "--preview-dir",
+      preview,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("ip-10-12-0-6.ec2.internal c5.2xlarge us-east-1c spot [CoreDNS]");
+    expect(stdout).toContain("! COREDNS_ON_THROTTLED_NODE:");
+    expect(stdout).toContain("Block Kit Builder: https://app.slack.com/block-kit-builder#");
+    const html = await readFile(join(preview, "slack-sample-json-template.html"), "utf8");
+    expect(html).toContain("LinkLocalAllowanceExceeded");
+  });
+});
