@@ -78,6 +78,14 @@ describe("parseRoutes: accepted syntax", () => {
     expect(shape(text)).toEqual({ rules, defaultSinks });
   });
 
+  it("ends a comment at its line even when it holds a quote or a separator", () => {
+    const text = '# don\'t "page; for dev\nseverity="critical" => pagerduty\n  # last "one\ndefault => slack';
+    expect(shape(text)).toEqual({
+      rules: [{ matchers: ["severity = critical"], sinks: ["pagerduty"] }],
+      defaultSinks: ["slack"],
+    });
+  });
+
   it("keeps each rule's 1-based position and text for logs", () => {
     const routes = parseRoutes(' severity="critical" => pagerduty ;; cluster=dev => slack');
     expect(routes.rules.map((rule) => [rule.index, rule.text])).toEqual([
