@@ -1,7 +1,7 @@
 import { createKubeconfigKubeApi } from "../shared/cluster/kubeconfig.ts";
 import type { Env } from "../shared/config/env.ts";
 import { readInt } from "../shared/config/env.ts";
-import { createClusterFactsCache } from "../shared/enrich/index.ts";
+import { createClusterFactsCache, readEnrichConfig } from "../shared/enrich/index.ts";
 import { InputError } from "../shared/errors.ts";
 import {
   clusterEnricher,
@@ -23,7 +23,10 @@ export interface ClusterFlags {
  */
 export function enricherFor(flags: ClusterFlags, env: Env): { enrich: GroupEnricher; describe: string } {
   const timeoutMs = readInt(env, "KUBE_TIMEOUT_MS", 5000, { min: 100, max: 60_000 });
-  const cache = createClusterFactsCache({ ttlMs: 60_000 });
+  const options = {
+    cache: createClusterFactsCache({ ttlMs: readEnrichConfig(env).clusterFactsTtlMs }),
+    deadlineMs: readInt(env, "ENRICH_DEADLINE_MS", 12_000, { min: 500, max: 300_000 }),
+  };
   const eksName =
     flags.cluster ?? (flags.kubeconfig || flags.context ? undefined : env.EKS_CLUSTER_NAME?.trim());
   if (eksName) {
@@ -32,14 +35,17 @@ export function enricherFor(flags: ClusterFlags, env: Env): { enrich: GroupEnric
     const connect = eksConnector({ region, defaultCluster: eksName, timeoutMs });
     // The operator named the cluster explicitly: enrich from it whatever the alert's cluster label says.
     return {
-      enrich: clusterEnricher((group) => connect({ ...group, cluster: eksName }), cache),
+      enrich: clusterEnricher((group) => connect({ ...group, cluster: eksName }), options),
       describe: `EKS cluster ${eksName} in ${region}`,
     };
   }
   if (flags.kubeconfig || flags.context || env.KUBECONFIG) {
     const kube = createKubeconfigKubeApi({ path: flags.kubeconfig, context: flags.context, env, timeoutMs });
     const name = flags.context ?? "kubeconfig";
-    return { enrich: clusterEnricher(() => ({ name, kube }), cache), describe: `kubeconfig context ${name}` };
+    return {
+      enrich: clusterEnricher(() => ({ name, kube }), options),
+      describe: `kubeconfig context ${name}`,
+    };
   }
   return { enrich: withoutEnrichment, describe: "no cluster (alerts are not enriched)" };
 }

@@ -1,6 +1,6 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import { readIngestConfig } from "../../shared/config/ingest-config.ts";
-import { createClusterFactsCache } from "../../shared/enrich/index.ts";
+import { createClusterFactsCache, readEnrichConfig } from "../../shared/enrich/index.ts";
 import { clusterEnricher, eksConnector, ingestSnsEvent } from "../../shared/ingest/index.ts";
 import { routeGroup, routesFromEnv } from "../../shared/route/index.ts";
 
@@ -8,14 +8,18 @@ import { routeGroup, routesFromEnv } from "../../shared/route/index.ts";
 const config = readIngestConfig(process.env);
 const routes = routesFromEnv(process.env);
 const sns = new SNSClient({ requestHandler: { requestTimeout: 5_000, connectionTimeout: 2_000 } });
-// Cluster-wide DNS facts (CoreDNS placement, node count) are reused for a minute across warm invocations.
+// Cluster-wide DNS facts (CoreDNS placement, node count) are reused across warm invocations
+// (CLUSTER_FACTS_CACHE_SECONDS, default 60).
 const enrich = clusterEnricher(
   eksConnector({
     region: config.region,
     defaultCluster: config.defaultClusterName,
     timeoutMs: config.kubeTimeoutMs,
   }),
-  createClusterFactsCache({ ttlMs: config.clusterFactsTtlSeconds * 1000 }),
+  {
+    cache: createClusterFactsCache({ ttlMs: readEnrichConfig(process.env).clusterFactsTtlMs }),
+    deadlineMs: config.enrichDeadlineMs,
+  },
 );
 
 export const handler = async (event: unknown) =>

@@ -11,8 +11,8 @@ export interface IngestConfig {
   region: string;
   /** Upper bound for one Kubernetes or EKS API call. */
   kubeTimeoutMs: number;
-  /** How long cluster-wide DNS facts are reused across warm invocations. */
-  clusterFactsTtlSeconds: number;
+  /** Overall bound on enriching one group, whatever the per-call timeouts add up to. */
+  enrichDeadlineMs: number;
 }
 
 export function readIngestConfig(env: Env): IngestConfig {
@@ -22,6 +22,6 @@ export function readIngestConfig(env: Env): IngestConfig {
     defaultClusterName: readString(env, "EKS_CLUSTER_NAME") ?? null,
     region: readString(env, "AWS_REGION") ?? readRequired(env, "AWS_DEFAULT_REGION"),
     kubeTimeoutMs: readInt(env, "KUBE_TIMEOUT_MS", 5000, { min: 100, max: 60_000 }),
-    clusterFactsTtlSeconds: readInt(env, "CLUSTER_FACTS_TTL_SECONDS", 60, { min: 0, max: 3600 }),
+    enrichDeadlineMs: readInt(env, "ENRICH_DEADLINE_MS", 12_000, { min: 500, max: 300_000 }),
   };
 }

@@ -19,8 +19,20 @@ export interface ClusterConnection {
  */
 export type ClusterConnector = (group: AlertGroup) => ClusterConnection | string;
 
+export interface ClusterEnricherOptions {
+  cache?: ClusterFactsCache;
+  /**
+   * Bound on the whole enrichment of one group. Each API call has its own timeout, but several in a row could
+   * hold a notification for tens of seconds; past the deadline the group goes out without cluster facts.
+   */
+  deadlineMs?: number;
+}
+
 /** Enrichment plus diagnosis against whichever cluster the connector picks; never rejects. */
-export function clusterEnricher(connect: ClusterConnector, cache?: ClusterFactsCache): GroupEnricher {
+export function clusterEnricher(
+  connect: ClusterConnector,
+  options: ClusterEnricherOptions = {},
+): GroupEnricher {
   return async (group) => {
     let connection: ClusterConnection | string;
     try {
@@ -29,18 +41,40 @@ export function clusterEnricher(connect: ClusterConnector, cache?: ClusterFactsC
       connection = `cannot reach the cluster: ${errorMessage(error)}`;
     }
     if (typeof connection === "string") return unavailable(group, connection);
-    const result = await enrichGroup(group, {
+    const enrichment = enrichGroup(group, {
       kube: connection.kube,
       addon: connection.addon,
-      cache,
+      cache: options.cache,
       clusterKey: connection.name,
     });
+    const result =
+      options.deadlineMs === undefined
+        ? await enrichment
+        : await withDeadline(enrichment, options.deadlineMs);
+    if (result === null) {
+      return unavailable(
+        group,
+        `enrichment of cluster "${connection.name}" took longer than ${options.deadlineMs} ms`,
+      );
+    }
     return {
       alerts: result.alerts,
       coredns: result.coredns,
-      diagnosis: diagnose(result.alerts, result.coredns, result.errors),
+      diagnosis: diagnose(result.alerts, result.coredns, result.errors, { clusterName: connection.name }),
     };
   };
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function unavailable(group: AlertGroup, reason: string): GroupEnrichment {
