@@ -1,6 +1,13 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { GroupStatus, Sink } from "../../shared/model/index.ts";
-import { parseRoutes, routeGroup, routingLabels } from "../../shared/route/index.ts";
+import {
+  formatMatcher,
+  type MatchOperator,
+  parseRoutes,
+  routeGroup,
+  routingLabels,
+} from "../../shared/route/index.ts";
 import { routableGroup } from "../support/routing-groups.ts";
 
 const routes = parseRoutes(
@@ -63,5 +70,52 @@ describe("routeGroup", () => {
     const first = routeGroup(routes, routableGroup({}));
     first.push("pagerduty");
     expect(routeGroup(routes, routableGroup({}))).toEqual(["slack"]);
+  });
+});
+
+describe("matcher semantics (properties)", () => {
+  const labelsArb = fc.dictionary(
+    fc.constantFrom("a", "b", "cluster", "severity"),
+    fc.string({ maxLength: 6 }),
+  );
+  const valueArb = fc.string({ maxLength: 6 });
+  const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+  it("= and != are complements, and so are =~ and !~", () => {
+    fc.assert(
+      fc.property(labelsArb, fc.constantFrom("a", "severity", "missing"), valueArb, (labels, name, value) => {
+        const [eq, ne, re, nre] = ["=", "!=", "=~", "!~"].map(
+          (operator) =>
+            parseRoutes(
+              `${formatMatcher({ name, operator: operator as MatchOperator, value: operator.includes("~") ? escapeRegex(value) : value })} => pagerduty`,
+            ).rules[0]!,
+        );
+        const group = routableGroup(labels, { cluster: null, alertname: null });
+        const hit = (rule: typeof eq) =>
+          routeGroup({ rules: [rule!], defaultSinks: ["slack"] }, group)[0] === "pagerduty";
+        expect(hit(eq)).toBe((labels[name] ?? "") === value);
+        expect(hit(ne)).not.toBe(hit(eq));
+        expect(hit(nre)).not.toBe(hit(re));
+        // Anchored: a regex of the escaped value matches exactly what equality matches.
+        expect(hit(re)).toBe(hit(eq));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("first match wins: the sinks are those of the earliest matching rule", () => {
+    fc.assert(
+      fc.property(
+        labelsArb,
+        fc.array(fc.tuple(valueArb, fc.constantFrom("slack", "pagerduty")), { maxLength: 5 }),
+        (labels, rules) => {
+          const text = rules
+            .map(([value, sink]) => `a="${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}" => ${sink}`)
+            .join("\n");
+          const expected = rules.find(([value]) => (labels.a ?? "") === value)?.[1] ?? "slack";
+          expect(routeGroup(parseRoutes(text), routableGroup(labels))).toEqual([expected]);
+        },
+      ),
+    );
   });
 });
