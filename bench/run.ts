@@ -7,6 +7,7 @@ const sections: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   cluster: () => import("./cluster.ts"),
   enrich: () => import("./enrich.ts"),
   deliver: () => import("./deliver.ts"),
+  routing: () => import("./routing.ts"),
 };
 
 // `npm run bench -- parse enrich` runs only those sections.

@@ -11,13 +11,17 @@ import {
 } from "../shared/deliver/index.ts";
 import { errorMessage } from "../shared/errors.ts";
 import type { EnrichedAlertGroup, Sink } from "../shared/model/index.ts";
+import {
+  PAGERDUTY_ROUTING_KEY_SECRET,
+  SLACK_WEBHOOK_URL_SECRET,
+  secretReaderFromEnv,
+} from "../shared/secrets/index.ts";
 import type { DeliveryRecord } from "./report.ts";
 
 export interface CliDeliveryOptions {
   env: Env;
   /** Where --dry-run writes the HTML preview of each Slack message. */
   previewDir: string;
-  resolveSecret: (plainVar: string, secretVar: string) => Promise<string>;
 }
 
 /**
@@ -52,7 +56,7 @@ async function deliverTo(
       };
     }
     return send(sink, payload, async () => {
-      const webhookUrl = await options.resolveSecret("SLACK_WEBHOOK_URL", "SLACK_WEBHOOK_SECRET");
+      const webhookUrl = await secretReaderFromEnv(options.env, SLACK_WEBHOOK_URL_SECRET).get();
       await createSlackNotifier({ webhookUrl }).send(group);
     });
   }
@@ -60,7 +64,7 @@ async function deliverTo(
     const payload = renderPagerDutyEvent(group);
     if (dryRun) return { sink, payload, sent: false };
     return send(sink, payload, async () => {
-      const routingKey = await options.resolveSecret("PAGERDUTY_ROUTING_KEY", "PAGERDUTY_ROUTING_KEY_SECRET");
+      const routingKey = await secretReaderFromEnv(options.env, PAGERDUTY_ROUTING_KEY_SECRET).get();
       const eventsUrl = options.env.PAGERDUTY_EVENTS_URL?.trim() || undefined;
       await createPagerDutyNotifier({ routingKey, eventsUrl }).send(group);
     });

@@ -32,11 +32,7 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
     const env = { ...process.env, KUBECONFIG: kubeconfig };
     const routes = parseRoutes(DEMO_ROUTES);
     const { enrich } = enricherFor({ kubeconfig }, env);
-    const deliver = cliDelivery({
-      env,
-      previewDir: join(workDir, "preview"),
-      resolveSecret: async () => "",
-    });
+    const deliver = cliDelivery({ env, previewDir: join(workDir, "preview") });
 
     const reports: ReplayReport[] = [];
     const files = (await readdir(SAMPLES_DIR)).filter((f) => f.endsWith(".json")).sort();

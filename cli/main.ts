@@ -101,7 +101,7 @@ async function replayCommand(args: string[]): Promise<number> {
     env,
     enrich: enricherFor(values, env).enrich,
     route: (group) => routeGroup(routes, group),
-    deliver: cliDelivery({ env, previewDir: values["preview-dir"], resolveSecret: envSecret(env) }),
+    deliver: cliDelivery({ env, previewDir: values["preview-dir"] }),
   });
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return report.errors.length === 0 ? 0 : 1;
@@ -130,15 +130,4 @@ function isParseArgsError(error: unknown): boolean {
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ");
-}
-
-// Placeholder until shared/secrets lands: plain variables only.
-function envSecret(env: NodeJS.ProcessEnv) {
-  return async (plainVar: string, secretVar: string): Promise<string> => {
-    const value = env[plainVar]?.trim();
-    if (value) return value;
-    throw new ConfigError(
-      `${plainVar} (or ${secretVar}) is not set; use --dry-run to print the payloads instead`,
-    );
-  };
 }
