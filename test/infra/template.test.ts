@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readSecretSource, SecretStore, SLACK_WEBHOOK_URL_SECRET } from "../../shared/secrets/index.ts";
 import {
   entryPoint,
   isObject,
@@ -290,16 +291,24 @@ describe("infra/template.yaml", () => {
     }
   });
 
-  it("makes the Select/Split condition tell an SSM name from a Secrets Manager ARN as the code does", () => {
-    // Evaluate CloudFormation's Fn::Split + Fn::Select + Fn::Equals for the two kinds of reference.
-    const startsWithSlash = (text: string) => text.split("/")[0] === "";
+  it("makes the Select/Split condition pick the store the code reads from, for every admitted reference", () => {
     expect(template.Conditions.SlackSecretInSsm).toEqual({
       "Fn::Equals": [{ "Fn::Select": [0, { "Fn::Split": ["/", { Ref: "SlackWebhookSecret" }] }] }, ""],
     });
-    expect(startsWithSlash("/linklocal/slack")).toBe(true);
-    expect(
-      startsWithSlash("arn:aws:secretsmanager:eu-west-1:111122223333:secret:linklocal/slack-AbCdEf"),
-    ).toBe(false);
+    // CloudFormation's Fn::Split + Fn::Select [0] + Fn::Equals "" on the parameter value.
+    const grantsSsm = (reference: string) => reference.split("/")[0] === "";
+    const admitted = new RegExp(String(template.Parameters.SlackWebhookSecret?.AllowedPattern));
+    const references = [
+      "/linklocal/slack",
+      "/a",
+      "arn:aws:secretsmanager:eu-west-1:111122223333:secret:linklocal/slack-AbCdEf",
+      "arn:aws-us-gov:secretsmanager:us-gov-west-1:111122223333:secret:slack-AbCdEf",
+    ];
+    for (const reference of references) {
+      expect(admitted.test(reference), reference).toBe(true);
+      const source = readSecretSource({ SLACK_WEBHOOK_SECRET: reference }, SLACK_WEBHOOK_URL_SECRET);
+      expect(source.store === SecretStore.ssm, reference).toBe(grantsSsm(reference));
+    }
   });
 
   it("outputs the topics, function names, failure queue URLs and role ARNs", () => {
