@@ -1,6 +1,6 @@
 import { createKubeconfigKubeApi } from "../shared/cluster/kubeconfig.ts";
 import type { Env } from "../shared/config/env.ts";
-import { readInt } from "../shared/config/env.ts";
+import { readClusterReadConfig } from "../shared/config/ingest-config.ts";
 import { createClusterFactsCache, readEnrichConfig } from "../shared/enrich/index.ts";
 import { InputError } from "../shared/errors.ts";
 import {
@@ -22,10 +22,10 @@ export interface ClusterFlags {
  * a kubeconfig (--kubeconfig, --context, or KUBECONFIG), or none.
  */
 export function enricherFor(flags: ClusterFlags, env: Env): { enrich: GroupEnricher; describe: string } {
-  const timeoutMs = readInt(env, "KUBE_TIMEOUT_MS", 5000, { min: 100, max: 60_000 });
+  const { kubeTimeoutMs: timeoutMs, enrichDeadlineMs } = readClusterReadConfig(env);
   const options = {
     cache: createClusterFactsCache({ ttlMs: readEnrichConfig(env).clusterFactsTtlMs }),
-    deadlineMs: readInt(env, "ENRICH_DEADLINE_MS", 12_000, { min: 500, max: 300_000 }),
+    deadlineMs: enrichDeadlineMs,
   };
   const eksName =
     flags.cluster ?? (flags.kubeconfig || flags.context ? undefined : env.EKS_CLUSTER_NAME?.trim());

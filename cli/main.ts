@@ -104,7 +104,10 @@ async function replayCommand(args: string[]): Promise<number> {
     deliver: cliDelivery({ env, previewDir: values["preview-dir"] }),
   });
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-  return report.errors.length === 0 ? 0 : 1;
+  if (report.errors.length === 0) return 0;
+  const more = report.errors.length > 1 ? ` (+${report.errors.length - 1} more, see the report)` : "";
+  process.stderr.write(`linklocal-sentinel: ${oneLine(report.errors[0] ?? "")}${more}\n`);
+  return 1;
 }
 
 async function demoCommand(args: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Env } from "../shared/config/env.ts";
+import { readClusterReadConfig } from "../shared/config/ingest-config.ts";
 import { errorMessage, InputError } from "../shared/errors.ts";
 import { ampMessagesFromFile, type GroupEnricher, ingestMessage } from "../shared/ingest/index.ts";
 import type { AlertGroup, Sink } from "../shared/model/index.ts";
@@ -30,7 +31,7 @@ export async function replayFile(options: ReplayOptions): Promise<ReplayReport> 
   const report: ReplayReport = { groups: [], deliveries: [], scale: null, errors: [] };
   for (const message of input.messages) {
     const { group } = await ingestMessage(message, {
-      clusterLabel: options.env.CLUSTER_LABEL?.trim() || "cluster",
+      clusterLabel: readClusterReadConfig(options.env).clusterLabel,
       enrich: options.enrich,
       route: options.route,
     });

@@ -15,13 +15,22 @@ export interface IngestConfig {
   enrichDeadlineMs: number;
 }
 
-export function readIngestConfig(env: Env): IngestConfig {
+/** The settings the Lambda and the CLI share for reading alerts and the cluster. */
+export type ClusterReadConfig = Pick<IngestConfig, "clusterLabel" | "kubeTimeoutMs" | "enrichDeadlineMs">;
+
+export function readClusterReadConfig(env: Env): ClusterReadConfig {
   return {
-    internalTopicArn: readRequired(env, "INTERNAL_TOPIC_ARN"),
     clusterLabel: readString(env, "CLUSTER_LABEL") ?? "cluster",
-    defaultClusterName: readString(env, "EKS_CLUSTER_NAME") ?? null,
-    region: readString(env, "AWS_REGION") ?? readRequired(env, "AWS_DEFAULT_REGION"),
     kubeTimeoutMs: readInt(env, "KUBE_TIMEOUT_MS", 5000, { min: 100, max: 60_000 }),
     enrichDeadlineMs: readInt(env, "ENRICH_DEADLINE_MS", 12_000, { min: 500, max: 300_000 }),
+  };
+}
+
+export function readIngestConfig(env: Env): IngestConfig {
+  return {
+    ...readClusterReadConfig(env),
+    internalTopicArn: readRequired(env, "INTERNAL_TOPIC_ARN"),
+    defaultClusterName: readString(env, "EKS_CLUSTER_NAME") ?? null,
+    region: readString(env, "AWS_REGION") ?? readRequired(env, "AWS_DEFAULT_REGION"),
   };
 }

@@ -8,19 +8,29 @@ export const SNS_MESSAGE_LIMIT_BYTES = 256 * 1024;
 export const GROUP_BUDGET_BYTES = SNS_MESSAGE_LIMIT_BYTES - 8 * 1024;
 /** Raw fallback text keeps well under the budget so the rest of the group always fits beside it. */
 export const RAW_TEXT_BUDGET_BYTES = 200 * 1024;
+/** Longest label or annotation value kept once a group is too large; no human reads past it in a page. */
+export const MAX_VALUE_CHARS = 4096;
+const CUT_MARKER = "…[cut]";
 
-/** Cuts text to at most `maxBytes` of UTF-8 without splitting a character. */
+/** UTF-8 bytes `ch` takes inside a JSON string: quotes, backslashes and control characters grow when escaped. */
+function encodedBytes(ch: string): number {
+  return Buffer.byteLength(JSON.stringify(ch), "utf8") - 2;
+}
+
+/**
+ * Cuts text so that, JSON-encoded, it takes at most `maxBytes`, without splitting a character. Counting the
+ * encoded size matters: 200 KB of quotes or control characters is 400 KB to 1.2 MB once escaped.
+ */
 export function cutToBytes(text: string, maxBytes: number): { text: string; cut: boolean } {
-  if (Buffer.byteLength(text, "utf8") <= maxBytes) return { text, cut: false };
   let bytes = 0;
   let end = 0;
   for (const ch of text) {
-    const size = Buffer.byteLength(ch, "utf8");
-    if (bytes + size > maxBytes) break;
+    const size = encodedBytes(ch);
+    if (bytes + size > maxBytes) return { text: text.slice(0, end), cut: true };
     bytes += size;
     end += ch.length;
   }
-  return { text: text.slice(0, end), cut: true };
+  return { text, cut: false };
 }
 
 /**
@@ -29,7 +39,10 @@ export function cutToBytes(text: string, maxBytes: number): { text: string; cut:
  */
 export function fitGroupToSns(group: EnrichedAlertGroup, budget = GROUP_BUDGET_BYTES): EnrichedAlertGroup {
   if (size(group) <= budget) return group;
-  const ordered = [...group.alerts].sort(
+  // First cut the few huge values (a runaway annotation), which keeps every alert; then drop alerts.
+  const capped = capValues(group);
+  if (size(capped) <= budget) return capped;
+  const ordered = [...capped.alerts].sort(
     (a, b) => Number(b.status === "firing") - Number(a.status === "firing"),
   );
   let low = 0;
@@ -37,10 +50,44 @@ export function fitGroupToSns(group: EnrichedAlertGroup, budget = GROUP_BUDGET_B
   // Largest number of alerts that fits, by binary search over the kept prefix.
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (size(withAlerts(group, ordered, mid)) <= budget) low = mid;
+    if (size(withAlerts(capped, ordered, mid)) <= budget) low = mid;
     else high = mid - 1;
   }
-  return withAlerts(group, ordered, low);
+  return withAlerts(capped, ordered, low);
+}
+
+function capValues(group: EnrichedAlertGroup): EnrichedAlertGroup {
+  let cut = 0;
+  const cap = (set: Record<string, string>) => {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(set)) {
+      if (value.length <= MAX_VALUE_CHARS) {
+        out[name] = value;
+        continue;
+      }
+      cut++;
+      out[name] =
+        `${[...value.slice(0, MAX_VALUE_CHARS + 1)].slice(0, MAX_VALUE_CHARS - CUT_MARKER.length).join("")}${CUT_MARKER}`;
+    }
+    return out;
+  };
+  const capped: EnrichedAlertGroup = {
+    ...group,
+    groupLabels: cap(group.groupLabels),
+    commonLabels: cap(group.commonLabels),
+    commonAnnotations: cap(group.commonAnnotations),
+    alerts: group.alerts.map((a) => ({ ...a, labels: cap(a.labels), annotations: cap(a.annotations) })),
+    warnings: group.warnings.slice(0, 50).map((w) => (w.length > 500 ? `${w.slice(0, 499)}…` : w)),
+  };
+  if (cut === 0) return capped;
+  return {
+    ...capped,
+    truncated: true,
+    warnings: [
+      ...capped.warnings,
+      `${cut} label/annotation values over ${MAX_VALUE_CHARS} characters were cut to fit SNS`,
+    ],
+  };
 }
 
 function withAlerts(

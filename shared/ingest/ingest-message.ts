@@ -38,11 +38,8 @@ export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Prom
       bodyBytes: Buffer.byteLength(message.body, "utf8"),
     });
     const group = rawFallbackGroup(message, parsed.error);
-    const routes = deps.route(group);
-    return {
-      group: { ...toEnriched(group), routes: routes.length > 0 ? routes : ["slack"] },
-      parseError: parsed.error,
-    };
+    const enriched = { ...toEnriched(group), routes: notifyingRoutes(deps.route(group), log) };
+    return { group: fitGroupToSns(enriched), parseError: parsed.error };
   }
 
   const group = parsed.group;
@@ -54,7 +51,7 @@ export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Prom
     alerts: enrichment.alerts,
     coredns: enrichment.coredns,
     diagnosis: enrichment.diagnosis,
-    routes: deps.route(group),
+    routes: notifyingRoutes(deps.route(group), log),
   };
   log.info("alert group ingested", {
     format: group.source.format,
@@ -67,6 +64,16 @@ export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Prom
     routes: enriched.routes,
   });
   return { group: fitGroupToSns(enriched), parseError: null };
+}
+
+/**
+ * Routes that reach a human. `coredns-scale` alone would publish a group nobody is told about (the scaler is
+ * not deployed yet, and a scaler is no notification anyway), so such a group also goes to Slack.
+ */
+function notifyingRoutes(routes: Sink[], log: NonNullable<IngestDeps["logger"]>): Sink[] {
+  if (routes.some((sink) => sink === "slack" || sink === "pagerduty")) return routes;
+  log.warn("no notifying sink among the routes; adding slack so the alert reaches someone", { routes });
+  return [...routes, "slack"];
 }
 
 export function rawFallbackGroup(message: AmpMessage, error: ParseError): AlertGroup {

@@ -19,7 +19,8 @@ export function groupMessageAttributes(group: EnrichedAlertGroup): Record<string
   };
   // SNS rejects empty attribute values, so absent ones are left out rather than sent blank.
   for (const [name, value] of Object.entries(strings)) {
-    if (value) attributes[name] = { DataType: "String", StringValue: value.slice(0, 256) };
+    const clean = attributeText(value ?? "");
+    if (clean) attributes[name] = { DataType: "String", StringValue: clean };
   }
   return attributes;
 }
@@ -37,4 +38,14 @@ export async function publishGroup(
     }),
   );
   return result.MessageId;
+}
+
+/**
+ * A label value as an SNS attribute: control characters dropped (SNS rejects them and the publish would fail),
+ * at most 256 characters, never half a surrogate pair.
+ */
+function attributeText(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+  const printable = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+  return [...printable].slice(0, 256).join("");
 }

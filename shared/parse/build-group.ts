@@ -131,6 +131,9 @@ function alertStatus(status: string | null | undefined, endsAt: string | null): 
 
 function groupStatus(status: string | null | undefined, alerts: Alert[]): AlertStatus {
   const lowered = status?.trim().toLowerCase();
+  // A group is firing while any of its alerts fires, whatever the message says: a "resolved" group with a
+  // firing alert would close a PagerDuty incident that is still burning.
+  if (alerts.some((a) => a.status === AlertStatus.firing)) return AlertStatus.firing;
   if (lowered === AlertStatus.firing || lowered === AlertStatus.resolved) return lowered;
   if (alerts.length > 0 && alerts.every((a) => a.status === AlertStatus.resolved))
     return AlertStatus.resolved;

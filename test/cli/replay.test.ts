@@ -67,9 +67,11 @@ describe.concurrent("linklocal-sentinel replay", () => {
   });
 
   it("fails with exit 1 and names the variable when a sink has no secret", async () => {
-    const { code, stdout } = await cli(["replay", sample("key-value.json")]);
+    const { code, stdout, stderr } = await cli(["replay", sample("key-value.json")]);
     expect(code).toBe(1);
     expect(stdout).toMatch(/slack: FAILED: .*SLACK_WEBHOOK_URL/);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/^linklocal-sentinel: slack: .*SLACK_WEBHOOK_URL/);
   });
 
   it.each([

@@ -7,6 +7,7 @@ import {
   linkLocalGroup,
   renderAwsJsonTemplate,
   renderDefaultText,
+  renderWebhookV4,
   snsLambdaEvent,
   truncateLikeAmp,
 } from "../../sim/alertmanager-messages.ts";
@@ -94,6 +95,49 @@ describe("ingest handler", () => {
     const bytes = Buffer.byteLength(call?.args[0].input.Message ?? "", "utf8");
     expect(bytes).toBeLessThanOrEqual(256 * 1024);
     expect(published()[0]?.group.raw?.cut).toBe(true);
+  });
+
+  it.each([
+    ["quotes", '"'.repeat(250_000)],
+    ["backslashes", "\\".repeat(250_000)],
+    ["control characters", "\u0001".repeat(200_000)],
+  ])("keeps a raw fallback of %s, which grow when escaped, within SNS's limit", async (_name, body) => {
+    const handler = await loadHandler();
+    await handler(snsLambdaEvent([{ body }]));
+    const bytes = Buffer.byteLength(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "", "utf8");
+    expect(bytes).toBeLessThanOrEqual(256 * 1024);
+    expect(published()[0]?.group.raw?.cut).toBe(true);
+  });
+
+  it("keeps a one-alert group with a runaway annotation, cutting the value rather than the alert", async () => {
+    const handler = await loadHandler();
+    const group = linkLocalGroup({ count: 1 });
+    group.alerts[0]!.annotations.description = "\u0001x".repeat(150_000);
+    await handler(snsLambdaEvent([{ body: renderWebhookV4(group) }]));
+    const bytes = Buffer.byteLength(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "", "utf8");
+    expect(bytes).toBeLessThanOrEqual(256 * 1024);
+    const [message] = published();
+    expect(message?.group.alerts).toHaveLength(1);
+    expect(message?.group.alerts[0]?.labels.instance).toBe("10.0.0.4:9100");
+    expect(message?.group.alerts[0]?.annotations.description).toMatch(/…\[cut\]$/);
+    expect(message?.group.truncated).toBe(true);
+  });
+
+  it("sends a group routed only to coredns-scale to Slack as well, so someone is told", async () => {
+    vi.stubEnv("ROUTES", "default => coredns-scale");
+    const handler = await loadHandler();
+    await handler(snsLambdaEvent([{ body: renderWebhookV4(linkLocalGroup({ count: 1 })) }]));
+    expect(published()[0]?.attributes.routes).toEqual({
+      DataType: "String.Array",
+      StringValue: '["coredns-scale","slack"]',
+    });
+  });
+
+  it("strips control characters from attribute values, which SNS would reject", async () => {
+    const handler = await loadHandler();
+    const group = linkLocalGroup({ count: 1, cluster: "prod\u0000eks" });
+    await handler(snsLambdaEvent([{ body: renderWebhookV4(group) }]));
+    expect(published()[0]?.attributes.cluster).toEqual({ DataType: "String", StringValue: "prodeks" });
   });
 
   it("publishes every complete alert of a truncated body and flags it", async () => {

@@ -237,3 +237,17 @@ describe("truncated and unreadable bodies", () => {
     );
   });
 });
+
+describe("group status", () => {
+  it("is firing while any alert fires, even when the message says resolved", () => {
+    const body = JSON.stringify({
+      version: "4",
+      status: "resolved",
+      alerts: [
+        { status: "resolved", labels: { alertname: "X", instance: "a" }, endsAt: "2026-11-23T03:00:00Z" },
+        { status: "firing", labels: { alertname: "X", instance: "b" } },
+      ],
+    });
+    expect(parsed(parseAmpMessage(ampMessage(body), options)).status).toBe("firing");
+  });
+});

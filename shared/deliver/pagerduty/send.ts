@@ -5,7 +5,7 @@ import { DeliveryError } from "../errors.ts";
 import { postJson } from "../http-post.ts";
 import { classifyHttpStatus, classifyNetworkError } from "../http-status.ts";
 import type { DeliveryReceipt, Notifier } from "../notifier.ts";
-import { redactSecrets } from "../redact.ts";
+import { redactSecrets, redactUrl } from "../redact.ts";
 import { type RetryOptions, withRetry } from "../retry.ts";
 import { cutText, oneLine } from "../text.ts";
 import type { PagerDutyAnswer, PagerDutyEvent, PagerDutyEventBody } from "./event.ts";
@@ -41,7 +41,7 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
       answer = await postJson(eventsUrl, JSON.stringify(event), { timeoutMs });
     } catch (error) {
       const verdict = classifyNetworkError(error, timeoutMs);
-      throw new DeliveryError(`PagerDuty Events API ${eventsUrl} failed: ${verdict.reason}`, {
+      throw new DeliveryError(`PagerDuty Events API ${redactUrl(eventsUrl)} failed: ${verdict.reason}`, {
         sink: "pagerduty",
         retryable: true,
       });
