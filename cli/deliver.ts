@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Env } from "../shared/config/env.ts";
+import { pagerDutyEventsUrlFromEnv } from "../shared/deliver/config.ts";
 import {
   blockKitBuilderUrl,
   createPagerDutyNotifier,
@@ -65,7 +66,7 @@ async function deliverTo(
     if (dryRun) return { sink, payload, sent: false };
     return send(sink, payload, async () => {
       const routingKey = await secretReaderFromEnv(options.env, PAGERDUTY_ROUTING_KEY_SECRET).get();
-      const eventsUrl = options.env.PAGERDUTY_EVENTS_URL?.trim() || undefined;
+      const eventsUrl = pagerDutyEventsUrlFromEnv(options.env);
       await createPagerDutyNotifier({ routingKey, eventsUrl }).send(group);
     });
   }

@@ -1,5 +1,5 @@
 import type { Context } from "aws-lambda";
-import { readString } from "../../shared/config/env.ts";
+import { pagerDutyEventsUrlFromEnv } from "../../shared/deliver/config.ts";
 import { createPagerDutyNotifier } from "../../shared/deliver/pagerduty/index.ts";
 import { createDeliveryGuard, readIdempotencyConfig } from "../../shared/idempotency/index.ts";
 import { logger } from "../../shared/logger.ts";
@@ -8,7 +8,7 @@ import { PAGERDUTY_ROUTING_KEY_SECRET, secretReaderFromEnv } from "../../shared/
 
 // Read once per cold start: a missing variable fails the first invocation loudly, naming the variable.
 const routingKey = secretReaderFromEnv(process.env, PAGERDUTY_ROUTING_KEY_SECRET);
-const eventsUrl = readString(process.env, "PAGERDUTY_EVENTS_URL");
+const eventsUrl = pagerDutyEventsUrlFromEnv(process.env);
 const guard = createDeliveryGuard(readIdempotencyConfig(process.env));
 const getNotifier = notifierFromSecret(routingKey, (key) =>
   createPagerDutyNotifier({ routingKey: key, eventsUrl }),

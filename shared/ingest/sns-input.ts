@@ -3,6 +3,7 @@
 import * as z from "zod/mini";
 import { InputError } from "../errors.ts";
 import type { AmpMessage } from "../parse/index.ts";
+import { isRecord } from "../parse/json-message.ts";
 
 /**
  * Turns what reaches us into AMP messages: a Lambda SNS event (validated with Powertools' schema), a bare SNS
@@ -76,19 +77,19 @@ export function ampMessagesFromFile(text: string, name: string): ReplayInput {
     // Not JSON at all: a text body (default template or key: value) saved as is.
     return { kind: "message-body", messages: [bareMessage(text, name)] };
   }
-  if (isObject(json) && "Records" in json) {
+  if (isRecord(json) && "Records" in json) {
     const parsed = LooseLambdaEvent.safeParse(json);
     if (!parsed.success)
       throw new InputError(`${name}: not a valid SNS Lambda event: ${describeIssue(parsed.error)}`);
     return { kind: "lambda-sns-event", messages: parsed.data.Records.map((r) => fromNotification(r.Sns)) };
   }
-  if (isObject(json) && "Message" in json && "MessageId" in json) {
+  if (isRecord(json) && "Message" in json && "MessageId" in json) {
     const parsed = LooseNotification.safeParse(json);
     if (!parsed.success)
       throw new InputError(`${name}: not a valid SNS message: ${describeIssue(parsed.error)}`);
     return { kind: "sns-message", messages: [fromNotification(parsed.data)] };
   }
-  if (isObject(json) && "alerts" in json)
+  if (isRecord(json) && "alerts" in json)
     return { kind: "alertmanager-webhook", messages: [bareMessage(text, name)] };
   // JSON that is none of these is still a message body: the parser decides, and explains, what it is.
   return { kind: "message-body", messages: [bareMessage(text, name)] };
@@ -117,10 +118,6 @@ function bareMessage(body: string, name: string): AmpMessage {
     topicArn: null,
     timestamp: null,
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function describeIssue(error: z.core.$ZodError): string {
