@@ -9,6 +9,7 @@ import {
 } from "../model/index.ts";
 import type { AmpMessage } from "./amp-message.ts";
 import { normaliseAlertTime } from "./go-time.ts";
+import { setOwn, wellFormed } from "./text-safety.ts";
 
 /** An alert as a format reader found it, before times are normalised and common labels merged. */
 export interface DraftAlert {
@@ -41,6 +42,8 @@ export interface GroupOptions {
   /** Which label names the cluster (CLUSTER_LABEL). */
   clusterLabel: string;
   truncatedByAmp: boolean;
+  /** The firing count the subject states (`[FIRING:300]`), when it states one. */
+  subjectFiringCount?: number | null;
 }
 
 // Go templates print a missing map key as "<no value>"; it means the label is absent.
@@ -69,7 +72,11 @@ export function buildGroup(draft: DraftGroup, message: AmpMessage, options: Grou
     timestamp: message.timestamp,
     format: draft.format,
   };
-  const truncatedAlerts = Math.max(0, Math.trunc(draft.truncatedAlerts ?? 0));
+  const cut = options.truncatedByAmp || draft.cutShort === true;
+  const firingRead = alerts.filter((a) => a.status === AlertStatus.firing).length;
+  // A body AMP cut still has its subject whole: the difference is what the cut lost.
+  const missingPerSubject = cut ? (options.subjectFiringCount ?? 0) - firingRead : 0;
+  const truncatedAlerts = Math.max(0, Math.trunc(draft.truncatedAlerts ?? 0), missingPerSubject);
   return {
     status: groupStatus(draft.status, alerts),
     receiver: nonEmpty(draft.receiver),
@@ -84,7 +91,7 @@ export function buildGroup(draft: DraftGroup, message: AmpMessage, options: Grou
     source,
     truncated: options.truncatedByAmp || truncatedAlerts > 0 || draft.cutShort === true,
     truncatedAlerts,
-    warnings,
+    warnings: warnings.map(wellFormed),
     raw: null,
   };
 }
@@ -148,7 +155,7 @@ export function cleanLabels(input: Record<string, unknown>): LabelSet {
     const text =
       typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
     if (text === GO_NO_VALUE) continue;
-    out[name] = text;
+    setOwn(out, wellFormed(name), wellFormed(text));
   }
   return out;
 }
@@ -158,7 +165,7 @@ function intersect(sets: LabelSet[]): LabelSet {
   if (!first) return {};
   const out: LabelSet = {};
   for (const [name, value] of Object.entries(first)) {
-    if (rest.every((s) => s[name] === value)) out[name] = value;
+    if (rest.every((s) => Object.hasOwn(s, name) && s[name] === value)) setOwn(out, name, value);
   }
   return out;
 }
@@ -169,7 +176,8 @@ function pickLabel(
   commonLabels: LabelSet,
   alerts: Alert[],
 ): string | null {
-  return groupLabels[name] ?? commonLabels[name] ?? alerts.find((a) => a.labels[name])?.labels[name] ?? null;
+  const own = (set: LabelSet) => (Object.hasOwn(set, name) ? set[name] : undefined);
+  return own(groupLabels) ?? own(commonLabels) ?? alerts.map((a) => own(a.labels)).find(Boolean) ?? null;
 }
 
 function pickCluster(
@@ -179,9 +187,10 @@ function pickCluster(
   alerts: Alert[],
   warnings: string[],
 ): string | null {
-  const shared = groupLabels[clusterLabel] ?? commonLabels[clusterLabel];
+  const own = (set: LabelSet) => (Object.hasOwn(set, clusterLabel) ? set[clusterLabel] : undefined);
+  const shared = own(groupLabels) ?? own(commonLabels);
   if (shared) return shared;
-  const seen = [...new Set(alerts.map((a) => a.labels[clusterLabel]).filter((v): v is string => Boolean(v)))];
+  const seen = [...new Set(alerts.map((a) => own(a.labels)).filter((v): v is string => Boolean(v)))];
   if (seen.length > 1)
     warnings.push(`alerts name ${seen.length} clusters (${seen.slice(0, 5).join(", ")}); using "${seen[0]}"`);
   return seen[0] ?? null;
@@ -189,5 +198,5 @@ function pickCluster(
 
 function nonEmpty(text: string | null | undefined): string | null {
   const trimmed = text?.trim();
-  return trimmed ? trimmed : null;
+  return trimmed ? wellFormed(trimmed) : null;
 }

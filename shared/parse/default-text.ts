@@ -1,5 +1,6 @@
 import { MessageFormat } from "../model/index.ts";
 import type { DraftAlert, DraftGroup } from "./build-group.ts";
+import { setOwn } from "./text-safety.ts";
 
 /**
  * Reads Alertmanager's default `sns.default.message` text: a line of common annotation values, then
@@ -78,11 +79,11 @@ export function readDefaultText(body: string, truncatedByAmp: boolean): DraftGro
     if (pair) {
       const target = current.block === "labels" ? current.draft.labels : current.draft.annotations;
       const name = (pair[1] as string).trim();
-      target[name] = pair[2] as string;
+      setOwn(target, name, pair[2] as string);
       current.lastPair = { target, name };
     } else if (current.lastPair) {
       const { target, name } = current.lastPair;
-      target[name] = `${target[name]}\n${line}`;
+      setOwn(target, name, `${target[name]}\n${line}`);
     }
   }
   close();

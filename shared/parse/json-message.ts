@@ -1,6 +1,8 @@
 import { MessageFormat } from "../model/index.ts";
 import type { DraftAlert, DraftGroup } from "./build-group.ts";
+import { undoGoWideEscapes } from "./go-js-escape.ts";
 import { parseLenientJson } from "./lenient-json.ts";
+import { setOwn } from "./text-safety.ts";
 
 /**
  * Reads a JSON alert group: the Alertmanager webhook v4 body, or the hand-built JSON of the AWS-documented
@@ -9,7 +11,9 @@ import { parseLenientJson } from "./lenient-json.ts";
  */
 export type JsonReadResult = { ok: true; draft: DraftGroup } | { ok: false; reason: string };
 
-export function readJsonMessage(body: string): JsonReadResult {
+export function readJsonMessage(input: string): JsonReadResult {
+  // Go's `js` writes runes beyond U+FFFF that it deems unprintable as `\u` + five or six hex digits.
+  const body = undoGoWideEscapes(input);
   const warnings: string[] = [];
   let value: unknown;
   let cutShort = false;
@@ -81,7 +85,7 @@ function record(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === null || v === undefined) continue;
-    out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    setOwn(out, k, typeof v === "string" ? v : JSON.stringify(v));
   }
   return out;
 }

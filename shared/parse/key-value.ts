@@ -1,5 +1,6 @@
 import { MessageFormat } from "../model/index.ts";
 import type { DraftGroup } from "./build-group.ts";
+import { hasOwn, setOwn } from "./text-safety.ts";
 
 /**
  * Reads a custom `message:` template of `key: value` lines, the AWS blog's style
@@ -25,11 +26,11 @@ export function readKeyValue(body: string, subjectStatus: string | null): DraftG
     if (!match) continue;
     const key = match[1] as string;
     const value = (match[2] as string).trim();
-    (ANNOTATION_KEYS.has(key) ? annotations : labels)[key] = value;
-    const alias = ALIASES[key];
-    if (alias && value !== "" && labels[alias] === undefined) labels[alias] = value;
+    setOwn(ANNOTATION_KEYS.has(key) ? annotations : labels, key, value);
+    const alias = hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
+    if (alias && value !== "" && !hasOwn(labels, alias)) setOwn(labels, alias, value);
   }
-  const statusKey = STATUS_KEYS.find((k) => labels[k]);
+  const statusKey = STATUS_KEYS.find((k) => hasOwn(labels, k) && labels[k]);
   const status = (statusKey ? labels[statusKey] : null) ?? subjectStatus;
   for (const [key, value] of Object.entries(labels)) if (value === "") delete labels[key];
   return {

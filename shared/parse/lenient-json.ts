@@ -29,6 +29,8 @@ export class LenientJsonError extends Error {
 /** Raised internally when the text runs out; caught by the container being read. */
 class EndOfInput extends Error {}
 
+import { setOwn } from "./text-safety.ts";
+
 const VALUE_START = /[-0-9tfn"{[]/;
 const ESCAPES: Record<string, string> = {
   '"': '"',
@@ -142,7 +144,7 @@ class Reader {
           throw new LenientJsonError(`expected ":" after member "${key.slice(0, 40)}"`, this.pos);
         this.pos++;
         const value = this.readValue(depth + 1);
-        result[key] = value;
+        setOwn(result, key, value);
         this.skipWhitespace();
         const next = this.peek();
         this.pos++;

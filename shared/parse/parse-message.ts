@@ -1,10 +1,11 @@
 import type { AlertGroup } from "../model/index.ts";
 import { type AmpMessage, isTruncatedByAmp, replacedBodyReason } from "./amp-message.ts";
+import { AwsTemplateError, looksLikeAwsTemplate, readAwsTemplate } from "./aws-template.ts";
 import { buildGroup, type DraftGroup } from "./build-group.ts";
 import { looksLikeDefaultText, readDefaultText } from "./default-text.ts";
 import { readJsonMessage } from "./json-message.ts";
 import { looksLikeKeyValue, readKeyValue } from "./key-value.ts";
-import { statusFromSubject } from "./subject.ts";
+import { firingCountFromSubject, statusFromSubject } from "./subject.ts";
 
 export const ParseErrorCode = {
   replacedBody: "replaced-body",
@@ -49,7 +50,11 @@ function parseOrFail(message: AmpMessage, options: ParseOptions): ParseResult {
   const body = message.body.replace(/^\uFEFF/, "");
   const trimmed = body.trimStart();
   let draft: DraftGroup;
-  if (trimmed.startsWith("{")) {
+  // The AWS-documented template is read by its own grammar: its values are raw, not JSON strings.
+  const awsTemplate = looksLikeAwsTemplate(trimmed) ? readAwsTemplateOrNull(trimmed) : null;
+  if (awsTemplate) {
+    draft = awsTemplate;
+  } else if (trimmed.startsWith("{")) {
     const read = readJsonMessage(trimmed);
     if (!read.ok) {
       const code = read.reason.startsWith("invalid JSON")
@@ -76,8 +81,22 @@ function parseOrFail(message: AmpMessage, options: ParseOptions): ParseResult {
   }
   return {
     ok: true,
-    group: buildGroup(draft, message, { clusterLabel: options.clusterLabel, truncatedByAmp }),
+    group: buildGroup(draft, message, {
+      clusterLabel: options.clusterLabel,
+      truncatedByAmp,
+      subjectFiringCount: firingCountFromSubject(message.subject),
+    }),
   };
+}
+
+/** Null when the skeleton breaks: such a body is then tried as JSON, like any other. */
+function readAwsTemplateOrNull(body: string): DraftGroup | null {
+  try {
+    return readAwsTemplate(body);
+  } catch (error) {
+    if (error instanceof AwsTemplateError) return null;
+    throw error;
+  }
 }
 
 function fail(code: ParseErrorCode, reason: string): ParseResult {
