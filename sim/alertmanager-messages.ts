@@ -69,6 +69,9 @@ export function goTimeString(date: Date | null): string {
   return `${day} ${hms}${fraction ? `.${fraction}` : ""} +0000 UTC`;
 }
 
+// Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
 /** Go's `js` template function, which some templates wrap values in: note `\'`, invalid in JSON. */
 export function goJsEscape(text: string): string {
   let out = "";
@@ -82,6 +85,9 @@ export function goJsEscape(text: string): string {
     else if (ch === "&") out += "\\u0026";
     else if (ch === "=") out += "\\u003D";
     else if (code < 0x20) out += `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    // Go writes a non-printable rune as \u%04X: five or six hex digits beyond U+FFFF (go-js-escape.ts).
+    else if (code >= 0x80 && !GO_PRINTABLE.test(ch))
+      out += `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
     else out += ch;
   }
   return out;
@@ -104,17 +110,17 @@ export function renderAwsJsonTemplate(group: SimGroup, options: { escape?: "none
       if (Object.keys(a.labels).length > 0) s += `,"labels": ${pairs(a.labels)}`;
       if (Object.keys(a.annotations).length > 0) s += `,"annotations": ${pairs(a.annotations)}`;
       s += `,"startsAt": "${goTimeString(a.startsAt)}","endsAt": "${goTimeString(a.endsAt)}"`;
-      s += `,"generatorURL": "${a.generatorURL}","fingerprint": "${labelFingerprint(a.labels)}"}`;
+      s += `,"generatorURL": "${v(a.generatorURL)}","fingerprint": "${labelFingerprint(a.labels)}"}`;
       return s;
     })
     .join(", ");
   const commonLabels = commonPairs(group.alerts.map((a) => a.labels));
   const commonAnnotations = commonPairs(group.alerts.map((a) => a.annotations));
-  let out = `{"receiver": "${group.receiver}","status": "${group.status}","alerts": [${alerts}]`;
+  let out = `{"receiver": "${v(group.receiver)}","status": "${group.status}","alerts": [${alerts}]`;
   if (Object.keys(group.groupLabels).length > 0) out += `,"groupLabels": ${pairs(group.groupLabels)}`;
   if (Object.keys(commonLabels).length > 0) out += `,"commonLabels": ${pairs(commonLabels)}`;
   if (Object.keys(commonAnnotations).length > 0) out += `,"commonAnnotations": ${pairs(commonAnnotations)}`;
-  return `${out},"externalURL": "${group.externalURL}"}`;
+  return `${out},"externalURL": "${v(group.externalURL)}"}`;
 }
 
 /** Alertmanager's default `sns.default.message` text template. */

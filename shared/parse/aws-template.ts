@@ -1,4 +1,4 @@
-import { MessageFormat } from "../model/index.ts";
+import { labelFingerprint, MessageFormat } from "../model/index.ts";
 import type { DraftAlert, DraftGroup } from "./build-group.ts";
 import { couldBeGoJs, decodeGoJs } from "./go-js-escape.ts";
 import { setOwn } from "./text-safety.ts";
@@ -17,16 +17,23 @@ import { setOwn } from "./text-safety.ts";
 // the project's template writes `", "` and Go's JSON encoder no spaces at all, so this prefix is its own.
 const SKELETON_START = /^\s*\{"receiver": "/;
 const AFTER_RECEIVER = /","status": "(firing|resolved)","alerts": \[/g;
+const FINGERPRINT = /","fingerprint": "([0-9a-f]{16})"\}/g;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 const PAIR_SEPARATOR = '", "';
 const MAP_END = '"}';
 
+// Bounds the search for a reading that agrees with the fingerprint when a value mimics the skeleton.
+const MAX_SEARCH_STEPS = 2_000;
 const ALERT_LABELS_END = [',"annotations": {', ',"startsAt": "'];
 const ALERT_ANNOTATIONS_END = [',"startsAt": "'];
 const GROUP_MAPS = [
-  { key: "groupLabels", next: [',"commonLabels": {', ',"commonAnnotations": {', ',"externalURL": "'] },
-  { key: "commonLabels", next: [',"commonAnnotations": {', ',"externalURL": "'] },
-  { key: "commonAnnotations", next: [',"externalURL": "'] },
+  {
+    key: "groupLabels",
+    of: "labels",
+    next: [',"commonLabels": {', ',"commonAnnotations": {', ',"externalURL": "'],
+  },
+  { key: "commonLabels", of: "labels", next: [',"commonAnnotations": {', ',"externalURL": "'] },
+  { key: "commonAnnotations", of: "annotations", next: [',"externalURL": "'] },
 ] as const;
 
 export function looksLikeAwsTemplate(body: string): boolean {
@@ -59,8 +66,17 @@ export function readAwsTemplate(body: string): DraftGroup {
   const warnings: string[] = [];
   if (raw.cutShort) warnings.push("the JSON body ends early; kept every complete alert");
   // A user may have added `| js` to the documented template. Its escapes are only taken as such when every
-  // backslash in every value is one `js` writes and no value holds a character `js` always escapes.
-  const values = raw.alerts.flatMap((a) => [...Object.values(a.labels), ...Object.values(a.annotations)]);
+  // backslash in every value is one `js` writes and no value holds a character `js` always escapes; the
+  // generator URLs count, and Prometheus writes them with a raw `=` (`graph?g0.expr=`) unless escaped.
+  const values = [
+    raw.receiver,
+    raw.externalURL ?? "",
+    ...raw.alerts.flatMap((a) => [
+      ...Object.values(a.labels),
+      ...Object.values(a.annotations),
+      a.generatorURL ?? "",
+    ]),
+  ];
   const jsEscaped = values.some((v) => v.includes("\\")) && values.every(couldBeGoJs);
   const decode = jsEscaped ? decodeGoJs : (text: string) => text;
   if (jsEscaped) warnings.push("read values escaped by Go's js function");
@@ -113,8 +129,13 @@ class SkeletonReader {
         while (this.take(", "));
         this.expect("]");
       }
-      for (const { key, next } of GROUP_MAPS) {
-        if (this.take(`,"${key}": {`)) group.maps[key] = this.readPairs(next);
+      for (const { key, next, of } of GROUP_MAPS) {
+        // Group maps carry no fingerprint; what every alert holds tells a value from a separator.
+        const inEveryAlert = (pairs: Record<string, string>) =>
+          group.alerts.every((a) =>
+            Object.entries(pairs).every(([k, v]) => Object.hasOwn(a[of], k) && a[of][k] === v),
+          );
+        if (this.take(`,"${key}": {`)) group.maps[key] = this.readPairs(next, inEveryAlert);
       }
       this.expect(',"externalURL": "');
       const end = this.text.trimEnd().length - MAP_END.length;
@@ -131,7 +152,11 @@ class SkeletonReader {
     this.expect('{"status": "');
     const status = this.until('"');
     this.expect('"');
-    const labels = this.take(',"labels": {') ? this.readPairs(ALERT_LABELS_END) : {};
+    // The fingerprint comes last but tells which reading of an ambiguous label set is Alertmanager's.
+    const fingerprint = this.fingerprintAhead();
+    const labels = this.take(',"labels": {')
+      ? this.readPairs(ALERT_LABELS_END, (pairs) => matchesFingerprint(pairs, fingerprint))
+      : {};
     const annotations = this.take(',"annotations": {') ? this.readPairs(ALERT_ANNOTATIONS_END) : {};
     this.expect(',"startsAt": "');
     const startsAt = this.until('"');
@@ -140,30 +165,32 @@ class SkeletonReader {
     this.expect('","generatorURL": "');
     const generatorURL = this.until('","fingerprint": "');
     this.expect('","fingerprint": "');
-    const fingerprint = this.until('"');
+    const printed = this.until('"');
     this.expect('"}');
-    return { status, labels, annotations, startsAt, endsAt, generatorURL, fingerprint };
+    return { status, labels, annotations, startsAt, endsAt, generatorURL, fingerprint: printed };
   }
 
-  /** The pairs of a `{"name": "value", ...}` map whose `{` was just read, up to and including its `"}`. */
-  private readPairs(followers: readonly string[]): Record<string, string> {
-    const pairs: Record<string, string> = {};
-    if (this.take("}")) return pairs;
+  /**
+   * The pairs of a `{"name": "value", ...}` map whose `{` was just read, up to and including its `"}`.
+   * Each value ends at the earliest place the skeleton can go on; when that reading fails `accepts` (the
+   * fingerprint Alertmanager printed for the label set), later places are tried, in a bounded search.
+   */
+  private readPairs(
+    followers: readonly string[],
+    accepts: (pairs: Record<string, string>) => boolean = () => true,
+  ): Record<string, string> {
+    if (this.take("}")) return {};
     this.expect('"');
-    let name = this.readName();
-    for (;;) {
-      this.expect('": "');
-      const end = this.valueEnd(name, followers);
-      setOwn(pairs, name, this.text.slice(this.pos, end.at));
-      this.pos = end.at;
-      if (end.next === null) {
-        this.pos += MAP_END.length;
-        return pairs;
-      }
-      this.pos += PAIR_SEPARATOR.length;
-      name = end.next;
-      this.pos += name.length;
+    const first = this.readName();
+    this.expect('": "');
+    const search = new PairSearch(this.text, followers, accepts);
+    const found = search.run(first, this.pos);
+    if (!found) {
+      if (search.ranOut) throw new CutShort();
+      throw new AwsTemplateError("a map does not close", this.pos);
     }
+    this.pos = found.end;
+    return found.pairs;
   }
 
   private readName(): string {
@@ -176,27 +203,18 @@ class SkeletonReader {
     return name;
   }
 
-  /**
-   * Where the value starting at `pos` ends: at the first `"` that continues the skeleton, either
-   * `", "<name>": "` with a name sorting after `current` (SortedPairs order), or `"}` and a follower.
-   */
-  private valueEnd(current: string, followers: readonly string[]): { at: number; next: string | null } {
-    for (let at = this.text.indexOf('"', this.pos); at !== -1; at = this.text.indexOf('"', at + 1)) {
-      if (this.text.startsWith(PAIR_SEPARATOR, at)) {
-        const from = at + PAIR_SEPARATOR.length;
-        const next = LABEL_NAME.exec(this.text.slice(from, from + 1024))?.[0];
-        if (next && next > current && this.text.startsWith('": "', from + next.length)) return { at, next };
-      }
-      if (this.text.startsWith(MAP_END, at)) {
-        const after = at + MAP_END.length;
-        if (followers.some((f) => this.text.startsWith(f, after))) return { at, next: null };
-      }
-    }
-    throw new CutShort();
+  /** The first `"fingerprint": "<16 hex>"` after this point, or null. */
+  private fingerprintAhead(): string | null {
+    FINGERPRINT.lastIndex = this.pos;
+    return FINGERPRINT.exec(this.text)?.[1] ?? null;
   }
 
+  /** Reads `literal` if it is next; a body that ends partway through it was cut there. */
   private take(literal: string): boolean {
-    if (!this.text.startsWith(literal, this.pos)) return false;
+    if (!this.text.startsWith(literal, this.pos)) {
+      if (literal.startsWith(this.text.slice(this.pos))) throw new CutShort();
+      return false;
+    }
     this.pos += literal.length;
     return true;
   }
@@ -215,4 +233,80 @@ class SkeletonReader {
     this.pos = at;
     return value;
   }
+}
+
+interface PairsFound {
+  pairs: Record<string, string>;
+  /** Just past the map's closing `"}`. */
+  end: number;
+}
+
+/** A depth-first search over where each value of one map ends, earliest first. */
+class PairSearch {
+  /** The body ended while a value was still open on some path: the map may have been cut. */
+  ranOut = false;
+  private steps = MAX_SEARCH_STEPS;
+  private firstComplete: PairsFound | null = null;
+
+  constructor(
+    private readonly text: string,
+    private readonly followers: readonly string[],
+    private readonly accepts: (pairs: Record<string, string>) => boolean,
+  ) {}
+
+  run(firstName: string, valueStart: number): PairsFound | null {
+    // When no reading agrees with the fingerprint, the earliest complete one is the template's own grammar.
+    return this.from(firstName, valueStart, []) ?? this.firstComplete;
+  }
+
+  private from(name: string, valueStart: number, before: [string, string][]): PairsFound | null {
+    for (const end of this.valueEnds(name, valueStart)) {
+      if (--this.steps < 0) return null;
+      const pairs: [string, string][] = [...before, [name, this.text.slice(valueStart, end.at)]];
+      if (end.next === null) {
+        const found = { pairs: toRecord(pairs), end: end.at + MAP_END.length };
+        this.firstComplete ??= found;
+        if (this.accepts(found.pairs)) return found;
+        continue;
+      }
+      const nextValue = end.at + PAIR_SEPARATOR.length + end.next.length + '": "'.length;
+      const found = this.from(end.next, nextValue, pairs);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /**
+   * The places a value starting at `from` can end: a `"` that continues the skeleton, either
+   * `", "<name>": "` with a name sorting after `current` (SortedPairs order), or `"}` and a follower.
+   */
+  private *valueEnds(current: string, from: number): Generator<{ at: number; next: string | null }> {
+    for (let at = this.text.indexOf('"', from); at !== -1; at = this.text.indexOf('"', at + 1)) {
+      if (this.text.startsWith(PAIR_SEPARATOR, at)) {
+        const nameAt = at + PAIR_SEPARATOR.length;
+        const next = LABEL_NAME.exec(this.text.slice(nameAt, nameAt + 1024))?.[0];
+        if (next && next > current && this.text.startsWith('": "', nameAt + next.length)) yield { at, next };
+      }
+      if (this.text.startsWith(MAP_END, at)) {
+        const after = at + MAP_END.length;
+        if (this.followers.some((f) => this.text.startsWith(f, after))) yield { at, next: null };
+      }
+    }
+    this.ranOut = true;
+  }
+}
+
+function matchesFingerprint(labels: Record<string, string>, fingerprint: string | null): boolean {
+  if (fingerprint === null) return true;
+  if (labelFingerprint(labels) === fingerprint) return true;
+  // A template piped through `js` prints escaped values; Alertmanager hashed the unescaped ones.
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(labels)) setOwn(decoded, name, decodeGoJs(value));
+  return labelFingerprint(decoded) === fingerprint;
+}
+
+function toRecord(pairs: [string, string][]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of pairs) setOwn(out, name, value);
+  return out;
 }
