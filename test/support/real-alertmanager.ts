@@ -1,0 +1,226 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+
+/** One SNS Publish as Alertmanager's SNS notifier sent it (AWS Query protocol, form-encoded). */
+export interface CapturedPublish {
+  topicArn: string;
+  subject: string | null;
+  message: string;
+  attributes: Record<string, string>;
+  /** The SigV4 Authorization header, so a test can check the notifier signed with the test keys. */
+  authorization: string;
+}
+
+export const TEST_ACCESS_KEY = "AKIDLINKLOCALTEST";
+export const TEST_SECRET_KEY = "linklocal-sentinel-test-secret";
+export const AMP_TOPIC_ARN = "arn:aws:sns:us-east-1:111122223333:amp-alerts";
+
+/** A loopback stand-in for SNS Publish that keeps every message it is given. */
+export async function startSnsStandIn(): Promise<{
+  url: string;
+  publishes: CapturedPublish[];
+  close(): Promise<void>;
+}> {
+  const publishes: CapturedPublish[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+      if (form.get("Action") !== "Publish") {
+        res.writeHead(400, { "content-type": "text/xml" }).end("<ErrorResponse/>");
+        return;
+      }
+      const attributes: Record<string, string> = {};
+      for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
+        attributes[form.get(`MessageAttributes.entry.${i}.Name`) as string] =
+          form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? "";
+      }
+      publishes.push({
+        topicArn: form.get("TopicArn") ?? "",
+        subject: form.get("Subject"),
+        message: form.get("Message") ?? "",
+        attributes,
+        authorization: String(req.headers.authorization ?? ""),
+      });
+      const id = `am-${publishes.length}-${Date.now()}`;
+      res
+        .writeHead(200, { "content-type": "text/xml" })
+        .end(
+          `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${id}</MessageId></PublishResult><ResponseMetadata><RequestId>${id}</RequestId></ResponseMetadata></PublishResponse>`,
+        );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    publishes,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export type TemplateVariant = "project" | "aws-documented" | "none";
+
+/**
+ * An Alertmanager configuration for one template variant: the project's definition (infra/alertmanager.yaml,
+ * placeholders replaced), the AWS-documented JSON template, or no template at all (Alertmanager's default
+ * text). Only what a loopback test needs changes: the SNS endpoint, static SigV4 keys and short group timings.
+ */
+export function alertmanagerConfig(variant: TemplateVariant, snsUrl: string, dir: string): string {
+  const definition = parse(readFileSync("infra/alertmanager.yaml", "utf8")) as {
+    template_files: Record<string, string>;
+    alertmanager_config: string;
+  };
+  const config = parse(
+    definition.alertmanager_config
+      .replaceAll("${AMP_TOPIC_ARN}", AMP_TOPIC_ARN)
+      .replaceAll("${AWS_REGION}", "us-east-1"),
+  ) as {
+    templates?: string[];
+    route: Record<string, unknown>;
+    receivers: { sns_configs: Record<string, unknown>[] }[];
+  };
+  const templates: Record<string, string> =
+    variant === "project"
+      ? definition.template_files
+      : variant === "aws-documented"
+        ? { aws_documented: readFileSync("test/integration/templates/aws-documented.tmpl", "utf8") }
+        : {};
+  config.templates = Object.entries(templates).map(([name, text]) => {
+    const path = join(dir, `${name}.tmpl`);
+    writeFileSync(path, text);
+    return path;
+  });
+  Object.assign(config.route, { group_wait: "1s", group_interval: "2s", repeat_interval: "1h" });
+  for (const receiver of config.receivers) {
+    for (const sns of receiver.sns_configs) {
+      sns.api_url = snsUrl;
+      sns.sigv4 = { region: "us-east-1", access_key: TEST_ACCESS_KEY, secret_key: TEST_SECRET_KEY };
+      // Without a template the message is Alertmanager's own default; the subject stays the project's.
+      if (variant !== "project") delete sns.message;
+    }
+  }
+  return stringify(config);
+}
+
+export interface RunningAlertmanager {
+  url: string;
+  configPath: string;
+  stop(): Promise<void>;
+}
+
+/** Starts Debian's Alertmanager on loopback with clustering off and waits until it is ready. */
+export async function startAlertmanager(
+  variant: TemplateVariant,
+  snsUrl: string,
+): Promise<RunningAlertmanager> {
+  const dir = mkdtempSync(join(tmpdir(), `am-${variant}-`));
+  const configPath = join(dir, "alertmanager.yml");
+  writeFileSync(configPath, alertmanagerConfig(variant, snsUrl, dir));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    "prometheus-alertmanager",
+    [
+      `--config.file=${configPath}`,
+      `--storage.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--cluster.listen-address=",
+      "--log.level=warn",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (c: Buffer) => {
+    stderr = (stderr + c.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  await waitFor(
+    async () =>
+      child.exitCode !== null
+        ? "exited"
+        : (await fetch(`${url}/-/ready`)
+              .then((r) => r.ok)
+              .catch(() => false))
+          ? "ready"
+          : null,
+    `Alertmanager (${variant}) to be ready`,
+  ).then((state) => {
+    if (state === "exited") throw new Error(`Alertmanager (${variant}) exited: ${stderr}`);
+  });
+  return {
+    url,
+    configPath,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An alert as `POST /api/v2/alerts` takes it. */
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt?: string;
+  generatorURL: string;
+}
+
+export async function postAlerts(am: RunningAlertmanager, alerts: PostableAlert[]): Promise<void> {
+  const res = await fetch(`${am.url}/api/v2/alerts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(alerts),
+  });
+  if (!res.ok) throw new Error(`POST /api/v2/alerts: ${res.status} ${await res.text()}`);
+}
+
+/** An alert as `GET /api/v2/alerts` returns it: what Alertmanager holds. */
+export interface GettableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  fingerprint: string;
+  status: { state: string };
+}
+
+export async function heldAlerts(am: RunningAlertmanager): Promise<GettableAlert[]> {
+  const res = await fetch(`${am.url}/api/v2/alerts?silenced=false&inhibited=false`);
+  if (!res.ok) throw new Error(`GET /api/v2/alerts: ${res.status}`);
+  return (await res.json()) as GettableAlert[];
+}
+
+/**
+ * Polls until `check` returns a value. The bound is generous and only there so a broken peer fails the test
+ * instead of hanging it; nothing asserts how long anything took.
+ */
+export async function waitFor<T>(
+  check: () => Promise<T | null> | T | null,
+  what: string,
+  boundMs = 60_000,
+): Promise<T> {
+  const giveUpAt = Date.now() + boundMs;
+  for (;;) {
+    const value = await check();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > giveUpAt) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
