@@ -37,7 +37,7 @@ const HOSTILE = {
   mentions: "<!channel> <@U123> <https://evil.example|click>",
   separators: 'a", "b": "c {"x": 1}, [1, 2]',
 };
-const LONG_VALUE = "x".repeat(4_990) + "-end";
+const LONG_VALUE = `${"x".repeat(4_990)}-end`;
 
 const internal = mockClient(SNSClient);
 const eks = mockClient(EKSClient);

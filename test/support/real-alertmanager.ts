@@ -85,10 +85,13 @@ export function alertmanagerConfig(variant: TemplateVariant, snsUrl: string, dir
     template_files: Record<string, string>;
     alertmanager_config: string;
   };
+  // The definition's placeholders are literal `${...}` text, replaced as docs/deploy.md's sed does.
+  const placeholders: Record<string, string> = { AMP_TOPIC_ARN, AWS_REGION: "us-east-1" };
   const config = parse(
-    definition.alertmanager_config
-      .replaceAll("${AMP_TOPIC_ARN}", AMP_TOPIC_ARN)
-      .replaceAll("${AWS_REGION}", "us-east-1"),
+    definition.alertmanager_config.replace(
+      /\$\{(AMP_TOPIC_ARN|AWS_REGION)\}/g,
+      (_m, name: string) => placeholders[name] ?? "",
+    ),
   ) as {
     templates?: string[];
     route: Record<string, unknown>;
