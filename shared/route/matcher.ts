@@ -33,7 +33,8 @@ export function isRegexOperator(operator: MatchOperator): boolean {
 }
 
 export function matchesLabels(matcher: Matcher, labels: Readonly<Record<string, string>>): boolean {
-  const actual = labels[matcher.name] ?? "";
+  // Own properties only: `constructor` or `toString` must not match Object.prototype's members.
+  const actual = Object.hasOwn(labels, matcher.name) ? (labels[matcher.name] ?? "") : "";
   switch (matcher.operator) {
     case MatchOperator.equal:
       return actual === matcher.value;

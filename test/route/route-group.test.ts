@@ -66,6 +66,17 @@ describe("routeGroup", () => {
     expect(routeGroup(routes, named)).toEqual(["slack"]);
   });
 
+  it("matches only own labels: constructor, toString and __proto__ are ordinary label names", () => {
+    const rules = parseRoutes(
+      'constructor=~".+" => pagerduty\ntoString!="" => pagerduty\n__proto__="x" => pagerduty',
+    );
+    // Absent labels match as the empty string, never as Object.prototype's members.
+    expect(routeGroup(rules, routableGroup({}))).toEqual(["slack"]);
+    const labels = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
+    expect(routeGroup(rules, routableGroup(labels))).toEqual(["pagerduty"]);
+    expect(routeGroup(rules, routableGroup({ constructor: "c" }))).toEqual(["pagerduty"]);
+  });
+
   it("returns a fresh array the caller may change", () => {
     const first = routeGroup(routes, routableGroup({}));
     first.push("pagerduty");
