@@ -1,4 +1,5 @@
 import { type Cluster, DescribeAddonCommand, DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
+import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
 import { logger } from "../logger.ts";
 import { type AwsCredentialsProvider, EksTokenCache } from "./eks-token.ts";
 import { EksClusterError } from "./errors.ts";
@@ -171,7 +172,13 @@ class LazyEksKubeApi implements KubeApi {
   private readonly tokens: EksTokenCache;
 
   constructor(private readonly options: EksKubeApiOptions) {
-    this.eks = options.eks ?? new EKSClient({ region: options.region, credentials: options.credentials });
+    this.eks =
+      options.eks ??
+      new EKSClient({
+        region: options.region,
+        credentials: options.credentials,
+        ...awsClientOptions(AwsCallBudgets.eks),
+      });
     this.tokens = new EksTokenCache({
       clusterName: options.clusterName,
       region: options.region,

@@ -5,6 +5,7 @@ import {
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
+import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
 import { errorMessage } from "../errors.ts";
 import type { Sink } from "../model/index.ts";
 import { DeliveryInProgressError, IdempotencyStoreError } from "./errors.ts";
@@ -37,6 +38,13 @@ export interface DeliveryGuard {
   deliverOnce<Result>(key: DeliveryKey, deliver: () => Promise<Result>): Promise<GuardedDelivery<Result>>;
 }
 
+/**
+ * DynamoDB calls one guarded delivery makes at most: the conditional put of the in-progress record, the
+ * update to completed, and the read of an existing record when the put finds one. The notify timeouts are
+ * checked against this many calls timing out (test/infra/function-timeouts.test.ts).
+ */
+export const DYNAMODB_CALLS_PER_DELIVERY = 3;
+
 /** Keys do not depend on the Lambda function's name, so a renamed or redeployed function still deduplicates. */
 const KEY_PREFIX = "linklocal-sentinel-notify";
 /** Outside Lambda there is no remaining time to read: an in-progress marker then expires after this long. */
@@ -56,12 +64,7 @@ export function createDeliveryGuard(
   const tableName = config.tableName;
   if (tableName === null) return noDeduplication();
 
-  const client =
-    options.client ??
-    new DynamoDBClient({
-      requestHandler: { requestTimeout: 3_000, connectionTimeout: 1_000 },
-      maxAttempts: 3,
-    });
+  const client = options.client ?? new DynamoDBClient(awsClientOptions(AwsCallBudgets.dynamodb));
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
   const powertoolsConfig = new PowertoolsIdempotencyConfig({
     expiresAfterSeconds: config.expiresAfterSeconds,

@@ -1,4 +1,5 @@
 import { EKSClient } from "@aws-sdk/client-eks";
+import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
 import { createEksKubeApi, describeCoreDnsAddon } from "../cluster/eks-cluster.ts";
 import type { ClusterConnector } from "./cluster-enricher.ts";
 import { targetCluster } from "./cluster-enricher.ts";
@@ -16,7 +17,7 @@ export function eksConnector(options: {
   return (group) => {
     const target = targetCluster(group, options.defaultCluster);
     if (typeof target === "string") return target;
-    eks ??= new EKSClient({ region: options.region });
+    eks ??= new EKSClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.eks) });
     const client = eks;
     return {
       name: target.name,

@@ -1,5 +1,6 @@
 import type { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import type { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
+import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
 
 /**
  * Powertools providers, loaded and built on first use: a function reads from one store at most, and the SSM
@@ -12,10 +13,7 @@ export interface SecretProviders {
 
 // Secrets are read on the notification path: a slow store must fail the invocation (and let Lambda retry)
 // well before the function's own timeout.
-const SDK_CLIENT_OPTIONS = {
-  requestHandler: { requestTimeout: 3_000, connectionTimeout: 1_000 },
-  maxAttempts: 3,
-} as const;
+const SDK_CLIENT_OPTIONS = awsClientOptions(AwsCallBudgets.secrets);
 
 export function createSecretProviders(): SecretProviders {
   let secretsManager: Promise<SecretsProvider> | undefined;

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { AwsCallBudgets, worstCaseMs } from "../../shared/aws/client-options.ts";
+import { readClusterReadConfig } from "../../shared/config/ingest-config.ts";
 import { DEFAULT_PAGERDUTY_TIMEOUT_MS } from "../../shared/deliver/pagerduty/send.ts";
 import { DEFAULT_RETRY_POLICY } from "../../shared/deliver/retry.ts";
 import { DEFAULT_SLACK_TIMEOUT_MS } from "../../shared/deliver/slack/send.ts";
+import { DYNAMODB_CALLS_PER_DELIVERY } from "../../shared/idempotency/delivery-guard.ts";
 import { loadTemplate } from "../support/infra-template.ts";
 
 /** The longest one delivery can take: every attempt times out and every wait is the longest allowed. */
@@ -10,17 +13,45 @@ function worstCaseDeliveryMs(requestTimeoutMs: number): number {
   return maxAttempts * requestTimeoutMs + (maxAttempts - 1) * Math.max(maxDelayMs, maxRetryAfterMs);
 }
 
-describe("notify function timeouts", () => {
-  const resources = loadTemplate().Resources;
+const resources = loadTemplate().Resources;
+const timeoutMs = (name: string) => Number(resources[name]?.Properties.Timeout) * 1000;
+/** The literal environment values of a function (intrinsics such as !Ref left out). */
+function environment(name: string): Record<string, string> {
+  const variables = (resources[name]?.Properties.Environment as { Variables?: Record<string, unknown> })
+    ?.Variables;
+  return Object.fromEntries(
+    Object.entries(variables ?? {}).filter(
+      (entry): entry is [string, string] => typeof entry[1] === "string",
+    ),
+  );
+}
 
+describe("function timeouts hold every worst-case budget", () => {
   it.each([
     ["NotifySlackFunction", DEFAULT_SLACK_TIMEOUT_MS],
     ["NotifyPagerDutyFunction", DEFAULT_PAGERDUTY_TIMEOUT_MS],
   ])(
-    "%s outlives the delivery retry loop, so a slow sink fails as a delivery error, not a timeout",
-    (name, timeout) => {
-      const seconds = Number(resources[name]?.Properties.Timeout);
-      expect(seconds * 1000).toBeGreaterThan(worstCaseDeliveryMs(timeout));
+    "%s: secret read + idempotency writes + delivery retry loop, every call timing out",
+    (name, sinkTimeout) => {
+      const budget =
+        worstCaseMs(AwsCallBudgets.secrets) +
+        DYNAMODB_CALLS_PER_DELIVERY * worstCaseMs(AwsCallBudgets.dynamodb) +
+        worstCaseDeliveryMs(sinkTimeout);
+      expect(budget).toBeLessThan(timeoutMs(name));
     },
   );
+
+  it("IngestFunction: enrichment deadline + the Publish, every attempt timing out", () => {
+    // The deadline the deployed function runs with: the template's value, else the code's default.
+    const config = readClusterReadConfig(environment("IngestFunction"));
+    const budget = config.enrichDeadlineMs + worstCaseMs(AwsCallBudgets.sns);
+    expect(budget).toBeLessThan(timeoutMs("IngestFunction"));
+  });
+
+  it("counts every attempt and the backoff between them", () => {
+    expect(worstCaseMs({ requestTimeoutMs: 1_000, connectionTimeoutMs: 500, maxAttempts: 1 })).toBe(1_500);
+    expect(worstCaseMs({ requestTimeoutMs: 1_000, connectionTimeoutMs: 500, maxAttempts: 3 })).toBe(
+      3 * 1_500 + 1_000 + 2_000,
+    );
+  });
 });

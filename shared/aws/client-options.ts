@@ -1,0 +1,52 @@
+/**
+ * One place for how long any AWS SDK call may take. The bundled `@smithy/node-http-handler` only logs a
+ * warning when `requestTimeout` passes unless `throwOnRequestTimeout` is set: without it a hung SNS Publish or
+ * DynamoDB PutItem waits until the Lambda itself times out. `socketTimeout` ends a response whose body stalls.
+ * The SDK retries a timed-out call (standard mode), so a call's worst case is every attempt timing out plus
+ * the backoff between them: `worstCaseMs` is what the function timeouts are checked against
+ * (test/infra/function-timeouts.test.ts).
+ */
+
+export interface AwsCallBudget {
+  /** From sending the request to the response headers, per attempt. */
+  requestTimeoutMs: number;
+  connectionTimeoutMs: number;
+  /** Attempts in all, the first included (the SDK's `maxAttempts`). */
+  maxAttempts: number;
+}
+
+export const AwsCallBudgets = {
+  /** The ingest function's Publish to the internal topic (and the scaler's report). */
+  sns: { requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, maxAttempts: 3 },
+  /** Idempotency records: on the delivery path, a slow table must fail fast and let Lambda retry. */
+  dynamodb: { requestTimeoutMs: 3_000, connectionTimeoutMs: 1_000, maxAttempts: 2 },
+  /** Secrets Manager and SSM, read on the delivery path. */
+  secrets: { requestTimeoutMs: 3_000, connectionTimeoutMs: 1_000, maxAttempts: 2 },
+  /** EKS DescribeCluster/DescribeAddon; each call also carries the enrichment's own abort signal. */
+  eks: { requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, maxAttempts: 2 },
+} as const satisfies Record<string, AwsCallBudget>;
+
+// The SDK's standard retry strategy waits at most min(20 s, base * 2^attempt), base 500 ms for throttling.
+const RETRY_BASE_DELAY_MS = 500;
+const RETRY_MAX_DELAY_MS = 20_000;
+
+export function awsClientOptions(budget: AwsCallBudget) {
+  return {
+    maxAttempts: budget.maxAttempts,
+    requestHandler: {
+      requestTimeout: budget.requestTimeoutMs,
+      connectionTimeout: budget.connectionTimeoutMs,
+      socketTimeout: budget.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+}
+
+/** The longest one SDK call can take: every attempt times out and every backoff is the longest allowed. */
+export function worstCaseMs(budget: AwsCallBudget): number {
+  let backoff = 0;
+  for (let retry = 1; retry < budget.maxAttempts; retry++) {
+    backoff += Math.min(RETRY_MAX_DELAY_MS, RETRY_BASE_DELAY_MS * 2 ** retry);
+  }
+  return budget.maxAttempts * (budget.connectionTimeoutMs + budget.requestTimeoutMs) + backoff;
+}
