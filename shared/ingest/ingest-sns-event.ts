@@ -1,12 +1,11 @@
-import type { SNSClient } from "@aws-sdk/client-sns";
 import { errorMessage, SentinelError } from "../errors.ts";
 import { logger } from "../logger.ts";
 import { type IngestDeps, ingestMessage } from "./ingest-message.ts";
-import { publishGroup } from "./publish-group.ts";
+import { publishGroup, type SnsPublisher } from "./publish-group.ts";
 import { ampMessagesFromLambdaEvent } from "./sns-input.ts";
 
 export interface IngestEventDeps extends IngestDeps {
-  sns: SNSClient;
+  sns: SnsPublisher;
   internalTopicArn: string;
 }
 

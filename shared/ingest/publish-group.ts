@@ -1,5 +1,6 @@
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { EnrichedAlertGroup } from "../model/index.ts";
+import { wellFormed } from "../parse/text-safety.ts";
 
 /**
  * The attributes the sink subscriptions filter on. `routes` is a String.Array so a filter policy
@@ -25,27 +26,50 @@ export function groupMessageAttributes(group: EnrichedAlertGroup): Record<string
   return attributes;
 }
 
+/**
+ * Publishes to SNS through a client that is never reused after a failed call. The SDK's query serializer keeps
+ * a half-written body when serialising throws (a lone surrogate made `encodeURIComponent` throw): the next
+ * Publish from the same client sent `TopicArn` and `Message` twice, the failed group first. A fresh client
+ * after any failure costs one new connection; a poisoned one costs the next group.
+ */
+export class SnsPublisher {
+  private client: SNSClient;
+
+  constructor(private readonly createClient: () => SNSClient) {
+    this.client = createClient();
+  }
+
+  async publish(command: PublishCommand): Promise<string | undefined> {
+    try {
+      return (await this.client.send(command)).MessageId;
+    } catch (error) {
+      this.client = this.createClient();
+      throw error;
+    }
+  }
+}
+
 export async function publishGroup(
-  sns: SNSClient,
+  sns: SnsPublisher,
   topicArn: string,
   group: EnrichedAlertGroup,
 ): Promise<string | undefined> {
-  const result = await sns.send(
+  return sns.publish(
     new PublishCommand({
       TopicArn: topicArn,
       Message: JSON.stringify(group),
       MessageAttributes: groupMessageAttributes(group),
     }),
   );
-  return result.MessageId;
 }
 
 /**
- * A label value as an SNS attribute: control characters dropped (SNS rejects them and the publish would fail),
- * at most 256 characters, never half a surrogate pair.
+ * A label value as an SNS attribute: well-formed (a lone surrogate makes the SDK's serializer throw), control
+ * characters dropped (SNS rejects them and the publish would fail), at most 256 characters, never half a
+ * surrogate pair.
  */
 function attributeText(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  const printable = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+  const printable = wellFormed(value).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
   return [...printable].slice(0, 256).join("");
 }

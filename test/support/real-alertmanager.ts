@@ -14,6 +14,8 @@ export interface CapturedPublish {
   attributes: Record<string, string>;
   /** The SigV4 Authorization header, so a test can check the notifier signed with the test keys. */
   authorization: string;
+  /** The form body as received, to check it byte for byte. */
+  rawBody: string;
 }
 
 export const TEST_ACCESS_KEY = "AKIDLINKLOCALTEST";
@@ -31,7 +33,8 @@ export async function startSnsStandIn(): Promise<{
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+      const rawBody = Buffer.concat(chunks).toString("utf8");
+      const form = new URLSearchParams(rawBody);
       if (form.get("Action") !== "Publish") {
         res.writeHead(400, { "content-type": "text/xml" }).end("<ErrorResponse/>");
         return;
@@ -47,6 +50,7 @@ export async function startSnsStandIn(): Promise<{
         message: form.get("Message") ?? "",
         attributes,
         authorization: String(req.headers.authorization ?? ""),
+        rawBody,
       });
       const id = `am-${publishes.length}-${Date.now()}`;
       res
