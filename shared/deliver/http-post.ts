@@ -25,6 +25,13 @@ export async function postJson(
   response.headers.forEach((value, name) => {
     headers[name.toLowerCase()] = value;
   });
-  // The body read is covered by the same timeout signal.
-  return { status: response.status, headers, body: await response.text() };
+  // The body read is covered by the same timeout signal. A 2xx status already means delivered: a body that
+  // stalls after it must not turn into a retry that sends the event again.
+  let answerBody = "";
+  try {
+    answerBody = await response.text();
+  } catch (error) {
+    if (!response.ok) throw error;
+  }
+  return { status: response.status, headers, body: answerBody };
 }

@@ -7,7 +7,9 @@ import type { AddressInfo } from "node:net";
  */
 export type ScriptedAnswer =
   | { status: number; headers?: Record<string, string>; body?: string }
-  | { hang: true };
+  | { hang: true }
+  /** Sends the status line and headers, then never finishes the body. */
+  | { stallBodyAfter: number };
 
 export interface RecordedRequest {
   method: string;
@@ -38,6 +40,12 @@ export async function startScriptedServer(script: ScriptedAnswer[]): Promise<Scr
       });
       const answer = script[Math.min(requests.length - 1, script.length - 1)] ?? { status: 500 };
       if ("hang" in answer) {
+        hanging.push(response);
+        return;
+      }
+      if ("stallBodyAfter" in answer) {
+        response.writeHead(answer.stallBodyAfter, { "content-type": "text/plain", "content-length": "100" });
+        response.write("o");
         hanging.push(response);
         return;
       }

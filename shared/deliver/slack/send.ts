@@ -47,16 +47,21 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
 
   async function attemptOnce(message: SlackMessage): Promise<void> {
     let retryAfter: string | null = null;
+    let status: number | null = null;
     const rememberingFetch: FetchFunction = async (url, init) => {
       // Redirects come back as 3xx answers (classified final) instead of fetch errors that look retryable.
       const response = await fetch(url, { ...init, redirect: "manual" });
       retryAfter = response.headers.get("retry-after");
+      status = response.status;
       return response;
     };
     const webhook = new IncomingWebhook(webhookUrl, { timeout: timeoutMs, fetch: rememberingFetch });
     try {
       await webhook.send(message);
     } catch (error) {
+      // Slack answered 2xx: the message is in the channel. A body that then stalls past the timeout must
+      // not post it again.
+      if (isSuccess(status)) return;
       throw toDeliveryError(error, retryAfter);
     }
   }
@@ -90,6 +95,10 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     send: (group: EnrichedAlertGroup) => post(renderSlackMessage(group)),
     sendMessage: post,
   };
+}
+
+function isSuccess(status: number | null): boolean {
+  return status !== null && status >= 200 && status < 300;
 }
 
 function validateWebhookUrl(url: string): string {

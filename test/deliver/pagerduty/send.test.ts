@@ -152,6 +152,18 @@ describe("PagerDuty notifier over HTTP", () => {
     expect(failure.message).toContain("no answer within 150 ms (timeout)");
   });
 
+  it("takes a 202 whose body then stalls as delivered: one event, no retry", async () => {
+    const { server, eventsUrl } = await pagerDutyStandIn([{ stallBodyAfter: 202 }]);
+    const notifier = createPagerDutyNotifier({
+      routingKey: ROUTING_KEY,
+      eventsUrl,
+      timeoutMs: 150,
+      retry: { sleep: async () => {} },
+    });
+    await expect(notifier.send(makeGroup())).resolves.toMatchObject({ sink: "pagerduty", requests: 1 });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("does not follow redirects", async () => {
     const { server, eventsUrl } = await pagerDutyStandIn([
       { status: 307, headers: { location: "http://127.0.0.1:1/x" } },

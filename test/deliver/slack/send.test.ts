@@ -128,6 +128,14 @@ describe("Slack notifier over HTTP", () => {
     expect(failure.message).toContain("no answer within 150 ms (timeout)");
   });
 
+  it("takes a 2xx whose body then stalls as delivered: one post, no retry", async () => {
+    const { server, webhookUrl } = await slackStandIn([{ stallBodyAfter: 200 }]);
+    const { sleep } = recordingSleep();
+    const notifier = createSlackNotifier({ webhookUrl, timeoutMs: 150, retry: { sleep } });
+    await expect(notifier.send(makeGroup())).resolves.toMatchObject({ sink: "slack", requests: 1 });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("reports a refused connection as a retryable network error", async () => {
     const { server, webhookUrl } = await slackStandIn([{ status: 200 }]);
     await server.close();
