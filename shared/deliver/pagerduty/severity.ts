@@ -44,7 +44,9 @@ export function mapSeverity(label: string | null): MappedSeverity {
   if (label === null || label.trim() === "") {
     return { severity: "error", note: "the alert has no severity label; sent as error" };
   }
-  const mapped = SEVERITY_ALIASES[label.trim().toLowerCase()];
+  const key = label.trim().toLowerCase();
+  // Own keys only: a label `constructor` or `__proto__` is an unknown severity, not Object.prototype's member.
+  const mapped = Object.hasOwn(SEVERITY_ALIASES, key) ? SEVERITY_ALIASES[key] : undefined;
   if (mapped !== undefined) return { severity: mapped, note: null };
   return {
     severity: "error",

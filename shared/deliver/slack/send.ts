@@ -13,6 +13,7 @@ import { redactSecrets, redactUrl } from "../redact.ts";
 import { type RetryOptions, withRetry } from "../retry.ts";
 import { cutText, oneLine } from "../text.ts";
 import type { SlackMessage } from "./blocks.ts";
+import { plainTextVersion } from "./plain-text.ts";
 import { renderSlackMessage } from "./render-group.ts";
 
 export const DEFAULT_SLACK_TIMEOUT_MS = 5_000;
@@ -41,8 +42,17 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
   const shownUrl = redactUrl(webhookUrl);
 
   async function post(message: SlackMessage): Promise<DeliveryReceipt> {
-    const { attempts } = await withRetry("slack", () => attemptOnce(message), options.retry);
-    return { sink: "slack", requests: attempts };
+    try {
+      const { attempts } = await withRetry("slack", () => attemptOnce(message), options.retry);
+      return { sink: "slack", requests: attempts };
+    } catch (error) {
+      const refusal = refusedPayload(error);
+      if (refusal === null || message.blocks.length === 0) throw error;
+      // A final 400 is about the message, not the channel: the alert goes out once more as plain text.
+      const plain = plainTextVersion(message, refusal);
+      const { attempts } = await withRetry("slack", () => attemptOnce(plain), options.retry);
+      return { sink: "slack", requests: (error as DeliveryError).attempts + attempts };
+    }
   }
 
   async function attemptOnce(message: SlackMessage): Promise<void> {
@@ -95,6 +105,12 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     send: (group: EnrichedAlertGroup) => post(renderSlackMessage(group)),
     sendMessage: post,
   };
+}
+
+/** Slack's error code (`invalid_blocks`) when it refused the message itself with a 400, else null. */
+function refusedPayload(error: unknown): string | null {
+  if (!(error instanceof DeliveryError) || error.status !== 400) return null;
+  return /\b(invalid_[a-z_]+|too_many_[a-z_]+)\b/.exec(error.message)?.[1] ?? "HTTP 400";
 }
 
 function isSuccess(status: number | null): boolean {

@@ -181,6 +181,9 @@ describe("mapSeverity", () => {
     ["info", "info", false],
     ["none", "info", false],
     ["sev-banana", "error", true],
+    ["__proto__", "error", true],
+    ["constructor", "error", true],
+    ["toString", "error", true],
     ["", "error", true],
     [null, "error", true],
   ] as const)("%j -> %s", (label, severity, noted) => {

@@ -94,13 +94,13 @@ describe("Slack notifier over HTTP", () => {
   });
 
   it("does not retry a 4xx and reports Slack's error text", async () => {
-    const { server, webhookUrl } = await slackStandIn([{ status: 400, body: "invalid_blocks" }]);
+    const { server, webhookUrl } = await slackStandIn([{ status: 403, body: "invalid_token" }]);
     const { sleep, delays } = recordingSleep();
     const failure = await error(createSlackNotifier({ webhookUrl, retry: { sleep } }).send(makeGroup()));
     expect(server.requests).toHaveLength(1);
     expect(delays).toEqual([]);
-    expect(failure).toMatchObject({ retryable: false, status: 400, attempts: 1 });
-    expect(failure.message).toContain("invalid_blocks");
+    expect(failure).toMatchObject({ retryable: false, status: 403, attempts: 1 });
+    expect(failure.message).toContain("invalid_token");
   });
 
   it("treats a redirect as final instead of following it", async () => {
@@ -126,6 +126,34 @@ describe("Slack notifier over HTTP", () => {
     expect(server.requests).toHaveLength(2);
     expect(failure).toMatchObject({ retryable: true, status: null, attempts: 2 });
     expect(failure.message).toContain("no answer within 150 ms (timeout)");
+  });
+
+  it("sends a message Slack refuses with a final 400 once more as plain text", async () => {
+    const { server, webhookUrl } = await slackStandIn([
+      { status: 400, body: "invalid_blocks" },
+      { status: 200, body: "ok" },
+    ]);
+    const notifier = createSlackNotifier({ webhookUrl, retry: { sleep: recordingSleep().sleep } });
+    const group = makeGroup();
+    await expect(notifier.send(group)).resolves.toMatchObject({ sink: "slack", requests: 2 });
+    expect(server.requests).toHaveLength(2);
+    const first = JSON.parse(server.requests[0]!.body) as SlackMessage;
+    const plain = JSON.parse(server.requests[1]!.body) as SlackMessage;
+    expect(first.blocks.length).toBeGreaterThan(0);
+    expect(plain.blocks ?? []).toEqual([]);
+    expect(plain.text).toContain(first.text);
+    expect(plain.text).toContain("Slack refused the formatted message (invalid_blocks)");
+    // Every node row of the formatted message is still in the plain one.
+    for (const node of group.alerts.map((a) => a.node?.name).filter(Boolean))
+      expect(plain.text).toContain(node);
+  });
+
+  it("fails when the plain-text message is refused too, after exactly one more request", async () => {
+    const { server, webhookUrl } = await slackStandIn([{ status: 400, body: "invalid_payload" }]);
+    const notifier = createSlackNotifier({ webhookUrl, retry: { sleep: recordingSleep().sleep } });
+    const failure = await error(notifier.send(makeGroup()));
+    expect(server.requests).toHaveLength(2);
+    expect(failure).toMatchObject({ retryable: false, status: 400 });
   });
 
   it("takes a 2xx whose body then stalls as delivered: one post, no retry", async () => {
