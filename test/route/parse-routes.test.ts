@@ -107,6 +107,12 @@ describe("parseRoutes: rejected rules name the rule and the problem", () => {
     },
     { text: 'cluster=~"prod-(" => slack', expected: /rule 1 .*bad regex "prod-\(" for label "cluster"/ },
     {
+      // RE2 has no backreferences or lookaround (Alertmanager would refuse these too).
+      text: 'a="1" => slack; cluster=~"(a)\\\\1" => slack',
+      expected: /rule 2 .*bad regex "\(a\)\\\\1" for label "cluster": .*invalid escape/,
+    },
+    { text: 'cluster=~"prod(?=-eu)" => slack', expected: /rule 1 .*bad regex .*unsupported Perl syntax/ },
+    {
       text: 'severity="critical" => email',
       expected: /rule 1 .*unknown sink "email"; known sinks: slack, pagerduty, coredns-scale/,
     },

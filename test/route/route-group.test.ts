@@ -130,3 +130,18 @@ describe("matcher semantics (properties)", () => {
     );
   });
 });
+
+describe("regex matchers run in linear time with RE2 semantics", () => {
+  it("answers a catastrophic-backtracking pattern on a 30-character label (a JavaScript RegExp would take seconds)", () => {
+    const rules = parseRoutes('severity=~"(a+)+b" => pagerduty');
+    expect(routeGroup(rules, routableGroup({ severity: "a".repeat(30) }))).toEqual(["slack"]);
+    expect(routeGroup(rules, routableGroup({ severity: `${"a".repeat(30)}b` }))).toEqual(["pagerduty"]);
+    expect(routeGroup(rules, routableGroup({ severity: "a".repeat(100_000) }))).toEqual(["slack"]);
+  });
+
+  it("reads RE2 syntax as Alertmanager does: inline flags anywhere, Unicode classes", () => {
+    const rules = parseRoutes('cluster=~"prod-(?i:EU)-\\\\pL+" => pagerduty');
+    expect(routeGroup(rules, routableGroup({}, { cluster: "prod-eu-ümlaut" }))).toEqual(["pagerduty"]);
+    expect(routeGroup(rules, routableGroup({}, { cluster: "prod-eu-123" }))).toEqual(["slack"]);
+  });
+});
