@@ -5,15 +5,13 @@
  * sequence is split, and a cut is always marked.
  */
 
+import { wellFormed } from "../well-formed.ts";
+
 export const CUT_MARKER = "…";
 
 const graphemeSegmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/** Replaces unpaired surrogates (possible in JSON input) with U+FFFD so the payload is valid UTF-8. */
-export function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, "\uFFFD");
-}
+export { wellFormed } from "../well-formed.ts";
 
 /** Tabs and line breaks become spaces: for table cells and one-line fields. */
 export function oneLine(text: string): string {
@@ -23,6 +21,25 @@ export function oneLine(text: string): string {
 /** Slack's three control characters as entities; see https://docs.slack.dev/messaging/formatting-message-text#escaping */
 export function escapeMrkdwn(text: string): string {
   return wellFormed(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * A value taken from an alert, for mrkdwn: escaped, and with the characters that would format it swapped for
+ * look-alikes, so a label cannot open a code block that swallows the rest of the message (a triple backtick)
+ * or turn text bold, italic or struck through. An underscore inside a word formats nothing and stays, so
+ * `node_exporter` reads (and copies) as it is.
+ */
+export function escapeValue(text: string): string {
+  return escapeMrkdwn(text)
+    .replace(/`/g, "ˋ")
+    .replace(/\*/g, "∗")
+    .replace(/~/g, "∼")
+    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, "＿");
+}
+
+/** `escapeValue`, cut to `max` units without splitting an entity or a character. */
+export function escapeValueAndCut(raw: string, max: number, marker: string = CUT_MARKER): string {
+  return transformAndCut(raw, max, escapeValue, marker).text;
 }
 
 /** Text inside a ``` block: escaped, and backticks swapped for a look-alike so the block cannot be closed early. */

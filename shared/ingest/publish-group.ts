@@ -1,6 +1,6 @@
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { EnrichedAlertGroup } from "../model/index.ts";
-import { wellFormed } from "../parse/text-safety.ts";
+import { wellFormed } from "../well-formed.ts";
 
 /**
  * The attributes the sink subscriptions filter on. `routes` is a String.Array so a filter policy

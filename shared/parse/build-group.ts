@@ -7,9 +7,10 @@ import {
   type MessageFormat,
   type MessageSource,
 } from "../model/index.ts";
+import { wellFormed } from "../well-formed.ts";
 import type { AmpMessage } from "./amp-message.ts";
 import { normaliseAlertTime } from "./go-time.ts";
-import { setOwn, wellFormed } from "./text-safety.ts";
+import { setOwn } from "./text-safety.ts";
 
 /** An alert as a format reader found it, before times are normalised and common labels merged. */
 export interface DraftAlert {

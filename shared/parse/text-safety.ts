@@ -1,17 +1,4 @@
-/**
- * Text hygiene every reader shares, so later stages (SNS attributes, Slack, PagerDuty) only ever see
- * well-formed strings and plain data objects.
- */
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * Replaces lone UTF-16 surrogates (from a `\ud800` escape) with U+FFFD. Left in, they make
- * `encodeURIComponent` throw in the SDK's query serializer and corrupt JSON sent to Slack or PagerDuty.
- */
-export function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, "\uFFFD");
-}
+/** Reading untrusted names into plain data objects: own properties only. */
 
 /**
  * Sets `key` as an own data property. Plain assignment (`out[key] = v`) on `__proto__` changes the

@@ -1,4 +1,4 @@
-import { escapeAndCut, safeHttpUrl } from "../text.ts";
+import { escapeAndCut, escapeValueAndCut, safeHttpUrl } from "../text.ts";
 
 /**
  * Packs whole lines into as few texts as possible, each at most `maxChars` once `wrap` adds its prefix and
@@ -67,7 +67,7 @@ export function slackLink(
 /** A list of names, at most `max` of them, escaped and each cut, with "+N more". */
 export function nameList(names: readonly string[], max = 10, code = true): string {
   const shown = names.slice(0, max).map((name) => {
-    const escaped = escapeAndCut(name, 80);
+    const escaped = escapeValueAndCut(name, 80);
     return code ? `\`${escaped.replace(/`/g, "ˋ")}\`` : escaped;
   });
   const more = names.length - shown.length;

@@ -7,7 +7,7 @@ import {
   groupAnnotation,
   groupSeverity,
 } from "../affected-nodes.ts";
-import { cutText, escapeAndCut, escapeCode, oneLine } from "../text.ts";
+import { cutText, escapeAndCut, escapeCode, escapeValueAndCut, oneLine } from "../text.ts";
 import {
   context,
   divider,
@@ -74,7 +74,7 @@ export function renderSlackMessage(group: EnrichedAlertGroup): SlackMessage {
   if (problems.length > 0) blocks.push(context([fitLines(problems, SlackLimits.contextTextChars)]));
   blocks.push(footer(group));
 
-  const text = escapeAndCut(
+  const text = escapeValueAndCut(
     oneLine(`${look.word}: ${alertname} on ${cluster}: ${countOf(nodes.length, "node")}`),
     SlackLimits.fallbackTextChars,
   );
@@ -86,13 +86,13 @@ function summaryFields(group: EnrichedAlertGroup, nodes: AffectedNode[]): SlackB
   const resolved = group.alerts.length - firing;
   const coredns = nodes.filter((node) => node.hostsCoreDNS === true).length;
   const fields = [
-    `*Cluster*\n${escapeAndCut(group.cluster ?? "unknown", 200)}`,
-    `*Alert*\n${escapeAndCut(group.alertname ?? "unknown", 200)}`,
+    `*Cluster*\n${escapeValueAndCut(group.cluster ?? "unknown", 200)}`,
+    `*Alert*\n${escapeValueAndCut(group.alertname ?? "unknown", 200)}`,
     `*Nodes affected*\n${nodes.length}${coredns > 0 ? ` (${coredns} hosting CoreDNS)` : ""}`,
     `*Alerts*\n${firing} firing · ${resolved} resolved`,
   ];
   const severity = groupSeverity(group);
-  if (severity !== null) fields.push(`*Severity*\n${escapeAndCut(severity, 200)}`);
+  if (severity !== null) fields.push(`*Severity*\n${escapeValueAndCut(severity, 200)}`);
   const since = earliestStart(group);
   if (since !== null) fields.push(`*Since*\n${escapeAndCut(since, 200)}`);
   return fieldsSection(fields);
@@ -104,7 +104,7 @@ function describe(group: EnrichedAlertGroup): string | null {
     const value = groupAnnotation(group, name);
     if (value !== null && value.trim() !== "") {
       lines.push(
-        `*${name === "summary" ? "Summary" : "Description"}:* ${escapeAndCut(value, MessageBudget.annotationChars)}`,
+        `*${name === "summary" ? "Summary" : "Description"}:* ${escapeValueAndCut(value, MessageBudget.annotationChars)}`,
       );
     }
   }
@@ -176,7 +176,7 @@ function corednsText(placement: CoreDnsPlacement | null): string {
         ? `${placement.nodeLocalDns.ready}/${placement.nodeLocalDns.desired} ready`
         : "not installed"
     }`,
-    `• Replicas controlled by: ${escapeAndCut(placement.replicaController.detail || placement.replicaController.kind, 300)}`,
+    `• Replicas controlled by: ${escapeValueAndCut(placement.replicaController.detail || placement.replicaController.kind, 300)}`,
     `• Cluster: ${countOf(placement.clusterNodeCount, "node")} (${placement.schedulableNodeCount} schedulable)`,
   ];
   return fitLines(lines, SlackLimits.sectionTextChars);
@@ -187,8 +187,8 @@ function diagnosisBlocks(diagnoses: Diagnosis[]): SlackBlock[] {
   const shown = diagnoses.slice(0, MessageBudget.diagnoses);
   const blocks: SlackBlock[] = shown.map((diagnosis) => {
     const lines = [
-      `*\`${escapeCode(diagnosis.code)}\`* ${escapeAndCut(diagnosis.reason, 1000)}`,
-      `*Fix:* ${escapeAndCut(diagnosis.fix, 1000)}`,
+      `*\`${escapeCode(diagnosis.code)}\`* ${escapeValueAndCut(diagnosis.reason, 1000)}`,
+      `*Fix:* ${escapeValueAndCut(diagnosis.fix, 1000)}`,
     ];
     if (diagnosis.nodes.length > 0) lines.push(`*Nodes:* ${nameList(diagnosis.nodes)}`);
     return section(fitLines(lines, SlackLimits.sectionTextChars));
@@ -227,13 +227,13 @@ function problemLines(group: EnrichedAlertGroup): string[] {
     .slice(0, MessageBudget.enrichmentErrors)
     .map(
       ([reason, count]) =>
-        `:warning: Enrichment: ${escapeAndCut(oneLine(reason), 300)} (${countOf(count, "alert")})`,
+        `:warning: Enrichment: ${escapeValueAndCut(oneLine(reason), 300)} (${countOf(count, "alert")})`,
     );
   if (reasons.size > MessageBudget.enrichmentErrors) {
     lines.push(`+${countOf(reasons.size - MessageBudget.enrichmentErrors, "more enrichment error")}`);
   }
   for (const warning of group.warnings.slice(0, MessageBudget.warnings)) {
-    lines.push(`:information_source: Parsing: ${escapeAndCut(oneLine(warning), 300)}`);
+    lines.push(`:information_source: Parsing: ${escapeValueAndCut(oneLine(warning), 300)}`);
   }
   if (group.warnings.length > MessageBudget.warnings) {
     lines.push(`+${countOf(group.warnings.length - MessageBudget.warnings, "more parsing warning")}`);

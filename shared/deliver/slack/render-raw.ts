@@ -1,5 +1,5 @@
 import type { EnrichedAlertGroup } from "../../model/index.ts";
-import { escapeAndCut, escapeCode, oneLine, transformAndCut } from "../text.ts";
+import { escapeAndCut, escapeCode, escapeValueAndCut, oneLine, transformAndCut } from "../text.ts";
 import { context, header, type SlackBlock, type SlackMessage, section } from "./blocks.ts";
 import { capBlocks, footer } from "./common-blocks.ts";
 import { SlackLimits } from "./limits.ts";
@@ -21,9 +21,9 @@ export function renderRawFallback(group: EnrichedAlertGroup): SlackMessage {
     escapeCode,
     RAW_CUT_MARKER,
   );
-  const lines = [`*Why it could not be parsed:* ${escapeAndCut(oneLine(reason), 1000)}`];
+  const lines = [`*Why it could not be parsed:* ${escapeValueAndCut(oneLine(reason), 1000)}`];
   if (group.source.subject !== null)
-    lines.push(`*Subject:* ${escapeAndCut(oneLine(group.source.subject), 300)}`);
+    lines.push(`*Subject:* ${escapeValueAndCut(oneLine(group.source.subject), 300)}`);
   const blocks: SlackBlock[] = [
     header(
       escapeAndCut(
@@ -42,7 +42,7 @@ export function renderRawFallback(group: EnrichedAlertGroup): SlackMessage {
   }
   blocks.push(footer(group));
   return {
-    text: escapeAndCut(oneLine(`UNPARSED alert message: ${reason}`), SlackLimits.fallbackTextChars),
+    text: escapeValueAndCut(oneLine(`UNPARSED alert message: ${reason}`), SlackLimits.fallbackTextChars),
     blocks: capBlocks(blocks),
   };
 }

@@ -1,5 +1,5 @@
 import type { ReplicaController } from "../../model/index.ts";
-import { escapeAndCut, oneLine } from "../text.ts";
+import { escapeAndCut, escapeValueAndCut, oneLine } from "../text.ts";
 import { context, fieldsSection, header, type SlackBlock, type SlackMessage, section } from "./blocks.ts";
 import { capBlocks } from "./common-blocks.ts";
 import { SlackLimits } from "./limits.ts";
@@ -40,9 +40,9 @@ export function renderScaleReport(report: ScaleReport): SlackMessage {
       `*Mode*\n${report.mode}`,
       `*Decision*\n${report.decision}`,
       `*Replicas*\n${replicas}`,
-      `*Controlled by*\n${escapeAndCut(report.controller.detail || report.controller.kind, 500)}`,
+      `*Controlled by*\n${escapeValueAndCut(report.controller.detail || report.controller.kind, 500)}`,
     ]),
-    section(`*Reason:* ${escapeAndCut(report.reason, 2500)}`),
+    section(`*Reason:* ${escapeValueAndCut(report.reason, 2500)}`),
   ];
   if (report.messageId !== null) {
     blocks.push(

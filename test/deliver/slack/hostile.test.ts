@@ -25,6 +25,32 @@ describe("hostile label and annotation values", () => {
     expect(text).toContain("&lt;https://evil.example.com|docs.aws.amazon.com&gt;");
   });
 
+  it("cannot open a code block or format text: backticks, *, _ and ~ from alerts are neutralised", () => {
+    const value = "```swallow``` *bold* _italic_ ~struck~ `code`";
+    const message = renderSlackMessage(hostileGroup(value));
+    // The header is plain_text, where Slack applies no formatting; every other text is mrkdwn.
+    const texts = slackTexts({ ...message, blocks: message.blocks.filter((b) => b.type !== "header") });
+    // Every text the message holds, apart from the code blocks and spans the renderer opens itself.
+    const outsideCode = texts
+      .map((t) => t.replace(/```\n[\s\S]*?\n```/g, "").replace(/`[^`\n]*`/g, ""))
+      .join("\n");
+    expect(outsideCode).not.toMatch(/`/);
+    expect(outsideCode).not.toContain("*bold*");
+    expect(outsideCode).not.toContain("_italic_");
+    expect(outsideCode).not.toContain("~struck~");
+    expect(outsideCode).toContain("ˋˋˋswallowˋˋˋ ∗bold∗ ＿italic＿ ∼struck∼ ˋcodeˋ");
+    // Inside the renderer's own code blocks no backtick from the value can close the block early.
+    for (const block of texts.join("\n").match(/```\n[\s\S]*?\n```/g) ?? []) {
+      expect(block.slice(3, -3)).not.toContain("`");
+    }
+    expectValidSlackMessage(message);
+  });
+
+  it("leaves an underscore inside a word alone, so identifiers copy as they are", () => {
+    const text = slackTexts(renderSlackMessage(hostileGroup("node_exporter_eth0"))).join("\n");
+    expect(text).toContain("node_exporter_eth0");
+  });
+
   it("1,000 alerts with 10,000-character values stay within every limit", () => {
     expectValidSlackMessage(renderSlackMessage(hostileGroup("&<>🚨".repeat(2_500), 1_000)));
   });
