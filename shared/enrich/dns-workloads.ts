@@ -1,3 +1,4 @@
+import { KubeNotFoundError } from "../cluster/errors.ts";
 import type { KubeApi } from "../cluster/kube-api.ts";
 import type { ConfigMap, DaemonSet, Deployment } from "../cluster/kube-objects.ts";
 import { DnsWorkload, KubePath } from "./constants.ts";
@@ -85,12 +86,17 @@ function dnsPodRow(record: TableRecord): DnsPodRow | null {
   };
 }
 
-/** The autoscaler's ConfigMap, by field selector so a missing one is an empty list. */
+/**
+ * The autoscaler's ConfigMap, by name: a GET lets RBAC grant exactly that ConfigMap (`resourceNames`), not
+ * every ConfigMap of kube-system (`aws-auth` lives there). A missing one is null.
+ */
 export async function fetchConfigMap(kube: KubeApi, name: string): Promise<ConfigMap | null> {
-  const items = await listItems<ConfigMap>(kube, KubePath.dnsConfigMaps, {
-    fieldSelector: `metadata.name=${name}`,
-  });
-  return items[0] ?? null;
+  try {
+    return await kube.get<ConfigMap>(`${KubePath.dnsConfigMaps}/${encodeURIComponent(name)}`);
+  } catch (error) {
+    if (error instanceof KubeNotFoundError) return null;
+    throw error;
+  }
 }
 
 /** Nodes with a ready node-local-dns pod: one node by field selector, or every node from one Table list. */

@@ -11,7 +11,7 @@ import { errorMessage } from "../errors.ts";
 
 /** The RBAC enrichment needs, named in every 403 so the reader knows what to grant. */
 export const ENRICHMENT_RBAC =
-  "grant the enrichment role read access (infra/rbac.yaml: nodes get/list; pods, deployments, daemonsets, configmaps get/list in kube-system)";
+  "grant the enrichment role read access (infra/rbac.yaml: nodes get/list; pods, deployments, daemonsets, the dns-autoscaler ConfigMap get in kube-system)";
 
 /**
  * One line naming why an API read failed. The cluster client's messages already name method, path and

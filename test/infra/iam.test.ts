@@ -101,6 +101,21 @@ describe("IAM in infra/template.yaml", () => {
     for (const resource of eks[0]?.resources ?? []) expect(refersTo(resource, "EksClusterName")).toBe(true);
   });
 
+  it("lets nobody but the ingest role publish to the internal topic (explicit Deny for every other principal)", () => {
+    const policy = template.Resources.InternalTopicPolicy;
+    expect(policy?.Type).toBe("AWS::SNS::TopicPolicy");
+    expect(policy?.Properties.Topics).toEqual([{ Ref: "InternalTopic" }]);
+    const statements = (policy?.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
+    const deny = statements.find((st) => st.Effect === "Deny");
+    expect(deny).toMatchObject({ Principal: "*", Action: "sns:Publish", Resource: { Ref: "InternalTopic" } });
+    const exempt = ((deny?.Condition as JsonObject).ArnNotEquals as JsonObject)["aws:PrincipalArn"];
+    expect(exempt).toEqual([{ "Fn::GetAtt": ["IngestRole", "Arn"] }]);
+    // No statement allows a principal the Deny does not exempt.
+    for (const st of statements.filter((x) => x.Effect === "Allow")) {
+      expect((st.Principal as JsonObject).AWS).toEqual(exempt);
+    }
+  });
+
   it("lets each notify function read only its own secret, and DynamoDB only on the idempotency table", () => {
     const own = { NotifySlackRole: "SlackWebhookSecret", NotifyPagerDutyRole: "PagerDutyRoutingKeySecret" };
     for (const [roleId, parameter] of Object.entries(own)) {

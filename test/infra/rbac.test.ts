@@ -142,7 +142,19 @@ describe("infra/rbac.yaml", () => {
       allowed({ group: READERS, verb: "list", apiGroup, resource, namespace, name: null });
     expect(read("nodes", "", null)).toBe(true);
     expect(read("pods")).toBe(true);
-    expect(read("configmaps")).toBe(true);
+    // ConfigMaps: only the autoscaler's, by name; never a list of kube-system's (aws-auth is one of them).
+    expect(read("configmaps")).toBe(false);
+    const getConfigMap = (name: string) =>
+      allowed({
+        group: READERS,
+        verb: "get",
+        apiGroup: "",
+        resource: "configmaps",
+        namespace: "kube-system",
+        name,
+      });
+    expect(getConfigMap("dns-autoscaler")).toBe(true);
+    expect(getConfigMap("aws-auth")).toBe(false);
     expect(read("deployments", "apps")).toBe(true);
     expect(read("daemonsets", "apps")).toBe(true);
     expect(read("secrets")).toBe(false);
