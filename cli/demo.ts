@@ -7,6 +7,7 @@ import { generateCluster } from "../sim/cluster-generator.ts";
 import { startKubeApiServer } from "../sim/kube-api-server.ts";
 import { enricherFor } from "./connect.ts";
 import { cliDelivery } from "./deliver.ts";
+import { forTerminal } from "./input-file.ts";
 import { replayFile } from "./replay.ts";
 import { formatReport, type ReplayReport } from "./report.ts";
 
@@ -53,7 +54,7 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
       });
       reports.push(report);
       if (!options.json)
-        process.stdout.write(`## samples/${file}\n${formatReport(report, { links: false })}\n`);
+        process.stdout.write(`## samples/${file}\n${forTerminal(formatReport(report, { links: false }))}\n`);
     }
     const requests = server.requests.length;
     if (options.json) {

@@ -1,8 +1,10 @@
 import { parseArgs } from "node:util";
+import { KubeconfigError } from "../shared/cluster/errors.ts";
 import { ConfigError, errorMessage, InputError } from "../shared/errors.ts";
 import { routeGroup, routesFromEnv } from "../shared/route/index.ts";
 import { enricherFor } from "./connect.ts";
 import { cliDelivery } from "./deliver.ts";
+import { forTerminal } from "./input-file.ts";
 import { replayFile } from "./replay.ts";
 import { formatReport } from "./report.ts";
 
@@ -64,8 +66,13 @@ export async function main(argv: string[]): Promise<number> {
         throw new InputError(`unknown command "${command}" (try: linklocal-sentinel --help)`);
     }
   } catch (error) {
-    const usageError = error instanceof InputError || error instanceof ConfigError || isParseArgsError(error);
-    process.stderr.write(`linklocal-sentinel: ${oneLine(errorMessage(error))}\n`);
+    // A kubeconfig that cannot be used is unreadable input, like a bad FILE: exit 2, as README says.
+    const usageError =
+      error instanceof InputError ||
+      error instanceof ConfigError ||
+      error instanceof KubeconfigError ||
+      isParseArgsError(error);
+    process.stderr.write(`linklocal-sentinel: ${forTerminal(oneLine(errorMessage(error)))}\n`);
     return usageError ? 2 : 1;
   }
 }
@@ -103,10 +110,12 @@ async function replayCommand(args: string[]): Promise<number> {
     route: (group) => routeGroup(routes, group),
     deliver: cliDelivery({ env, previewDir: values["preview-dir"] }),
   });
-  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  process.stdout.write(
+    values.json ? `${JSON.stringify(report, null, 2)}\n` : forTerminal(formatReport(report)),
+  );
   if (report.errors.length === 0) return 0;
   const more = report.errors.length > 1 ? ` (+${report.errors.length - 1} more, see the report)` : "";
-  process.stderr.write(`linklocal-sentinel: ${oneLine(report.errors[0] ?? "")}${more}\n`);
+  process.stderr.write(`linklocal-sentinel: ${forTerminal(oneLine(report.errors[0] ?? ""))}${more}\n`);
   return 1;
 }
 

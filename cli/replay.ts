@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Env } from "../shared/config/env.ts";
 import { readClusterReadConfig } from "../shared/config/ingest-config.ts";
-import { errorMessage, InputError } from "../shared/errors.ts";
+import { errorMessage } from "../shared/errors.ts";
 import { ampMessagesFromFile, type GroupEnricher, ingestMessage } from "../shared/ingest/index.ts";
 import type { AlertGroup, Sink } from "../shared/model/index.ts";
+import { readInputFile } from "./input-file.ts";
 import { type DeliveryRecord, type ReplayReport, reportGroup } from "./report.ts";
 
 export interface ReplayOptions {
@@ -21,12 +21,7 @@ export interface ReplayOptions {
  * then each routed sink, locally. Bad input throws an InputError; everything else lands in the report.
  */
 export async function replayFile(options: ReplayOptions): Promise<ReplayReport> {
-  let text: string;
-  try {
-    text = await readFile(options.file, "utf8");
-  } catch (error) {
-    throw new InputError(`cannot read ${options.file}: ${errorMessage(error)}`);
-  }
+  const text = await readInputFile(options.file);
   const input = ampMessagesFromFile(text, basename(options.file));
   const report: ReplayReport = { groups: [], deliveries: [], scale: null, errors: [] };
   for (const message of input.messages) {
