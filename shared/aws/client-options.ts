@@ -19,7 +19,7 @@ export const AwsCallBudgets = {
   /** The ingest function's Publish to the internal topic (and the scaler's report). */
   sns: { requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, maxAttempts: 3 },
   /** Idempotency records: on the delivery path, a slow table must fail fast and let Lambda retry. */
-  dynamodb: { requestTimeoutMs: 3_000, connectionTimeoutMs: 1_000, maxAttempts: 2 },
+  dynamodb: { requestTimeoutMs: 2_000, connectionTimeoutMs: 1_000, maxAttempts: 2 },
   /** Secrets Manager and SSM, read on the delivery path. */
   secrets: { requestTimeoutMs: 3_000, connectionTimeoutMs: 1_000, maxAttempts: 2 },
   /** EKS DescribeCluster/DescribeAddon; each call also carries the enrichment's own abort signal. */

@@ -1,3 +1,4 @@
+export * from "./content-key.ts";
 export * from "./delivery-guard.ts";
 export * from "./errors.ts";
 export * from "./idempotency-config.ts";

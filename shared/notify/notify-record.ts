@@ -1,5 +1,5 @@
 import type { Notifier } from "../deliver/notifier.ts";
-import { type DeliveryGuard, DeliveryInProgressError } from "../idempotency/index.ts";
+import { type DeliveryGuard, DeliveryInProgressError, groupContentKey } from "../idempotency/index.ts";
 import type { logger as sharedLogger } from "../logger.ts";
 import type { EnrichedAlertGroup, Sink } from "../model/index.ts";
 import { readEnrichedGroup, type SnsRecordLike } from "./read-group.ts";
@@ -71,10 +71,25 @@ export async function notifyRecord(
   }
   try {
     const notifier = await deps.getNotifier();
-    const outcome = await deps.guard.deliverOnce({ sink, messageId }, () => notifier.send(group));
+    const outcome = await deps.guard.deliverOnce(
+      { sink, messageId, contentKey: groupContentKey(group) },
+      () => notifier.send(group),
+    );
     if (!outcome.delivered) {
-      logger.info("already delivered by an earlier invocation; not sent again", about);
+      logger.info(
+        "already delivered (this message, or the same alerts from another Alertmanager peer)",
+        about,
+      );
       return { messageId, status: RecordStatus.duplicate, requests: 0 };
+    }
+    if (outcome.completionError !== undefined) {
+      logger.error(
+        "delivered, but the idempotency record could not be completed; a late redelivery may post again",
+        {
+          ...about,
+          failure: { message: outcome.completionError },
+        },
+      );
     }
     logger.info("notification delivered", {
       ...about,

@@ -24,6 +24,8 @@ beforeAll(async () => {
   vi.stubEnv("PAGERDUTY_ROUTING_KEY_SECRET", "/linklocal-sentinel/pagerduty");
   vi.stubEnv("PAGERDUTY_EVENTS_URL", pagerDuty.url);
   vi.stubEnv("IDEMPOTENCY_TABLE", "sentinel-idempotency");
+  // These groups share content on purpose across message ids; HA duplicates are tested in test/faults.
+  vi.stubEnv("DUPLICATE_WINDOW_SECONDS", "0");
   vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint);
   vi.stubEnv("AWS_REGION", "eu-west-1");
   vi.stubEnv("AWS_ACCESS_KEY_ID", "test");

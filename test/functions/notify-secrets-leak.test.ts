@@ -63,6 +63,7 @@ beforeAll(async () => {
     PAGERDUTY_EVENTS_URL: `${sink.url}/v2/enqueue`,
     SECRETS_MAX_AGE_SECONDS: "0",
     IDEMPOTENCY_TABLE: "sentinel-idempotency",
+    DUPLICATE_WINDOW_SECONDS: "0",
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: "eu-west-1",
     AWS_ACCESS_KEY_ID: "test",

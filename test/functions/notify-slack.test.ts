@@ -22,6 +22,8 @@ beforeAll(async () => {
     .resolves({ SecretString: JSON.stringify({ webhookUrl: `${slack.url}/services/T000/B000/token` }) });
   vi.stubEnv("SLACK_WEBHOOK_SECRET", "linklocal-sentinel/slack");
   vi.stubEnv("IDEMPOTENCY_TABLE", "sentinel-idempotency");
+  // These groups share content on purpose across message ids; HA duplicates are tested in test/faults.
+  vi.stubEnv("DUPLICATE_WINDOW_SECONDS", "0");
   vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint);
   vi.stubEnv("AWS_REGION", "eu-west-1");
   vi.stubEnv("AWS_ACCESS_KEY_ID", "test");

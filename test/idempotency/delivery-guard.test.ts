@@ -148,11 +148,18 @@ describe("without IDEMPOTENCY_TABLE", () => {
 
 describe("readIdempotencyConfig", () => {
   it("reads the table and the expiry with a 24 h default", () => {
-    expect(readIdempotencyConfig({})).toEqual({ tableName: null, expiresAfterSeconds: 86_400 });
-    expect(readIdempotencyConfig({ IDEMPOTENCY_TABLE: "t", IDEMPOTENCY_TTL_SECONDS: "3600" })).toEqual({
-      tableName: "t",
-      expiresAfterSeconds: 3600,
+    expect(readIdempotencyConfig({})).toEqual({
+      tableName: null,
+      expiresAfterSeconds: 86_400,
+      contentWindowSeconds: 600,
     });
+    expect(
+      readIdempotencyConfig({
+        IDEMPOTENCY_TABLE: "t",
+        IDEMPOTENCY_TTL_SECONDS: "3600",
+        DUPLICATE_WINDOW_SECONDS: "0",
+      }),
+    ).toEqual({ tableName: "t", expiresAfterSeconds: 3600, contentWindowSeconds: 0 });
     expect(() => readIdempotencyConfig({ IDEMPOTENCY_TTL_SECONDS: "10" })).toThrow(
       /IDEMPOTENCY_TTL_SECONDS must be >= 60/,
     );
