@@ -19,4 +19,6 @@ export interface DeliveryReceipt {
   sink: Sink;
   /** HTTP requests made, retries included. */
   requests: number;
+  /** Why nothing was sent although nothing failed (a stale PagerDuty trigger), when that is the case. */
+  skipped?: string;
 }

@@ -2,3 +2,4 @@ export * from "./content-key.ts";
 export * from "./delivery-guard.ts";
 export * from "./errors.ts";
 export * from "./idempotency-config.ts";
+export * from "./resolve-times.ts";

@@ -20,6 +20,8 @@ export const RecordStatus = {
   duplicate: "duplicate",
   /** The group's routes do not name this sink (a subscription without the routes filter). */
   notRouted: "not-routed",
+  /** Nothing to send: a PagerDuty trigger older than the incident's last resolve. */
+  skipped: "skipped",
 } as const;
 export type RecordStatus = (typeof RecordStatus)[keyof typeof RecordStatus];
 
@@ -90,6 +92,10 @@ export async function notifyRecord(
           failure: { message: outcome.completionError },
         },
       );
+    }
+    if (outcome.result.skipped !== undefined) {
+      logger.warn("not sent", { ...about, status: group.status, reason: outcome.result.skipped });
+      return { messageId, status: RecordStatus.skipped, requests: 0 };
     }
     logger.info("notification delivered", {
       ...about,

@@ -75,7 +75,11 @@ describe("notify-pagerduty handler", () => {
   });
 
   it("fails the invocation on a 400 so it reaches the on-failure destination", async () => {
-    const group = enrichedGroup({ source: { ...enrichedGroup().source, messageId: "bad-event" } });
+    // Another incident: the one above was resolved, and a trigger older than its resolve is not sent at all.
+    const group = enrichedGroup({
+      cluster: "prod-us-1",
+      source: { ...enrichedGroup().source, messageId: "bad-event" },
+    });
     pagerDuty.failNext(400);
     await expect(handler(internalTopicEvent([group]), context)).rejects.toThrow(
       /PagerDuty rejected the event/,

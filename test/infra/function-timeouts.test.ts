@@ -4,7 +4,10 @@ import { readClusterReadConfig } from "../../shared/config/ingest-config.ts";
 import { DEFAULT_PAGERDUTY_TIMEOUT_MS } from "../../shared/deliver/pagerduty/send.ts";
 import { DEFAULT_RETRY_POLICY } from "../../shared/deliver/retry.ts";
 import { DEFAULT_SLACK_TIMEOUT_MS } from "../../shared/deliver/slack/send.ts";
-import { DYNAMODB_CALLS_PER_DELIVERY } from "../../shared/idempotency/delivery-guard.ts";
+import {
+  DYNAMODB_CALLS_PER_DELIVERY,
+  DYNAMODB_CALLS_PER_ORDER_CHECK,
+} from "../../shared/idempotency/index.ts";
 import { loadTemplate } from "../support/infra-template.ts";
 
 /** The longest one delivery can take: every attempt times out and every wait is the longest allowed. */

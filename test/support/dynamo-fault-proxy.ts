@@ -23,14 +23,12 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
     if ((failures[operation] ?? 0) > 0) {
       failures[operation] = (failures[operation] ?? 0) - 1;
       req.resume();
-      res
-        .writeHead(500, { "content-type": "application/x-amz-json-1.0" })
-        .end(
-          JSON.stringify({
-            __type: "com.amazonaws.dynamodb.v20120810#InternalServerError",
-            message: "injected",
-          }),
-        );
+      res.writeHead(500, { "content-type": "application/x-amz-json-1.0" }).end(
+        JSON.stringify({
+          __type: "com.amazonaws.dynamodb.v20120810#InternalServerError",
+          message: "injected",
+        }),
+      );
       return;
     }
     const forward = request(
