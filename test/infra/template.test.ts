@@ -192,7 +192,7 @@ describe("infra/template.yaml", () => {
     expect(new Set(roles).size).toBe(functions.length);
   });
 
-  it("alarms on every failure queue holding a message and on every function's errors", () => {
+  it("alarms on final failures of every function and queue, never on Errors that a retry may fix", () => {
     const alarms = Object.values(template.Resources).filter((r) => r.Type === "AWS::CloudWatch::Alarm");
     const alarmed = (metric: string, dimension: string) =>
       alarms
@@ -209,8 +209,30 @@ describe("infra/template.yaml", () => {
       .filter(([, r]) => r.Type === "AWS::SQS::Queue")
       .map(([id]) => id)
       .sort();
+    const functionIds = functions.map((f) => f.logicalId).sort();
     expect(alarmed("ApproximateNumberOfMessagesVisible", "QueueName")).toEqual(queues);
-    expect(alarmed("Errors", "FunctionName")).toEqual(functions.map((f) => f.logicalId).sort());
+    for (const metric of ["DestinationDeliveryFailures", "AsyncEventsDropped", "Throttles"]) {
+      expect(alarmed(metric, "FunctionName")).toEqual(functionIds);
+    }
+    // An invocation that fails and succeeds on Lambda's retry counts in Errors: no alarm pages on it.
+    expect(alarmed("Errors", "FunctionName")).toEqual([]);
+  });
+
+  it("sends every alarm somewhere: the given topic, or one created for an e-mail; neither is refused", () => {
+    const alarms = Object.values(template.Resources).filter((r) => r.Type === "AWS::CloudWatch::Alarm");
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([
+        { "Fn::If": ["CreateAlarmTopic", { Ref: "AlarmTopic" }, { Ref: "AlarmTopicArn" }] },
+      ]);
+    }
+    expect(template.Resources.AlarmTopic).toMatchObject({
+      Condition: "CreateAlarmTopic",
+      Properties: { Subscription: [{ Protocol: "email", Endpoint: { Ref: "AlarmEmail" } }] },
+    });
+    const rules = (template as unknown as { Rules: JsonObject }).Rules;
+    const assertion = ((rules.AlarmTarget as JsonObject).Assertions as JsonObject[])[0];
+    expect(JSON.stringify(assertion?.Assert)).toContain('"AlarmTopicArn"');
+    expect(JSON.stringify(assertion?.Assert)).toContain('"AlarmEmail"');
   });
 
   it("creates the AMP topic only without an AmpTopicArn, and lets only AMP of this account publish", () => {
