@@ -1,10 +1,12 @@
 import { parseArgs } from "node:util";
+import { AwsCallBudgets, awsClientOptions } from "../shared/aws/client-options.ts";
 import { KubeconfigError } from "../shared/cluster/errors.ts";
 import { ConfigError, errorMessage, InputError } from "../shared/errors.ts";
 import { routeGroup, routesFromEnv } from "../shared/route/index.ts";
 import { enricherFor } from "./connect.ts";
 import { cliDelivery } from "./deliver.ts";
 import { forTerminal } from "./input-file.ts";
+import { formatRedriveSummary } from "./redrive-summary.ts";
 import { replayFile } from "./replay.ts";
 import { formatReport } from "./report.ts";
 
@@ -13,12 +15,31 @@ const USAGE = `linklocal-sentinel: EKS link-local (DNS) throttling alerts, enric
 Usage:
   linklocal-sentinel replay FILE [--kubeconfig P] [--context C] [--cluster NAME --region R] [--dry-run] [--json]
   linklocal-sentinel demo [--json]
+  linklocal-sentinel redrive QUEUE_URL [--function NAME] [--dry-run] [--region R]
   linklocal-sentinel help [COMMAND]
 
 Commands:
   replay   run a saved message through the pipeline: FILE is a Lambda SNS event, a bare SNS message,
            or an Alertmanager webhook body
   demo     replay the bundled samples against a simulated EKS cluster (no AWS, no network)
+  redrive  give the events parked in a function's failure queue to the function again
+`;
+
+const REDRIVE_USAGE = `Usage: linklocal-sentinel redrive QUEUE_URL [options]
+
+Reads the Lambda on-failure records in the SQS queue QUEUE_URL (a function's failure queue), invokes the
+function each record names with the event it failed on, and deletes a record only when that invocation
+succeeded. Records that fail again, or are not on-failure records, stay in the queue. Prints one line per
+record and a summary.
+
+Options:
+  --function NAME    invoke this function instead of the one each record names
+  --dry-run          say what would be invoked; invoke nothing, delete nothing
+  --region R         AWS region of the queue and the function (default: $AWS_REGION)
+  -h, --help         this help
+
+Exit status: 0 when every record was redriven (or, with --dry-run, could be), 1 when any failed again or
+could not be read, 2 for bad arguments.
 `;
 
 const REPLAY_USAGE = `Usage: linklocal-sentinel replay FILE [options]
@@ -48,6 +69,8 @@ Starts a simulated EKS cluster on 127.0.0.1, replays the bundled sample messages
 mode, prints what would be sent, and exits. Needs no AWS account, cluster or network.
 `;
 
+const HELP: Record<string, string> = { replay: REPLAY_USAGE, demo: DEMO_USAGE, redrive: REDRIVE_USAGE };
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -56,11 +79,13 @@ export async function main(argv: string[]): Promise<number> {
         return await replayCommand(rest);
       case "demo":
         return await demoCommand(rest);
+      case "redrive":
+        return await redriveCommand(rest);
       case undefined:
       case "help":
       case "--help":
       case "-h":
-        process.stdout.write(rest[0] === "replay" ? REPLAY_USAGE : rest[0] === "demo" ? DEMO_USAGE : USAGE);
+        process.stdout.write(HELP[rest[0] ?? ""] ?? USAGE);
         return 0;
       default:
         throw new InputError(`unknown command "${command}" (try: linklocal-sentinel --help)`);
@@ -134,6 +159,45 @@ async function demoCommand(args: string[]): Promise<number> {
   }
   const { runDemo } = await import("./demo.ts");
   return runDemo({ json: values.json });
+}
+
+async function redriveCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      function: { type: "string" },
+      region: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(REDRIVE_USAGE);
+    return 0;
+  }
+  const queueUrl = positionals[0];
+  if (positionals.length !== 1 || queueUrl === undefined || !/^https:\/\/\S+$/.test(queueUrl))
+    throw new InputError(
+      "redrive takes exactly one QUEUE_URL, https://sqs.<region>.amazonaws.com/... (try: redrive --help)",
+    );
+  // Loaded here: only redrive needs the SQS and Lambda clients.
+  const [{ redriveQueue }, { SQSClient }, { LambdaClient }] = await Promise.all([
+    import("./redrive.ts"),
+    import("@aws-sdk/client-sqs"),
+    import("@aws-sdk/client-lambda"),
+  ]);
+  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const summary = await redriveQueue({
+    queueUrl,
+    functionName: values.function ?? null,
+    dryRun: values["dry-run"],
+    sqs: new SQSClient({ region, ...awsClientOptions(AwsCallBudgets.sqs) }),
+    lambda: new LambdaClient({ region, ...awsClientOptions(AwsCallBudgets.lambdaInvoke) }),
+    print: (line) => process.stdout.write(`${forTerminal(line)}\n`),
+  });
+  process.stdout.write(`${formatRedriveSummary(summary, values["dry-run"])}\n`);
+  return summary.failed + summary.unreadable === 0 ? 0 : 1;
 }
 
 function isParseArgsError(error: unknown): boolean {

@@ -24,6 +24,13 @@ export const AwsCallBudgets = {
   secrets: { requestTimeoutMs: 3_000, connectionTimeoutMs: 1_000, maxAttempts: 2 },
   /** EKS DescribeCluster/DescribeAddon; each call also carries the enrichment's own abort signal. */
   eks: { requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, maxAttempts: 2 },
+  /** The CLI's redrive: SQS reads and deletes. */
+  sqs: { requestTimeoutMs: 10_000, connectionTimeoutMs: 2_000, maxAttempts: 3 },
+  /**
+   * The CLI's redrive invoking a function synchronously: it answers when the function finishes (up to its
+   * 180 s timeout). One attempt: the redrive reports a failure and keeps the message rather than retrying.
+   */
+  lambdaInvoke: { requestTimeoutMs: 200_000, connectionTimeoutMs: 2_000, maxAttempts: 1 },
 } as const satisfies Record<string, AwsCallBudget>;
 
 // The SDK's standard retry strategy waits at most min(20 s, base * 2^attempt), base 500 ms for throttling.

@@ -4,6 +4,7 @@ import * as z from "zod/mini";
 import { InputError } from "../errors.ts";
 import type { AmpMessage } from "../parse/index.ts";
 import { isRecord } from "../parse/json-message.ts";
+import { readOnFailureRecord } from "./on-failure-record.ts";
 
 /**
  * Turns what reaches us into AMP messages: a Lambda SNS event (validated with Powertools' schema), a bare SNS
@@ -77,6 +78,9 @@ export function ampMessagesFromFile(text: string, name: string): ReplayInput {
     // Not JSON at all: a text body (default template or key: value) saved as is.
     return { kind: "message-body", messages: [bareMessage(text, name)] };
   }
+  // A message parked in a failure queue: the event the function was given is inside.
+  const parked = readOnFailureRecord(json);
+  if (parked !== null) return ampMessagesFromFile(JSON.stringify(parked.requestPayload), name);
   if (isRecord(json) && "Records" in json) {
     const parsed = LooseLambdaEvent.safeParse(json);
     if (!parsed.success)

@@ -1,0 +1,131 @@
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { redriveQueue } from "../../cli/redrive.ts";
+import { ampMessagesFromFile } from "../../shared/ingest/index.ts";
+import { linkLocalGroup, renderAwsJsonTemplate, snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
+
+const QUEUE = "https://sqs.eu-west-1.amazonaws.com/111122223333/linklocal-sentinel-ingest-failures";
+const INGEST = "arn:aws:lambda:eu-west-1:111122223333:function:linklocal-sentinel-ingest:$LATEST";
+const sqs = mockClient(SQSClient);
+const lambda = mockClient(LambdaClient);
+
+/** What Lambda writes to an on-failure destination for an event that failed for good. */
+function onFailureRecord(event: unknown) {
+  return {
+    version: "1.0",
+    timestamp: "2026-12-02T03:04:05.678Z",
+    requestContext: {
+      requestId: "r-1",
+      functionArn: INGEST,
+      condition: "RetriesExhausted",
+      approximateInvokeCount: 3,
+    },
+    requestPayload: event,
+    responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
+    responsePayload: { errorType: "PublishError", errorMessage: "1 of 1 messages failed" },
+  };
+}
+
+const event = (id: string) =>
+  snsLambdaEvent([{ body: renderAwsJsonTemplate(linkLocalGroup({ count: 1 })), messageId: id }]);
+const parked = (id: string, body: unknown) => ({
+  MessageId: id,
+  ReceiptHandle: `rh-${id}`,
+  Body: typeof body === "string" ? body : JSON.stringify(body),
+});
+
+async function redrive(options: { dryRun?: boolean; functionName?: string | null } = {}) {
+  const lines: string[] = [];
+  const summary = await redriveQueue({
+    queueUrl: QUEUE,
+    functionName: options.functionName ?? null,
+    dryRun: options.dryRun ?? false,
+    sqs: new SQSClient({ region: "eu-west-1" }),
+    lambda: new LambdaClient({ region: "eu-west-1" }),
+    print: (line) => lines.push(line),
+  });
+  return { summary, lines };
+}
+
+beforeEach(() => {
+  sqs.reset();
+  lambda.reset();
+  sqs
+    .on(ReceiveMessageCommand)
+    .resolvesOnce({
+      Messages: [
+        parked("m-ok", onFailureRecord(event("amp-1"))),
+        parked("m-again", onFailureRecord(event("amp-2"))),
+        parked("m-junk", "not json"),
+      ],
+    })
+    .resolves({ Messages: [] });
+  lambda.on(InvokeCommand).callsFake((input: { Payload: Uint8Array }) => {
+    const payload = JSON.parse(new TextDecoder().decode(input.Payload)) as ReturnType<typeof event>;
+    const failing = payload.Records[0]?.Sns.MessageId === "amp-2";
+    return failing
+      ? {
+          StatusCode: 200,
+          FunctionError: "Unhandled",
+          Payload: new TextEncoder().encode('{"errorType":"PublishError"}'),
+        }
+      : { StatusCode: 200, Payload: new TextEncoder().encode('{"published":1}') };
+  });
+});
+
+describe("linklocal-sentinel redrive", () => {
+  it("invokes the function each record names with the event it failed on, and deletes only what succeeded", async () => {
+    const { summary, lines } = await redrive();
+    expect(summary).toEqual({ redriven: 1, failed: 1, unreadable: 1, wouldRedrive: 0 });
+    const invokes = lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input);
+    expect(invokes.map((i) => [i.FunctionName, i.InvocationType])).toEqual([
+      [INGEST, "RequestResponse"],
+      [INGEST, "RequestResponse"],
+    ]);
+    // The exact event the function failed on, not the record around it.
+    expect(JSON.parse(new TextDecoder().decode(invokes[0]?.Payload as Uint8Array))).toEqual(event("amp-1"));
+    expect(sqs.commandCalls(DeleteMessageCommand).map((c) => c.args[0].input.ReceiptHandle)).toEqual([
+      "rh-m-ok",
+    ]);
+    // What stays becomes visible again at once, for the next run or a human.
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: QUEUE, ReceiptHandle: "rh-m-again", VisibilityTimeout: 0 },
+      { QueueUrl: QUEUE, ReceiptHandle: "rh-m-junk", VisibilityTimeout: 0 },
+    ]);
+    expect(lines).toEqual([
+      `m-ok: redriven through ${INGEST}, deleted from the queue`,
+      expect.stringMatching(/^m-again: .* failed again \(Unhandled: \{"errorType":"PublishError"\}\); kept$/),
+      "m-junk: not a Lambda on-failure record (no requestPayload/requestContext.functionArn); kept",
+    ]);
+  });
+
+  it("with --dry-run invokes nothing and deletes nothing", async () => {
+    const { summary } = await redrive({ dryRun: true });
+    expect(summary).toEqual({ redriven: 0, failed: 0, unreadable: 1, wouldRedrive: 2 });
+    expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(DeleteMessageCommand)).toHaveLength(0);
+  });
+
+  it("with --function invokes that function instead", async () => {
+    await redrive({ functionName: "linklocal-sentinel-ingest-v2" });
+    expect(new Set(lambda.commandCalls(InvokeCommand).map((c) => c.args[0].input.FunctionName))).toEqual(
+      new Set(["linklocal-sentinel-ingest-v2"]),
+    );
+  });
+});
+
+describe("replay reads an on-failure record as the event it holds", () => {
+  it("unwraps requestPayload", () => {
+    const input = ampMessagesFromFile(JSON.stringify(onFailureRecord(event("amp-9"))), "parked.json");
+    expect(input.kind).toBe("lambda-sns-event");
+    expect(input.messages.map((m) => m.messageId)).toEqual(["amp-9"]);
+    expect(input.messages[0]?.body).toContain('"receiver": "sns"');
+  });
+});
