@@ -83,15 +83,17 @@ function unavailable(group: AlertGroup, reason: string): GroupEnrichment {
 }
 
 /**
- * The cluster an alert group is about: its cluster label, else the deployment's EKS_CLUSTER_NAME. A group
- * naming another cluster than the configured one is not enriched: the wrong cluster's CoreDNS placement
- * would produce a confident, wrong diagnosis.
+ * The cluster an alert group is about: the deployment's EKS_CLUSTER_NAME, the one cluster its role may
+ * describe and its access entry lets in. Unset, nothing is enriched (and no EKS call is made that the role
+ * would be denied). A group naming another cluster is not enriched either: the wrong cluster's CoreDNS
+ * placement would produce a confident, wrong diagnosis.
  */
 export function targetCluster(group: AlertGroup, configured: string | null): { name: string } | string {
-  if (configured && group.cluster && group.cluster !== configured) {
+  if (!configured) return ENRICHMENT_OFF;
+  if (group.cluster && group.cluster !== configured) {
     return `the alert is for cluster "${group.cluster}" but this deployment enriches from "${configured}"`;
   }
-  const name = group.cluster ?? configured;
-  if (!name) return "no cluster label on the alert and EKS_CLUSTER_NAME is not set";
-  return { name };
+  return { name: configured };
 }
+
+export const ENRICHMENT_OFF = "enrichment is off: EKS_CLUSTER_NAME is not set";

@@ -5,6 +5,18 @@ import type { DiagnosisRule } from "../rule.ts";
 /** The fix for the usual ways cluster reads fail, recognised in the cluster client's error messages. */
 const FIXES: { pattern: RegExp; fix: string }[] = [
   {
+    pattern: /EKS_CLUSTER_NAME is not set/,
+    fix: "Deploy the stack with EksClusterName set to the cluster's name: it sets EKS_CLUSTER_NAME, grants eks:DescribeCluster on that cluster and creates the access entry",
+  },
+  {
+    pattern: /Not allowed to call eks:DescribeCluster/,
+    fix: "The function role may not describe this cluster: deploy the stack with EksClusterName set to it (that grants eks:DescribeCluster and eks:DescribeAddon on it), or grant them to the role",
+  },
+  {
+    pattern: /but this deployment enriches from/,
+    fix: "One stack enriches one cluster: deploy another stack (its own EksClusterName) for this cluster, or route its alerts elsewhere",
+  },
+  {
     pattern: /\(403 Forbidden\)/,
     fix: "Apply infra/rbac.yaml and map the function role to its group with an EKS access entry (aws eks create-access-entry ... --kubernetes-groups linklocal-sentinel-readers)",
   },
