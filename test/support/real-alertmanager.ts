@@ -26,9 +26,12 @@ export const AMP_TOPIC_ARN = "arn:aws:sns:us-east-1:111122223333:amp-alerts";
 export async function startSnsStandIn(): Promise<{
   url: string;
   publishes: CapturedPublish[];
+  /** Answers the next Publish calls with these HTTP statuses (then accepts again). */
+  failNext(...statuses: number[]): void;
   close(): Promise<void>;
 }> {
   const publishes: CapturedPublish[] = [];
+  const failures: number[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -37,6 +40,16 @@ export async function startSnsStandIn(): Promise<{
       const form = new URLSearchParams(rawBody);
       if (form.get("Action") !== "Publish") {
         res.writeHead(400, { "content-type": "text/xml" }).end("<ErrorResponse/>");
+        return;
+      }
+      const failure = failures.shift();
+      if (failure !== undefined) {
+        const code = failure >= 500 ? "InternalError" : "InvalidParameter";
+        res
+          .writeHead(failure, { "content-type": "text/xml" })
+          .end(
+            `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${failure >= 500 ? "Receiver" : "Sender"}</Type><Code>${code}</Code><Message>injected ${failure}</Message></Error><RequestId>f</RequestId></ErrorResponse>`,
+          );
         return;
       }
       const attributes: Record<string, string> = {};
@@ -65,6 +78,7 @@ export async function startSnsStandIn(): Promise<{
   return {
     url: `http://127.0.0.1:${port}/`,
     publishes,
+    failNext: (...statuses) => failures.push(...statuses),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
