@@ -105,10 +105,10 @@ describe("IAM in infra/template.yaml", () => {
     const policy = template.Resources.InternalTopicPolicy;
     expect(policy?.Type).toBe("AWS::SNS::TopicPolicy");
     expect(policy?.Properties.Topics).toEqual([{ Ref: "InternalTopic" }]);
-    const statements = (policy?.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
+    const statements = ((policy?.Properties.PolicyDocument ?? {}) as JsonObject).Statement as JsonObject[];
     const deny = statements.find((st) => st.Effect === "Deny");
     expect(deny).toMatchObject({ Principal: "*", Action: "sns:Publish", Resource: { Ref: "InternalTopic" } });
-    const exempt = ((deny?.Condition as JsonObject).ArnNotEquals as JsonObject)["aws:PrincipalArn"];
+    const exempt = (((deny?.Condition ?? {}) as JsonObject).ArnNotEquals as JsonObject)["aws:PrincipalArn"];
     expect(exempt).toEqual([{ "Fn::GetAtt": ["IngestRole", "Arn"] }]);
     // No statement allows a principal the Deny does not exempt.
     for (const st of statements.filter((x) => x.Effect === "Allow")) {
