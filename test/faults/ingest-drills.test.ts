@@ -1,8 +1,10 @@
 import {
+  AccessDeniedException,
   DescribeAddonCommand,
   DescribeClusterCommand,
   EKSClient,
   ResourceNotFoundException,
+  ServerException,
 } from "@aws-sdk/client-eks";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -115,6 +117,26 @@ describe("Kubernetes faults never block delivery", () => {
       expect(group?.alerts).toHaveLength(3);
       const unavailable = group?.diagnosis.find((d) => d.code === "ENRICHMENT_UNAVAILABLE");
       expect(unavailable?.reason).toMatch(reason);
+    },
+    60_000,
+  );
+});
+
+describe("EKS faults never block delivery", () => {
+  it.each([
+    [
+      "403 (AccessDenied)",
+      new AccessDeniedException({ message: "not authorized", $metadata: { httpStatusCode: 403 } }),
+    ],
+    ["5xx", new ServerException({ message: "internal", $metadata: { httpStatusCode: 500 } })],
+  ])(
+    "DescribeCluster %s: published once, every alert kept, the reason in one finding",
+    async (_, error) => {
+      eks.on(DescribeClusterCommand).rejects(error);
+      const { counts, group } = await drill(null);
+      expect(counts).toEqual({ published: 1, parked: 0, lost: 0, doubled: 0 });
+      expect(group?.alerts).toHaveLength(3);
+      expect(group?.diagnosis.map((d) => d.code)).toEqual(["ENRICHMENT_UNAVAILABLE"]);
     },
     60_000,
   );
