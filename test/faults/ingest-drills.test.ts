@@ -14,6 +14,7 @@ import type { KubeApiServerOptions } from "../../sim/kube-api-server.ts";
 import { startSimulator } from "../support/cluster-sim.ts";
 import { testPki } from "../support/cluster-tls.ts";
 import { invokeAsync } from "../support/lambda-async.ts";
+import { stubLambdaEnv } from "../support/lambda-env.ts";
 import { startSnsStandIn } from "../support/real-alertmanager.ts";
 
 /**
@@ -69,16 +70,17 @@ async function drill(simOptions: Partial<KubeApiServerOptions> | null) {
 
 beforeAll(async () => {
   sns = await startSnsStandIn();
-  vi.stubEnv("INTERNAL_TOPIC_ARN", "arn:aws:sns:us-east-1:111122223333:internal");
-  vi.stubEnv("AWS_REGION", "us-east-1");
-  vi.stubEnv("EKS_CLUSTER_NAME", "sim-prod");
-  vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
-  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
-  vi.stubEnv("AWS_ENDPOINT_URL_SNS", sns.url);
-  vi.stubEnv("ENRICH_DEADLINE_MS", "2000");
-  vi.stubEnv("KUBE_TIMEOUT_MS", "1000");
-  vi.stubEnv("CLUSTER_FACTS_CACHE_SECONDS", "0");
-  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
+  stubLambdaEnv(
+    {
+      INTERNAL_TOPIC_ARN: "arn:aws:sns:us-east-1:111122223333:internal",
+      EKS_CLUSTER_NAME: "sim-prod",
+      AWS_ENDPOINT_URL_SNS: sns.url,
+      ENRICH_DEADLINE_MS: "2000",
+      KUBE_TIMEOUT_MS: "1000",
+      CLUSTER_FACTS_CACHE_SECONDS: "0",
+    },
+    "us-east-1",
+  );
 });
 beforeEach(() => {
   eks.reset();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isStaleTrigger } from "../../shared/deliver/pagerduty/index.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
 import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
+import { stubLambdaEnv } from "../support/lambda-env.ts";
 import { enrichedGroup } from "../support/routing-groups.ts";
 import { internalTopicEvent, lambdaContext } from "../support/routing-lambda.ts";
 import { type CountingWebhook, startCountingWebhook } from "../support/routing-webhook.ts";
@@ -33,14 +34,12 @@ beforeAll(async () => {
   await dynamo.createIdempotencyTable("sentinel-order");
   pagerDuty = await startCountingWebhook();
   ssm.on(GetParameterCommand).resolves({ Parameter: { Value: "R0UTINGKEY0123456789abcdef012345" } });
-  vi.stubEnv("PAGERDUTY_ROUTING_KEY_SECRET", "/linklocal-sentinel/pagerduty");
-  vi.stubEnv("PAGERDUTY_EVENTS_URL", pagerDuty.url);
-  vi.stubEnv("IDEMPOTENCY_TABLE", "sentinel-order");
-  vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint);
-  vi.stubEnv("AWS_REGION", "eu-west-1");
-  vi.stubEnv("AWS_ACCESS_KEY_ID", "test");
-  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test");
-  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
+  stubLambdaEnv({
+    PAGERDUTY_ROUTING_KEY_SECRET: "/linklocal-sentinel/pagerduty",
+    PAGERDUTY_EVENTS_URL: pagerDuty.url,
+    IDEMPOTENCY_TABLE: "sentinel-order",
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  });
   ({ handler } = await import("../../functions/notify-pagerduty/index.ts"));
 });
 afterAll(async () => {

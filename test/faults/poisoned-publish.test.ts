@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SnsPublisher } from "../../shared/ingest/index.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
 import { snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
+import { stubLambdaEnv } from "../support/lambda-env.ts";
 import { type CapturedPublish, startSnsStandIn } from "../support/real-alertmanager.ts";
 
 /**
@@ -37,14 +38,12 @@ function occurrences(publish: CapturedPublish, key: string): number {
 
 beforeAll(async () => {
   sns = await startSnsStandIn();
-  vi.stubEnv("INTERNAL_TOPIC_ARN", TOPIC);
-  vi.stubEnv("AWS_REGION", "eu-west-1");
-  vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDTEST");
-  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test-secret");
-  vi.stubEnv("AWS_ENDPOINT_URL_SNS", sns.url);
-  vi.stubEnv("ENRICH_DEADLINE_MS", "500");
-  vi.stubEnv("AWS_ENDPOINT_URL_EKS", "http://127.0.0.1:9");
-  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
+  stubLambdaEnv({
+    INTERNAL_TOPIC_ARN: TOPIC,
+    AWS_ENDPOINT_URL_SNS: sns.url,
+    ENRICH_DEADLINE_MS: "500",
+    AWS_ENDPOINT_URL_EKS: "http://127.0.0.1:9",
+  });
   ({ handler } = await import("../../functions/ingest/index.ts"));
 });
 afterAll(async () => {

@@ -27,13 +27,7 @@ export async function startDynalite(): Promise<LocalDynamo> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: "eu-west-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    requestHandler: { requestTimeout: 5_000, connectionTimeout: 1_000 },
-    maxAttempts: 1,
-  });
+  const client = localDynamoClient(endpoint);
   return {
     client,
     endpoint,
@@ -54,4 +48,15 @@ export async function startDynalite(): Promise<LocalDynamo> {
       );
     },
   };
+}
+
+/** An SDK client for a local DynamoDB endpoint: test credentials, no retries, short timeouts. */
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: "eu-west-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    requestHandler: { requestTimeout: 5_000, connectionTimeout: 1_000 },
+    maxAttempts: 1,
+  });
 }

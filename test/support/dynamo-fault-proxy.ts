@@ -1,6 +1,7 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { localDynamoClient } from "./dynalite.ts";
 
 /**
  * A fault proxy in front of dynalite: forwards every DynamoDB call, except that it answers the next N calls of
@@ -48,13 +49,7 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: "eu-west-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    requestHandler: { requestTimeout: 5_000, connectionTimeout: 1_000 },
-    maxAttempts: 1,
-  });
+  const client = localDynamoClient(`http://127.0.0.1:${port}`);
   return {
     client,
     calls,
