@@ -1,4 +1,5 @@
 import type { EnrichedAlertGroup } from "../model/index.ts";
+import { encodeGroup } from "./internal-message.ts";
 
 /**
  * SNS rejects messages over 256 KiB (https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html
@@ -34,14 +35,15 @@ export function cutToBytes(text: string, maxBytes: number): { text: string; cut:
 }
 
 /**
- * Makes a group fit one SNS message. Alerts beyond what fits are left out (firing ones kept first), and the
- * group says how many: sinks summarise large groups anyway, so counts matter more than every label.
+ * Makes a group fit one SNS message, measured as it will travel (gzipped when plain JSON is too large, see
+ * internal-message.ts). Only a group too large even compressed loses alerts: the few huge values are cut
+ * first, then alerts are left out (firing ones kept first), and the group says how many.
  */
 export function fitGroupToSns(group: EnrichedAlertGroup, budget = GROUP_BUDGET_BYTES): EnrichedAlertGroup {
-  if (size(group) <= budget) return group;
+  if (size(group, budget) <= budget) return group;
   // First cut the few huge values (a runaway annotation), which keeps every alert; then drop alerts.
   const capped = capValues(group);
-  if (size(capped) <= budget) return capped;
+  if (size(capped, budget) <= budget) return capped;
   const ordered = [...capped.alerts].sort(
     (a, b) => Number(b.status === "firing") - Number(a.status === "firing"),
   );
@@ -50,7 +52,7 @@ export function fitGroupToSns(group: EnrichedAlertGroup, budget = GROUP_BUDGET_B
   // Largest number of alerts that fits, by binary search over the kept prefix.
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (size(withAlerts(capped, ordered, mid)) <= budget) low = mid;
+    if (size(withAlerts(capped, ordered, mid), budget) <= budget) low = mid;
     else high = mid - 1;
   }
   return withAlerts(capped, ordered, low);
@@ -108,6 +110,7 @@ function withAlerts(
   };
 }
 
-function size(group: EnrichedAlertGroup): number {
-  return Buffer.byteLength(JSON.stringify(group), "utf8");
+/** Bytes the group takes on the internal topic, compressed when plain JSON would not fit. */
+function size(group: EnrichedAlertGroup, budget: number): number {
+  return Buffer.byteLength(encodeGroup(group, budget).body, "utf8");
 }

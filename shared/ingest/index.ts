@@ -4,6 +4,7 @@ export * from "./enrichment.ts";
 export * from "./fit-to-sns.ts";
 export * from "./ingest-message.ts";
 export * from "./ingest-sns-event.ts";
+export * from "./internal-message.ts";
 export * from "./on-failure-record.ts";
 export * from "./publish-group.ts";
 export * from "./sns-input.ts";

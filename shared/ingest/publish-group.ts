@@ -1,6 +1,8 @@
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { EnrichedAlertGroup } from "../model/index.ts";
 import { wellFormed } from "../well-formed.ts";
+import { GROUP_BUDGET_BYTES } from "./fit-to-sns.ts";
+import { encodeGroup, InternalEncoding } from "./internal-message.ts";
 
 /**
  * The attributes the sink subscriptions filter on. `routes` is a String.Array so a filter policy
@@ -54,12 +56,12 @@ export async function publishGroup(
   topicArn: string,
   group: EnrichedAlertGroup,
 ): Promise<string | undefined> {
+  const encoded = encodeGroup(group, GROUP_BUDGET_BYTES);
+  const attributes = groupMessageAttributes(group);
+  if (encoded.encoding !== InternalEncoding.json)
+    attributes.encoding = { DataType: "String", StringValue: encoded.encoding };
   return sns.publish(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Message: JSON.stringify(group),
-      MessageAttributes: groupMessageAttributes(group),
-    }),
+    new PublishCommand({ TopicArn: topicArn, Message: encoded.body, MessageAttributes: attributes }),
   );
 }
 

@@ -1,4 +1,5 @@
-import { InputError } from "../errors.ts";
+import { errorMessage, InputError } from "../errors.ts";
+import { decodeGroupBody } from "../ingest/internal-message.ts";
 import type { EnrichedAlertGroup } from "../model/index.ts";
 
 /** The parts of an SNS Lambda record the notify functions read. */
@@ -31,6 +32,11 @@ export function readEnrichedGroup(record: SnsRecordLike, index: number): Enriche
     parsed = JSON.parse(record.Sns.Message);
   } catch {
     throw new InputError(`${where} is not JSON; the internal topic carries EnrichedAlertGroup messages`);
+  }
+  try {
+    parsed = decodeGroupBody(parsed);
+  } catch (error) {
+    throw new InputError(`${where} holds a compressed group that cannot be read: ${errorMessage(error)}`);
   }
   const group = parsed as Partial<EnrichedAlertGroup> | null;
   if (group === null || typeof group !== "object" || group.schemaVersion !== 1) {

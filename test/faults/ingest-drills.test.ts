@@ -9,6 +9,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SAMPLE_SCENARIO, sampleFiles } from "../../scripts/make-samples.ts";
+import { decodeGroupBody } from "../../shared/ingest/internal-message.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
 import type { KubeApiServerOptions } from "../../sim/kube-api-server.ts";
 import { startSimulator } from "../support/cluster-sim.ts";
@@ -56,7 +57,9 @@ async function drill(simOptions: Partial<KubeApiServerOptions> | null) {
   const { handler } = await import("../../functions/ingest/index.ts");
   const before = sns.publishes.length;
   const { parked } = await invokeAsync(() => handler(event()));
-  const published = sns.publishes.slice(before).map((p) => JSON.parse(p.message) as EnrichedAlertGroup);
+  const published = sns.publishes
+    .slice(before)
+    .map((p) => decodeGroupBody(JSON.parse(p.message)) as EnrichedAlertGroup);
   return {
     counts: {
       published: published.length,

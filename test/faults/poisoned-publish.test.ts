@@ -2,6 +2,7 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SnsPublisher } from "../../shared/ingest/index.ts";
+import { decodeGroupBody } from "../../shared/ingest/internal-message.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
 import { snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
 import { stubLambdaEnv } from "../support/lambda-env.ts";
@@ -74,7 +75,7 @@ describe("a poisoned value followed by a clean one", () => {
       alertname: "LinkLocal\uFFFD",
       severity: "crit\uFFFD",
     });
-    const clean = JSON.parse(second.message) as EnrichedAlertGroup;
+    const clean = decodeGroupBody(JSON.parse(second.message)) as EnrichedAlertGroup;
     expect([clean.cluster, clean.source.messageId]).toEqual(["clean", "clean-1"]);
     expect(second.attributes).toMatchObject({ cluster: "clean", severity: "critical" });
   });

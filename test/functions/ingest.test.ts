@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { DescribeClusterCommand, EKSClient, ResourceNotFoundException } from "@aws-sdk/client-eks";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { decodeGroupBody } from "../../shared/ingest/internal-message.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
 import {
   linkLocalGroup,
@@ -27,7 +29,7 @@ async function loadHandler() {
 
 function published(): { group: EnrichedAlertGroup; attributes: Record<string, unknown> }[] {
   return sns.commandCalls(PublishCommand).map((call) => ({
-    group: JSON.parse(call.args[0].input.Message ?? "null") as EnrichedAlertGroup,
+    group: decodeGroupBody(JSON.parse(call.args[0].input.Message ?? "null")) as EnrichedAlertGroup,
     attributes: call.args[0].input.MessageAttributes ?? {},
   }));
 }
@@ -112,7 +114,8 @@ describe("ingest handler", () => {
   it("keeps a one-alert group with a runaway annotation, cutting the value rather than the alert", async () => {
     const handler = await loadHandler();
     const group = linkLocalGroup({ count: 1 });
-    group.alerts[0]!.annotations.description = "\u0001x".repeat(150_000);
+    // Random text does not compress: even gzipped it is over the limit, so the value is cut.
+    group.alerts[0]!.annotations.description = randomBytes(300_000).toString("base64");
     await handler(snsLambdaEvent([{ body: renderWebhookV4(group) }]));
     const bytes = Buffer.byteLength(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? "", "utf8");
     expect(bytes).toBeLessThanOrEqual(256 * 1024);
@@ -121,6 +124,19 @@ describe("ingest handler", () => {
     expect(message?.group.alerts[0]?.labels.instance).toBe("10.0.0.4:9100");
     expect(message?.group.alerts[0]?.annotations.description).toMatch(/…\[cut\]$/);
     expect(message?.group.truncated).toBe(true);
+  });
+
+  it("sends a large but repetitive group whole, gzipped, and says so in an attribute", async () => {
+    const handler = await loadHandler();
+    const group = linkLocalGroup({ count: 1 });
+    group.alerts[0]!.annotations.description = "\u0001x".repeat(150_000);
+    await handler(snsLambdaEvent([{ body: renderWebhookV4(group) }]));
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(Buffer.byteLength(input?.Message ?? "", "utf8")).toBeLessThanOrEqual(256 * 1024);
+    expect(input?.MessageAttributes?.encoding).toEqual({ DataType: "String", StringValue: "gzip+base64" });
+    const [message] = published();
+    expect(message?.group.alerts[0]?.annotations.description).toBe("\u0001x".repeat(150_000));
+    expect(message?.group.truncated).toBe(false);
   });
 
   it("sends a group routed only to coredns-scale to Slack as well, so someone is told", async () => {
