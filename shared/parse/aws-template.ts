@@ -18,7 +18,13 @@ import { setOwn } from "./text-safety.ts";
 const SKELETON_START = /^\s*\{"receiver": "/;
 const AFTER_RECEIVER = /","status": "(firing|resolved)","alerts": \[/g;
 const FINGERPRINT = /","fingerprint": "([0-9a-f]{16})"\}/g;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y;
+
+/** The label name starting exactly at `at`, or undefined (sticky: no copy of the text is made). */
+function labelNameAt(text: string, at: number): string | undefined {
+  LABEL_NAME.lastIndex = at;
+  return LABEL_NAME.exec(text)?.[0];
+}
 const PAIR_SEPARATOR = '", "';
 const MAP_END = '"}';
 
@@ -194,7 +200,7 @@ class SkeletonReader {
   }
 
   private readName(): string {
-    const name = LABEL_NAME.exec(this.text.slice(this.pos, this.pos + 1024))?.[0];
+    const name = labelNameAt(this.text, this.pos);
     if (!name) {
       if (this.pos >= this.text.length) throw new CutShort();
       throw new AwsTemplateError("expected a label name", this.pos);
@@ -255,8 +261,24 @@ class PairSearch {
   ) {}
 
   run(firstName: string, valueStart: number): PairsFound | null {
+    this.mapStart = valueStart;
     // When no reading agrees with the fingerprint, the earliest complete one is the template's own grammar.
     return this.from(firstName, valueStart, []) ?? this.firstComplete;
+  }
+
+  private mapStart = 0;
+
+  /**
+   * Whether the map's text holds no `", "` but the separators between its pairs: then the earliest reading is
+   * the only one, and checking it (a fingerprint per alert) can be skipped.
+   */
+  private onlyReading(pairs: number, mapEnd: number): boolean {
+    let separators = 0;
+    for (let at = this.text.indexOf(PAIR_SEPARATOR, this.mapStart); at !== -1 && at < mapEnd; ) {
+      separators++;
+      at = this.text.indexOf(PAIR_SEPARATOR, at + 1);
+    }
+    return separators === pairs - 1;
   }
 
   private from(name: string, valueStart: number, before: [string, string][]): PairsFound | null {
@@ -265,6 +287,7 @@ class PairSearch {
       const pairs: [string, string][] = [...before, [name, this.text.slice(valueStart, end.at)]];
       if (end.next === null) {
         const found = { pairs: toRecord(pairs), end: end.at + MAP_END.length };
+        if (this.firstComplete === null && this.onlyReading(pairs.length, end.at)) return found;
         this.firstComplete ??= found;
         if (this.accepts(found.pairs)) return found;
         continue;
@@ -284,7 +307,7 @@ class PairSearch {
     for (let at = this.text.indexOf('"', from); at !== -1; at = this.text.indexOf('"', at + 1)) {
       if (this.text.startsWith(PAIR_SEPARATOR, at)) {
         const nameAt = at + PAIR_SEPARATOR.length;
-        const next = LABEL_NAME.exec(this.text.slice(nameAt, nameAt + 1024))?.[0];
+        const next = labelNameAt(this.text, nameAt);
         if (next && next > current && this.text.startsWith('": "', nameAt + next.length)) yield { at, next };
       }
       if (this.text.startsWith(MAP_END, at)) {
