@@ -238,3 +238,17 @@ describe("property: the AWS template read back equals its input", () => {
     );
   });
 });
+
+describe("subjects as real Alertmanagers send them", () => {
+  it("reads the status and count from a default subject longer than SNS's 100 characters", () => {
+    const g = linkLocalGroup({ count: 300 });
+    const body = renderAwsJsonTemplate(g);
+    const subject = `[FIRING:300] LinkLocalAllowanceExceeded (prod-eks-1 eth0 node-exporter critical ${"x".repeat(120)})`;
+    expect(subject.length).toBeGreaterThan(100);
+    const cut = body.slice(0, body.indexOf('{"status": "', body.length / 2) + 10);
+    const result = group(
+      parseAmpMessage(ampMessage(cut, { subject, attributes: { truncated: "true" } }), options),
+    );
+    expect(result.alerts.length + result.truncatedAlerts).toBe(300);
+  });
+});
