@@ -18,7 +18,7 @@ async function cli(args: string[], env: Record<string, string> = {}) {
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
       env: cleanEnv,
-      timeout: 30_000,
+      timeout: 80_000,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -27,8 +27,9 @@ async function cli(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-// Each case is a separate process, so they run concurrently.
-describe.concurrent("linklocal-sentinel replay", () => {
+// Each case is a child process running TypeScript through tsx: one at a time, with a generous bound, so a busy
+// 2-core machine cannot time them out (several at once did).
+describe("linklocal-sentinel replay", { timeout: 90_000 }, () => {
   it("prints one JSON report with the documented shape", async () => {
     const { code, stdout, stderr } = await cli([
       "replay",
