@@ -38,7 +38,16 @@ const roleIds = Object.entries(template.Resources)
 const all = roleIds.flatMap(statementsOf);
 
 /** AWS offers no resource-level permission for these, so they can only be granted on "*". */
-const NEEDS_WILDCARD_RESOURCE = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+const NEEDS_WILDCARD_RESOURCE = new Set([
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  // Lambda's VPC attachment (only with VpcSubnetIds): EC2 cannot scope describing network interfaces.
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+]);
 
 function refersTo(resource: Json, name: string): boolean {
   return [...walk(resource)].some(
@@ -67,7 +76,7 @@ describe("IAM in infra/template.yaml", () => {
         expect(action === "*" || action.endsWith(":*"), `${s.role} ${action}`).toBe(false);
   });
 
-  it('grants Resource "*" only for the X-Ray actions that have no resource-level permissions', () => {
+  it('grants Resource "*" only for the X-Ray and VPC-attachment actions that have no resource-level permissions', () => {
     const wildcard = all.filter((s) => s.resources.includes("*"));
     expect(wildcard.length).toBeGreaterThan(0);
     for (const s of wildcard) {
