@@ -38,6 +38,8 @@ export interface ClusterScenario {
   replicaOwner?: ReplicaOwner;
   /** For an EKS add-on owner: `autoScaling` (default) or a fixed `replicaCount` in its configuration values. */
   addonMode?: "auto-scaling" | "replica-count";
+  /** CoreDNS pod anti-affinity on the hostname: `preferred` as the EKS add-on ships it (default), or `required`. */
+  corednsAntiAffinity?: "preferred" | "required";
   /** Nodes whose kubelet stopped reporting (never ones hosting CoreDNS). */
   notReadyNodes?: number;
   /** Share of nodes that are spot capacity (default 0.3). */
@@ -188,6 +190,7 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
       replicas,
       ready: readyCoreDns.length,
       container: { name: "coredns", image: corednsImage(region) },
+      podSpec: corednsSchedulingSpec(scenario.corednsAntiAffinity ?? "preferred"),
     }),
   );
 
@@ -684,6 +687,7 @@ function makeDeployment(
     replicas: number;
     ready: number;
     container: { name: string; image: string };
+    podSpec?: Partial<NonNullable<Pod["spec"]>>;
   },
 ): Deployment {
   return {
@@ -701,7 +705,10 @@ function makeDeployment(
       selector: { matchLabels: input.selector },
       template: {
         metadata: { labels: input.selector },
-        spec: { containers: [{ name: input.container.name, image: input.container.image }] },
+        spec: {
+          ...input.podSpec,
+          containers: [{ name: input.container.name, image: input.container.image }],
+        },
       },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 1 } },
     },
@@ -712,6 +719,39 @@ function makeDeployment(
       readyReplicas: input.ready,
       availableReplicas: input.ready,
       ...(input.ready < input.replicas ? { unavailableReplicas: input.replicas - input.ready } : {}),
+    },
+  };
+}
+
+/** The scheduling part of the EKS coredns add-on's pod template (v1.11): what the scaler reads. */
+function corednsSchedulingSpec(antiAffinity: "preferred" | "required"): Partial<NonNullable<Pod["spec"]>> {
+  const term = {
+    labelSelector: { matchExpressions: [{ key: "k8s-app", operator: "In", values: ["kube-dns"] }] },
+    topologyKey: "kubernetes.io/hostname",
+  };
+  return {
+    priorityClassName: "system-cluster-critical",
+    tolerations: [
+      { key: "CriticalAddonsOnly", operator: "Exists" },
+      { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" },
+    ],
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+                { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
+              ],
+            },
+          ],
+        },
+      },
+      podAntiAffinity:
+        antiAffinity === "required"
+          ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+          : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
     },
   };
 }

@@ -31,7 +31,7 @@ import {
  * forbidden list, slow and failing modes, and a record of every request for tests and the benchmark.
  */
 
-type StoredObject = { metadata: ObjectMeta; [key: string]: unknown };
+export type StoredObject = { metadata: ObjectMeta; [key: string]: unknown };
 
 interface ResourceType {
   group: "" | "apps";
@@ -97,6 +97,17 @@ export interface ForbiddenRule {
   namespace?: string;
 }
 
+/** One request as RBAC sees it, for an allow-list authorizer. */
+export interface AccessRequest {
+  user: string;
+  verb: string;
+  /** `deployments`, `deployments/scale`, ... */
+  resource: string;
+  apiGroup: string;
+  namespace: string | null;
+  name: string | null;
+}
+
 export interface FailureMode {
   mode: "status-500" | "close-socket";
   /** Fail this many requests, then recover. */
@@ -118,6 +129,10 @@ export interface KubeApiServerOptions {
     clientCertificates?: boolean;
   };
   forbidden?: ForbiddenRule[];
+  /** Allow-list authorization like RBAC's (e.g. evaluated from infra/rbac.yaml); a false answer is a 403. */
+  authorize?: (request: AccessRequest) => boolean;
+  /** Runs after every successful write, as controllers would react to it (see sim/controllers.ts). */
+  afterWrite?: (simulator: KubeApiSimulator, write: { resource: string; object: StoredObject }) => void;
   /** Delay every response by this much (timeout tests). */
   delayMs?: number;
   /** Per-request delay instead, e.g. slow only `/api/v1/pods`. */
@@ -438,17 +453,29 @@ export class KubeApiSimulator {
     if (verb === "list") return this.list(route, url.searchParams, req.headers.accept ?? "");
     const object = this.find(route);
     if (verb === "get") return this.render(route, object, req.headers.accept ?? "", url.searchParams);
-    return this.patch(route, object, body, String(req.headers["content-type"] ?? ""));
+    const written = this.patch(route, object, body, String(req.headers["content-type"] ?? ""));
+    this.options.afterWrite?.(this, { resource: route.resource, object });
+    return written;
   }
 
   private authorize(user: string, verb: string, route: Route): void {
     const resource = route.subresource ? `${route.resource}/${route.subresource}` : route.resource;
-    const denied = this.forbidden.some(
-      (rule) =>
-        (rule.verb === "*" || rule.verb === verb) &&
-        rule.resource === resource &&
-        (rule.namespace === undefined || rule.namespace === route.namespace),
-    );
+    const denied =
+      this.forbidden.some(
+        (rule) =>
+          (rule.verb === "*" || rule.verb === verb) &&
+          rule.resource === resource &&
+          (rule.namespace === undefined || rule.namespace === route.namespace),
+      ) ||
+      (this.options.authorize !== undefined &&
+        !this.options.authorize({
+          user,
+          verb,
+          resource,
+          apiGroup: route.type.group,
+          namespace: route.namespace ?? null,
+          name: route.name ?? null,
+        }));
     if (!denied) return;
     const qualified = route.type.group ? `${route.resource}.${route.type.group}` : route.resource;
     const subject = route.name ? `${qualified} "${route.name}"` : qualified;
@@ -609,6 +636,13 @@ export class KubeApiSimulator {
       return scaleOf(object);
     }
     const patched = applyMergePatch(object, patch) as StoredObject;
+    // Like the API server: a change to the spec is a new generation for the controller to observe.
+    if (
+      JSON.stringify(patched.spec) !== JSON.stringify(object.spec) &&
+      object.metadata.generation !== undefined
+    ) {
+      patched.metadata = { ...patched.metadata, generation: object.metadata.generation + 1 };
+    }
     // Identity fields cannot change through a patch.
     patched.metadata = {
       ...patched.metadata,

@@ -143,8 +143,10 @@ export interface Pod extends TypeMeta {
     priorityClassName?: string;
     serviceAccountName?: string;
     dnsPolicy?: string;
-    tolerations?: Record<string, unknown>[];
-    affinity?: Record<string, unknown>;
+    tolerations?: Toleration[];
+    affinity?: Affinity;
+    nodeSelector?: Record<string, string>;
+    topologySpreadConstraints?: TopologySpreadConstraint[];
   };
   status?: {
     phase?: PodPhase | (string & {});
@@ -156,6 +158,45 @@ export interface Pod extends TypeMeta {
     startTime?: string;
     qosClass?: string;
   };
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: "Exists" | "Equal" | (string & {});
+  value?: string;
+  effect?: string;
+}
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" | (string & {});
+  values?: string[];
+}
+
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelector;
+  topologyKey: string;
+}
+
+/** The scheduling constraints the scaler reads; preferred terms are kept only for completeness. */
+export interface Affinity {
+  nodeAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: {
+      nodeSelectorTerms?: { matchExpressions?: NodeSelectorRequirement[] }[];
+    };
+    preferredDuringSchedulingIgnoredDuringExecution?: unknown[];
+  };
+  podAntiAffinity?: {
+    requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+    preferredDuringSchedulingIgnoredDuringExecution?: { weight: number; podAffinityTerm: PodAffinityTerm }[];
+  };
+}
+
+export interface TopologySpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway" | (string & {});
+  labelSelector?: LabelSelector;
 }
 
 export interface LabelSelector {

@@ -1,4 +1,4 @@
-import type { EnrichedAlertGroup, Sink } from "../model/index.ts";
+import type { EnrichedAlertGroup, ScaleReport, Sink } from "../model/index.ts";
 
 /**
  * Every sink sits behind this one interface. A sink only renders and classifies; whether and when to retry
@@ -13,6 +13,8 @@ export interface Notifier<Payload = unknown> {
   render(group: EnrichedAlertGroup): Payload[];
   /** Sends what `render` produced; resolves when delivered, rejects with a DeliveryError otherwise. */
   send(group: EnrichedAlertGroup): Promise<DeliveryReceipt>;
+  /** Sends what the CoreDNS scaler decided for a group (a Slack message; a PagerDuty change event). */
+  sendScaleReport(report: ScaleReport): Promise<DeliveryReceipt>;
 }
 
 export interface DeliveryReceipt {

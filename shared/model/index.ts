@@ -3,3 +3,4 @@ export * from "./cluster.ts";
 export * from "./diagnosis.ts";
 export * from "./enriched.ts";
 export * from "./fingerprint.ts";
+export * from "./scale.ts";

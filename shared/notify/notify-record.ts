@@ -1,8 +1,8 @@
 import type { Notifier } from "../deliver/notifier.ts";
 import { type DeliveryGuard, DeliveryInProgressError, groupContentKey } from "../idempotency/index.ts";
 import type { logger as sharedLogger } from "../logger.ts";
-import type { EnrichedAlertGroup, Sink } from "../model/index.ts";
-import { readEnrichedGroup, type SnsRecordLike } from "./read-group.ts";
+import type { ScaleReport, Sink } from "../model/index.ts";
+import { type InternalMessage, readInternalMessage, type SnsRecordLike } from "./read-group.ts";
 
 export type NotifyLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
 
@@ -45,16 +45,21 @@ export async function notifyRecord(
   const { sink, logger } = deps;
   // Until the group is read, the internal record's id is the best handle (and no previous id lingers).
   logger.setCorrelationId(record.Sns.MessageId);
-  let group: EnrichedAlertGroup;
+  let message: InternalMessage;
   try {
-    group = readEnrichedGroup(record, index);
+    message = readInternalMessage(record, index);
   } catch (error) {
-    logger.error("record is not an alert group; failing so it reaches the on-failure destination", {
-      sink,
-      failure: describeFailure(error),
-    });
+    logger.error(
+      "record is not an alert group or scale report; failing so it reaches the on-failure destination",
+      {
+        sink,
+        failure: describeFailure(error),
+      },
+    );
     throw error;
   }
+  if (message.kind === "scale-report") return notifyScaleReport(record, message.report, deps);
+  const group = message.group;
   const messageId = group.source.messageId || record.Sns.MessageId;
   logger.setCorrelationId(messageId);
   const about = {
@@ -108,6 +113,46 @@ export async function notifyRecord(
     if (error instanceof DeliveryInProgressError)
       logger.warn("delivery already in progress; failing so Lambda retries", { ...about, failure });
     else logger.error("notification failed; failing so Lambda retries", { ...about, failure });
+    throw error;
+  }
+}
+
+/**
+ * A scale report, once per sink: keyed by the prompting group's message id under its own prefix, so the
+ * report and the alert of the same AMP message are two deliveries, each sent once.
+ */
+async function notifyScaleReport(
+  record: SnsRecordLike,
+  report: ScaleReport,
+  deps: NotifyDeps,
+): Promise<RecordOutcome> {
+  const { sink, logger } = deps;
+  const messageId = `scale-report:${report.messageId}`;
+  logger.setCorrelationId(report.messageId);
+  const about = {
+    sink,
+    internalMessageId: record.Sns.MessageId,
+    cluster: report.cluster,
+    action: report.action,
+  };
+  if (!report.routes.includes(sink)) {
+    logger.warn("scale report is not routed to this sink; check the subscription filter policy", about);
+    return { messageId, status: RecordStatus.notRouted, requests: 0 };
+  }
+  try {
+    const notifier = await deps.getNotifier();
+    const outcome = await deps.guard.deliverOnce({ sink, messageId }, () => notifier.sendScaleReport(report));
+    if (!outcome.delivered) {
+      logger.info("scale report already delivered", about);
+      return { messageId, status: RecordStatus.duplicate, requests: 0 };
+    }
+    logger.info("scale report delivered", { ...about, requests: outcome.result.requests });
+    return { messageId, status: RecordStatus.delivered, requests: outcome.result.requests };
+  } catch (error) {
+    logger.error("scale report failed; failing so Lambda retries", {
+      ...about,
+      failure: describeFailure(error),
+    });
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { errorMessage, InputError } from "../errors.ts";
 import { decodeGroupBody } from "../ingest/internal-message.ts";
-import type { EnrichedAlertGroup } from "../model/index.ts";
+import type { EnrichedAlertGroup, ScaleReport } from "../model/index.ts";
 
 /** The parts of an SNS Lambda record the notify functions read. */
 export interface SnsRecordLike {
@@ -20,34 +20,50 @@ export function snsRecords(event: unknown): SnsRecordLike[] {
   });
 }
 
+/** What travels on the internal topic: an alert group from ingest, or a scale report from the scaler. */
+export type InternalMessage =
+  | { kind: "group"; group: EnrichedAlertGroup }
+  | { kind: "scale-report"; report: ScaleReport };
+
 /**
- * The EnrichedAlertGroup ingest published. Only what the notify path relies on is checked (the renderers
- * own the rest); a message that is not one is an InputError, which fails the invocation so it ends up in the
- * on-failure destination instead of vanishing.
+ * The EnrichedAlertGroup ingest published, or the ScaleReport the scaler published. Only what the notify path
+ * relies on is checked (the renderers own the rest); a message that is neither is an InputError, which fails
+ * the invocation so it ends up in the on-failure destination instead of vanishing.
  */
-export function readEnrichedGroup(record: SnsRecordLike, index: number): EnrichedAlertGroup {
+export function readInternalMessage(record: SnsRecordLike, index: number): InternalMessage {
   const where = `SNS record at index ${index} (MessageId ${record.Sns.MessageId})`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(record.Sns.Message);
   } catch {
-    throw new InputError(`${where} is not JSON; the internal topic carries EnrichedAlertGroup messages`);
+    throw new InputError(`${where} is not JSON; the internal topic carries alert groups and scale reports`);
   }
   try {
     parsed = decodeGroupBody(parsed);
   } catch (error) {
     throw new InputError(`${where} holds a compressed group that cannot be read: ${errorMessage(error)}`);
   }
-  const group = parsed as Partial<EnrichedAlertGroup> | null;
-  if (group === null || typeof group !== "object" || group.schemaVersion !== 1) {
-    throw new InputError(`${where} is not an EnrichedAlertGroup with schemaVersion 1`);
+  const message = parsed as (Partial<EnrichedAlertGroup> & Partial<Pick<ScaleReport, "kind">>) | null;
+  if (message === null || typeof message !== "object" || message.schemaVersion !== 1) {
+    throw new InputError(`${where} is not an EnrichedAlertGroup or ScaleReport with schemaVersion 1`);
+  }
+  if (message.kind === "scale-report") {
+    const report = message as Partial<ScaleReport>;
+    if (
+      typeof report.messageId !== "string" ||
+      !Array.isArray(report.routes) ||
+      typeof report.action !== "string"
+    ) {
+      throw new InputError(`${where} is a scale report without messageId, routes or action`);
+    }
+    return { kind: "scale-report", report: report as ScaleReport };
   }
   if (
-    !Array.isArray(group.alerts) ||
-    !Array.isArray(group.routes) ||
-    typeof group.source?.messageId !== "string"
+    !Array.isArray(message.alerts) ||
+    !Array.isArray(message.routes) ||
+    typeof message.source?.messageId !== "string"
   ) {
     throw new InputError(`${where} lacks alerts, routes or source.messageId`);
   }
-  return group as EnrichedAlertGroup;
+  return { kind: "group", group: message as EnrichedAlertGroup };
 }

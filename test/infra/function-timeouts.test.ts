@@ -8,6 +8,7 @@ import {
   DYNAMODB_CALLS_PER_DELIVERY,
   DYNAMODB_CALLS_PER_ORDER_CHECK,
 } from "../../shared/idempotency/index.ts";
+import { readScaleConfig, scaleWorstCaseMs } from "../../shared/scale/index.ts";
 import { loadTemplate } from "../support/infra-template.ts";
 
 /** The longest one delivery can take: every attempt times out and every wait is the longest allowed. */
@@ -53,6 +54,20 @@ describe("function timeouts hold every worst-case budget", () => {
     const config = readClusterReadConfig(environment("IngestFunction"));
     const budget = config.enrichDeadlineMs + worstCaseMs(AwsCallBudgets.sns);
     expect(budget).toBeLessThan(timeoutMs("IngestFunction"));
+  });
+
+  it("ScaleCorednsFunction: decision rounds, the add-on update and Ready waits at their maximum, the report", () => {
+    const env = environment("ScaleCorednsFunction");
+    // The waits at the largest values their variables accept, so no setting can outgrow the timeout.
+    const config = readScaleConfig({
+      ...env,
+      COREDNS_READY_WAIT_SECONDS: "120",
+      COREDNS_ADDON_UPDATE_WAIT_SECONDS: "120",
+    });
+    expect(() => readScaleConfig({ COREDNS_READY_WAIT_SECONDS: "121" })).toThrow(/<= 120/);
+    expect(() => readScaleConfig({ COREDNS_ADDON_UPDATE_WAIT_SECONDS: "121" })).toThrow(/<= 120/);
+    const budget = scaleWorstCaseMs({ kubeTimeoutMs: readClusterReadConfig(env).kubeTimeoutMs, config });
+    expect(budget).toBeLessThan(timeoutMs("ScaleCorednsFunction"));
   });
 
   it("counts every attempt and the backoff between them", () => {

@@ -64,7 +64,12 @@ function actionsOf(roleId: string): Set<string> {
 
 describe("IAM in infra/template.yaml", () => {
   it("has one role per function and no managed policies (they grant Resource: *)", () => {
-    expect(roleIds.sort()).toEqual(["IngestRole", "NotifyPagerDutyRole", "NotifySlackRole"]);
+    expect(roleIds.sort()).toEqual([
+      "IngestRole",
+      "NotifyPagerDutyRole",
+      "NotifySlackRole",
+      "ScaleCorednsRole",
+    ]);
     for (const id of roleIds) expect(template.Resources[id]?.Properties.ManagedPolicyArns).toBeUndefined();
     for (const fn of serverlessFunctions(template)) expect(fn.properties.Policies).toBeUndefined();
   });
@@ -110,7 +115,7 @@ describe("IAM in infra/template.yaml", () => {
     for (const resource of eks[0]?.resources ?? []) expect(refersTo(resource, "EksClusterName")).toBe(true);
   });
 
-  it("lets nobody but the ingest role publish to the internal topic (explicit Deny for every other principal)", () => {
+  it("lets nobody but the ingest and scaler roles publish to the internal topic (explicit Deny for every other principal)", () => {
     const policy = template.Resources.InternalTopicPolicy;
     expect(policy?.Type).toBe("AWS::SNS::TopicPolicy");
     expect(policy?.Properties.Topics).toEqual([{ Ref: "InternalTopic" }]);
@@ -118,11 +123,30 @@ describe("IAM in infra/template.yaml", () => {
     const deny = statements.find((st) => st.Effect === "Deny");
     expect(deny).toMatchObject({ Principal: "*", Action: "sns:Publish", Resource: { Ref: "InternalTopic" } });
     const exempt = (((deny?.Condition ?? {}) as JsonObject).ArnNotEquals as JsonObject)["aws:PrincipalArn"];
-    expect(exempt).toEqual([{ "Fn::GetAtt": ["IngestRole", "Arn"] }]);
+    // The scaler (and its role) exists only with a cluster; without one, the ingest role alone.
+    expect(exempt).toEqual({
+      "Fn::If": [
+        "HasEksCluster",
+        [{ "Fn::GetAtt": ["IngestRole", "Arn"] }, { "Fn::GetAtt": ["ScaleCorednsRole", "Arn"] }],
+        [{ "Fn::GetAtt": ["IngestRole", "Arn"] }],
+      ],
+    });
     // No statement allows a principal the Deny does not exempt.
     for (const st of statements.filter((x) => x.Effect === "Allow")) {
       expect((st.Principal as JsonObject).AWS).toEqual(exempt);
     }
+  });
+
+  it("lets only the scaler write to EKS, and only to the coredns add-on of the one cluster", () => {
+    const writers = all.filter((s) => s.actions.some((a) => a === "eks:UpdateAddon"));
+    expect(writers.map((s) => s.role)).toEqual(["ScaleCorednsRole"]);
+    const resources = JSON.stringify(writers[0]?.resources);
+    expect(resources).toContain(["addon", "$" + "{EksClusterName}", "coredns", "*"].join("/"));
+    expect(writers[0]?.actions.sort()).toEqual([
+      "eks:DescribeAddon",
+      "eks:DescribeUpdate",
+      "eks:UpdateAddon",
+    ]);
   });
 
   it("lets each notify function read only its own secret, and DynamoDB only on the idempotency table", () => {
@@ -145,7 +169,10 @@ describe("IAM in infra/template.yaml", () => {
   });
 
   it("decrypts secrets only through Secrets Manager or SSM and only with the named key", () => {
-    const decrypts = all.filter((s) => s.actions.includes("kms:Decrypt") && s.role !== "IngestRole");
+    // The ingest and scaler roles decrypt only for the internal topic's key (publishing to it).
+    const decrypts = all.filter(
+      (s) => s.actions.includes("kms:Decrypt") && s.role !== "IngestRole" && s.role !== "ScaleCorednsRole",
+    );
     expect(decrypts).toHaveLength(2);
     for (const s of decrypts) {
       expect(s.resources).toEqual([{ Ref: "SecretsKmsKeyArn" }]);

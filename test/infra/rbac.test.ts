@@ -9,90 +9,11 @@ import {
   silentLogger,
   startEnrichSim,
 } from "../support/enrich-fixtures.ts";
-import { type JsonObject, loadTemplate, loadYamlDocuments } from "../support/infra-template.ts";
+import { type JsonObject, loadTemplate } from "../support/infra-template.ts";
+import { allowed, bindsGroup, ofKind, type Rule, toRequest } from "../support/rbac.ts";
 
 const READERS = "linklocal-sentinel-readers";
 const SCALERS = "linklocal-sentinel-scalers";
-
-const documents = loadYamlDocuments("infra/rbac.yaml").filter((d) => d !== null);
-const ofKind = (kind: string) => documents.filter((d) => d.kind === kind);
-
-interface Rule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-  resourceNames?: string[];
-}
-
-interface Request {
-  group: string;
-  verb: string;
-  apiGroup: string;
-  resource: string;
-  namespace: string | null;
-  name: string | null;
-}
-
-function rulesOf(kind: "ClusterRole" | "Role", name: string, namespace: string | null): Rule[] {
-  const role = ofKind(kind).find(
-    (r) =>
-      (r.metadata as JsonObject).name === name &&
-      (kind === "ClusterRole" || (r.metadata as JsonObject).namespace === namespace),
-  );
-  return (role?.rules ?? []) as unknown as Rule[];
-}
-
-function bindsGroup(binding: JsonObject, group: string): boolean {
-  return ((binding.subjects ?? []) as JsonObject[]).some((s) => s.kind === "Group" && s.name === group);
-}
-
-/** Kubernetes RBAC's decision for a request, from the manifests alone (allow-only, like RBAC itself). */
-function allowed(request: Request): boolean {
-  const ruleAllows = (rule: Rule) =>
-    rule.apiGroups.includes(request.apiGroup) &&
-    rule.resources.includes(request.resource) &&
-    rule.verbs.includes(request.verb) &&
-    (rule.resourceNames === undefined ||
-      (request.name !== null && rule.resourceNames.includes(request.name)));
-  const clusterWide = ofKind("ClusterRoleBinding")
-    .filter((b) => bindsGroup(b, request.group))
-    .flatMap((b) => rulesOf("ClusterRole", String((b.roleRef as JsonObject).name), null));
-  const namespaced =
-    request.namespace === null
-      ? []
-      : ofKind("RoleBinding")
-          .filter(
-            (b) => (b.metadata as JsonObject).namespace === request.namespace && bindsGroup(b, request.group),
-          )
-          .flatMap((b) => {
-            const ref = b.roleRef as JsonObject;
-            return rulesOf(ref.kind as "Role" | "ClusterRole", String(ref.name), request.namespace);
-          });
-  return [...clusterWide, ...namespaced].some(ruleAllows);
-}
-
-/** A recorded API path as an RBAC request: `/api/v1/namespaces/kube-system/pods` is list pods in kube-system. */
-function toRequest(method: string, path: string, group: string): Request {
-  const parts = path.split("/").filter(Boolean);
-  const apiGroup = parts[0] === "api" ? "" : (parts[1] as string);
-  let rest = parts[0] === "api" ? parts.slice(2) : parts.slice(3);
-  let namespace: string | null = null;
-  if (rest[0] === "namespaces" && rest.length > 2) {
-    namespace = rest[1] as string;
-    rest = rest.slice(2);
-  }
-  const [resource = "", name = null, subresource] = rest;
-  const verb =
-    method === "GET" ? (name === null ? "list" : "get") : method === "PATCH" ? "patch" : method.toLowerCase();
-  return {
-    group,
-    verb,
-    apiGroup,
-    resource: subresource ? `${resource}/${subresource}` : resource,
-    namespace,
-    name,
-  };
-}
 
 const running: EnrichSim[] = [];
 afterEach(async () => {
@@ -172,30 +93,27 @@ describe("infra/rbac.yaml", () => {
     ).toBe(false);
   });
 
-  it("lets the future scaler change the replicas of coredns and of nothing else", () => {
-    const scale = (verb: string, name: string) =>
-      allowed({
-        group: SCALERS,
-        verb,
-        apiGroup: "apps",
-        resource: "deployments/scale",
-        namespace: "kube-system",
-        name,
-      });
-    expect(scale("patch", "coredns")).toBe(true);
-    expect(scale("get", "coredns")).toBe(true);
-    expect(scale("patch", "metrics-server")).toBe(false);
-    expect(scale("update", "coredns")).toBe(false);
-    expect(
-      allowed({
-        group: SCALERS,
-        verb: "patch",
-        apiGroup: "apps",
-        resource: "deployments",
-        namespace: "kube-system",
-        name: "coredns",
-      }),
-    ).toBe(false);
+  it("lets the scaler patch the coredns Deployment and the autoscaler's ConfigMap, by name, and nothing else", () => {
+    const write = (verb: string, resource: string, name: string, apiGroup = "apps") =>
+      allowed({ group: SCALERS, verb, apiGroup, resource, namespace: "kube-system", name });
+    expect(write("patch", "deployments", "coredns")).toBe(true);
+    expect(write("patch", "deployments", "metrics-server")).toBe(false);
+    expect(write("update", "deployments", "coredns")).toBe(false);
+    expect(write("delete", "deployments", "coredns")).toBe(false);
+    expect(write("patch", "deployments/scale", "coredns")).toBe(false);
+    expect(write("patch", "configmaps", "dns-autoscaler", "")).toBe(true);
+    expect(write("patch", "configmaps", "aws-auth", "")).toBe(false);
+    expect(write("patch", "configmaps", "coredns", "")).toBe(false);
+  });
+
+  it("maps the scaler's role to the readers and scalers groups, and only the scaler's", () => {
+    const resources = loadTemplate().Resources;
+    expect(resources.ScaleCorednsAccessEntry?.Properties.KubernetesGroups).toEqual([READERS, SCALERS]);
+    expect(resources.ScaleCorednsAccessEntry?.Properties.PrincipalArn).toEqual({
+      "Fn::GetAtt": ["ScaleCorednsRole", "Arn"],
+    });
+    const bindings = [...ofKind("ClusterRoleBinding"), ...ofKind("RoleBinding")];
+    expect(bindings.filter((b) => bindsGroup(b, SCALERS))).toHaveLength(1);
   });
 
   it.each([

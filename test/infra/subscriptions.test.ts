@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { groupMessageAttributes } from "../../shared/ingest/publish-group.ts";
 import { Sink } from "../../shared/model/index.ts";
+import { scaleReportAttributes } from "../../shared/scale/index.ts";
 import { isObject, type JsonObject, loadTemplate, serverlessFunctions } from "../support/infra-template.ts";
 import { enrichedGroup } from "../support/routing-groups.ts";
+import { scaleReportFixture } from "../support/scale-fixtures.ts";
 
 const template = loadTemplate();
 
@@ -65,6 +67,11 @@ describe("internal topic subscriptions", () => {
         filterPolicy: { routes: [Sink.pagerduty] },
         scope: "MessageAttributes",
       },
+      {
+        functionId: "ScaleCorednsFunction",
+        filterPolicy: { routes: [Sink.corednsScale], status: ["firing"] },
+        scope: "MessageAttributes",
+      },
     ]);
   });
 
@@ -78,12 +85,31 @@ describe("internal topic subscriptions", () => {
     expect(receivers([])).toEqual([]);
   });
 
-  it("leave the coredns-scale route harmless until the scale-coredns function exists", () => {
-    expect(receivers([Sink.corednsScale])).toEqual([]);
-    expect(receivers([Sink.corednsScale, Sink.slack])).toEqual(["NotifySlackFunction"]);
+  it("send firing groups routed to coredns-scale to the scaler, and never a resolved one", () => {
+    expect(receivers([Sink.corednsScale])).toEqual(["ScaleCorednsFunction"]);
+    expect(receivers([Sink.corednsScale, Sink.slack])).toEqual([
+      "NotifySlackFunction",
+      "ScaleCorednsFunction",
+    ]);
+    const resolved = groupMessageAttributes(
+      enrichedGroup({ routes: [Sink.corednsScale], status: "resolved" }),
+    );
+    expect(subscriptions.filter((s) => matches(s.filterPolicy, resolved))).toEqual([]);
     const everySink = Object.values(Sink);
     for (const s of subscriptions)
       for (const value of s.filterPolicy.routes as string[]) expect(everySink).toContain(value);
+  });
+
+  it("send scale reports to the notifiers they name and never back to the scaler", () => {
+    const slackOnly = scaleReportAttributes(scaleReportFixture({ routes: [Sink.slack] }));
+    const both = scaleReportAttributes(scaleReportFixture({ routes: [Sink.slack, Sink.pagerduty] }));
+    const to = (attributes: typeof slackOnly) =>
+      subscriptions
+        .filter((s) => matches(s.filterPolicy, attributes))
+        .map((s) => s.functionId)
+        .sort();
+    expect(to(slackOnly)).toEqual(["NotifySlackFunction"]);
+    expect(to(both)).toEqual(["NotifyPagerDutyFunction", "NotifySlackFunction"]);
   });
 
   it("subscribe the ingest function, unfiltered, to the AMP topic only", () => {

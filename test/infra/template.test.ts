@@ -105,6 +105,7 @@ describe("infra/template.yaml", () => {
       "IngestFunction",
       "NotifyPagerDutyFunction",
       "NotifySlackFunction",
+      "ScaleCorednsFunction",
     ]);
   });
 
@@ -270,19 +271,25 @@ describe("infra/template.yaml", () => {
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: "expiration", Enabled: true });
   });
 
-  it("maps the ingest role, and only it, to the readers group when a cluster is named", () => {
+  it("maps the ingest role to the readers group, and the scaler's to readers and scalers, when a cluster is named", () => {
     const entries = Object.values(template.Resources).filter((r) => r.Type === "AWS::EKS::AccessEntry");
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({
-      Condition: "HasEksCluster",
-      Properties: {
-        ClusterName: { Ref: "EksClusterName" },
-        PrincipalArn: { "Fn::GetAtt": ["IngestRole", "Arn"] },
-        Type: "STANDARD",
-        KubernetesGroups: ["linklocal-sentinel-readers"],
-      },
-    });
-    expect(entries[0]?.Properties.AccessPolicies).toBeUndefined();
+    expect(entries).toHaveLength(2);
+    const byRole = Object.fromEntries(
+      entries.map((entry) => [
+        (entry.Properties.PrincipalArn as { "Fn::GetAtt": string[] })["Fn::GetAtt"][0],
+        entry,
+      ]),
+    );
+    for (const [role, groups] of [
+      ["IngestRole", ["linklocal-sentinel-readers"]],
+      ["ScaleCorednsRole", ["linklocal-sentinel-readers", "linklocal-sentinel-scalers"]],
+    ] as const) {
+      expect(byRole[role]).toMatchObject({
+        Condition: "HasEksCluster",
+        Properties: { ClusterName: { Ref: "EksClusterName" }, Type: "STANDARD", KubernetesGroups: groups },
+      });
+      expect(byRole[role]?.Properties.AccessPolicies).toBeUndefined();
+    }
   });
 
   it("declares every parameter with a description, and no default that looks like a secret", () => {

@@ -3,7 +3,7 @@ import { DeliveryError } from "../../shared/deliver/errors.ts";
 import type { DeliveryReceipt, Notifier } from "../../shared/deliver/notifier.ts";
 import { InputError } from "../../shared/errors.ts";
 import { createDeliveryGuard, type DeliveryGuard } from "../../shared/idempotency/index.ts";
-import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
+import type { EnrichedAlertGroup, ScaleReport } from "../../shared/model/index.ts";
 import {
   NotifyBatchError,
   type NotifyLogger,
@@ -13,10 +13,12 @@ import {
 import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
 import { enrichedGroup } from "../support/routing-groups.ts";
 import { internalTopicEvent } from "../support/routing-lambda.ts";
+import { scaleReportFixture } from "../support/scale-fixtures.ts";
 
 /** A notifier that records what it sends and fails for the groups it is told to. */
 function fakeNotifier(failFor: Set<string> = new Set()) {
   const sent: EnrichedAlertGroup[] = [];
+  const reports: ScaleReport[] = [];
   const notifier: Notifier = {
     sink: "slack",
     render: (group) => [group.alertname],
@@ -31,8 +33,12 @@ function fakeNotifier(failFor: Set<string> = new Set()) {
       sent.push(group);
       return { sink: "slack", requests: 1 };
     },
+    async sendScaleReport(report): Promise<DeliveryReceipt> {
+      reports.push(report);
+      return { sink: "slack", requests: 1 };
+    },
   };
-  return { notifier, sent };
+  return { notifier, sent, reports };
 }
 
 function recordingLogger() {
@@ -188,7 +194,18 @@ describe("notifySnsEvent", () => {
     },
     {
       event: { Records: [{ Sns: { MessageId: "m1", Message: '{"schemaVersion":2}' } }] },
-      problem: "SNS record at index 0 (MessageId m1) is not an EnrichedAlertGroup with schemaVersion 1",
+      problem:
+        "SNS record at index 0 (MessageId m1) is not an EnrichedAlertGroup or ScaleReport with schemaVersion 1",
+    },
+    {
+      event: {
+        Records: [
+          {
+            Sns: { MessageId: "m1", Message: '{"schemaVersion":1,"kind":"scale-report","routes":["slack"]}' },
+          },
+        ],
+      },
+      problem: "is a scale report without messageId, routes or action",
     },
     {
       event: { Records: [{ Sns: { MessageId: "m1", Message: '{"schemaVersion":1,"alerts":[]}' } }] },
@@ -241,5 +258,41 @@ describe("notifierFromSecret", () => {
     value = "https://hooks.slack.com/services/T0/B0/two";
     expect(await get()).not.toBe(first);
     expect(built).toHaveLength(2);
+  });
+});
+
+describe("notifySnsEvent with scale reports", () => {
+  const reportEvent = (report: ScaleReport, internalId: string) => ({
+    Records: [{ Sns: { MessageId: internalId, Message: JSON.stringify(report) } }],
+  });
+
+  it("sends a scale report once per sink, keyed apart from the group of the same AMP message", async () => {
+    const { notifier, sent, reports } = fakeNotifier();
+    const { logger, lines } = recordingLogger();
+    const guard = await tableGuard();
+    const deps = { sink: "slack" as const, getNotifier: async () => notifier, guard, logger };
+    const group = enrichedGroup();
+    const report = scaleReportFixture({ messageId: group.source.messageId });
+    await notifySnsEvent(internalTopicEvent([group]), deps);
+    const first = await notifySnsEvent(reportEvent(report, "internal-report-1"), deps);
+    const again = await notifySnsEvent(reportEvent(report, "internal-report-2"), deps);
+    expect(first).toEqual([
+      { messageId: `scale-report:${group.source.messageId}`, status: "delivered", requests: 1 },
+    ]);
+    expect(again[0]?.status).toBe("duplicate");
+    expect(sent).toEqual([group]);
+    expect(reports).toEqual([report]);
+    expect(lines.filter((l) => l.message === "scale report delivered")).toEqual([
+      expect.objectContaining({ correlationId: group.source.messageId }),
+    ]);
+  });
+
+  it("leaves a scale report that is not routed to the sink", async () => {
+    const { notifier, reports } = fakeNotifier();
+    const { logger } = recordingLogger();
+    const deps = { sink: "pagerduty" as const, getNotifier: async () => notifier, guard: offGuard, logger };
+    const outcomes = await notifySnsEvent(reportEvent(scaleReportFixture(), "internal-report-3"), deps);
+    expect(outcomes[0]?.status).toBe("not-routed");
+    expect(reports).toEqual([]);
   });
 });

@@ -36,6 +36,7 @@ export function orderedByAlertTimes(notifier: Notifier, times: ResolveTimes): No
   return {
     sink: notifier.sink,
     render: (group) => notifier.render(group),
+    sendScaleReport: (report) => notifier.sendScaleReport(report),
     async send(group): Promise<DeliveryReceipt> {
       const dedupKey = pagerDutyDedupKey(group);
       if (group.status === "firing") {

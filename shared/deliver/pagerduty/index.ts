@@ -1,3 +1,4 @@
+export * from "./change-event.ts";
 export * from "./dedup-key.ts";
 export * from "./event.ts";
 export * from "./incident-order.ts";

@@ -1,6 +1,6 @@
 import { ConfigError } from "../../errors.ts";
 import { logger } from "../../logger.ts";
-import type { EnrichedAlertGroup } from "../../model/index.ts";
+import type { EnrichedAlertGroup, ScaleReport } from "../../model/index.ts";
 import { DeliveryError } from "../errors.ts";
 import { postJson } from "../http-post.ts";
 import { classifyHttpStatus, classifyNetworkError } from "../http-status.ts";
@@ -8,6 +8,7 @@ import type { DeliveryReceipt, Notifier } from "../notifier.ts";
 import { redactSecrets, redactUrl } from "../redact.ts";
 import { type RetryOptions, withRetry } from "../retry.ts";
 import { cutText, oneLine } from "../text.ts";
+import { changeEventsUrl, renderScaleChangeEvent } from "./change-event.ts";
 import type { PagerDutyAnswer, PagerDutyEvent, PagerDutyEventBody } from "./event.ts";
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from "./limits.ts";
 import { renderPagerDutyEvent } from "./render.ts";
@@ -32,16 +33,17 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
   const routingKey = options.routingKey.trim();
   if (routingKey === "") throw new ConfigError("The PagerDuty routing key is empty");
   const eventsUrl = validateEventsUrl(options.eventsUrl ?? DEFAULT_PAGERDUTY_EVENTS_URL);
+  const changeUrl = changeEventsUrl(eventsUrl);
   const timeoutMs = options.timeoutMs ?? DEFAULT_PAGERDUTY_TIMEOUT_MS;
   const secrets = [routingKey];
 
-  async function attemptOnce(event: PagerDutyEvent): Promise<void> {
+  async function attemptOnce(event: PagerDutyEvent, url = eventsUrl): Promise<void> {
     let answer: Awaited<ReturnType<typeof postJson>>;
     try {
-      answer = await postJson(eventsUrl, JSON.stringify(event), { timeoutMs });
+      answer = await postJson(url, JSON.stringify(event), { timeoutMs });
     } catch (error) {
       const verdict = classifyNetworkError(error, timeoutMs);
-      throw new DeliveryError(`PagerDuty Events API ${redactUrl(eventsUrl)} failed: ${verdict.reason}`, {
+      throw new DeliveryError(`PagerDuty Events API ${redactUrl(url)} failed: ${verdict.reason}`, {
         sink: "pagerduty",
         retryable: true,
       });
@@ -75,6 +77,15 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
     async send(group: EnrichedAlertGroup): Promise<DeliveryReceipt> {
       const event: PagerDutyEvent = { routing_key: routingKey, ...renderPagerDutyEvent(group) };
       const { attempts } = await withRetry("pagerduty", () => attemptOnce(event), options.retry);
+      return { sink: "pagerduty", requests: attempts };
+    },
+    async sendScaleReport(report: ScaleReport): Promise<DeliveryReceipt> {
+      const event = { routing_key: routingKey, ...renderScaleChangeEvent(report) };
+      const { attempts } = await withRetry(
+        "pagerduty",
+        () => attemptOnce(event as unknown as PagerDutyEvent, changeUrl),
+        options.retry,
+      );
       return { sink: "pagerduty", requests: attempts };
     },
   };

@@ -1,56 +1,48 @@
-import type { ReplicaController } from "../../model/index.ts";
+import type { ScaleReport } from "../../model/index.ts";
 import { escapeAndCut, escapeValueAndCut, oneLine } from "../text.ts";
 import { context, fieldsSection, header, type SlackBlock, type SlackMessage, section } from "./blocks.ts";
 import { capBlocks } from "./common-blocks.ts";
 import { SlackLimits } from "./limits.ts";
 
+/** Landed replicas listed in the message; the rest are counted. */
+const LANDED_SHOWN = 10;
+
 /**
- * What the CoreDNS scaler decided for one alert group, published back for notify-slack to report.
- * Every decision is reported, taken or refused, with its reason.
+ * What the CoreDNS scaler decided for one alert group, taken or refused, with its reason, before and after
+ * replica counts, the owner it wrote through, and where the new replicas landed.
  */
-export const ScaleMode = { off: "off", dryRun: "dry-run", on: "on" } as const;
-export type ScaleMode = (typeof ScaleMode)[keyof typeof ScaleMode];
-
-export const ScaleDecision = { taken: "taken", refused: "refused" } as const;
-export type ScaleDecision = (typeof ScaleDecision)[keyof typeof ScaleDecision];
-
-export interface ScaleReport {
-  cluster: string | null;
-  mode: ScaleMode;
-  decision: ScaleDecision;
-  /** Replicas before; null when they could not be read. */
-  fromReplicas: number | null;
-  /** Replicas after (or that would be set in dry-run); null when refused before a target was computed. */
-  toReplicas: number | null;
-  /** Who owns the replica count, and so how it was (or would be) changed. */
-  controller: ReplicaController;
-  /** One line: why this decision. */
-  reason: string;
-  /** SNS MessageId of the alert group that prompted it, for correlation. */
-  messageId: string | null;
-}
-
 export function renderScaleReport(report: ScaleReport): SlackMessage {
   const cluster = report.cluster ?? "unknown cluster";
-  const replicas = `${report.fromReplicas ?? "?"} → ${report.toReplicas ?? "?"}`;
+  const replicas = `${report.from ?? "?"} → ${report.to ?? "?"}`;
   const title = scaleTitle(report, replicas);
   const blocks: SlackBlock[] = [
     header(escapeAndCut(oneLine(`${title} · ${cluster}`), SlackLimits.headerTextChars)),
     fieldsSection([
       `*Mode*\n${report.mode}`,
-      `*Decision*\n${report.decision}`,
+      `*Action*\n${report.action}${report.guardrail ? ` (\`${report.guardrail}\`)` : ""}`,
       `*Replicas*\n${replicas}`,
-      `*Controlled by*\n${escapeValueAndCut(report.controller.detail || report.controller.kind, 500)}`,
+      `*Owner*\n${escapeValueAndCut(report.ownerDetail || report.owner, 500)}`,
     ]),
     section(`*Reason:* ${escapeValueAndCut(report.reason, 2500)}`),
   ];
-  if (report.messageId !== null) {
-    blocks.push(
-      context([
-        `linklocal-sentinel · prompted by message \`${escapeAndCut(oneLine(report.messageId), 100)}\``,
-      ]),
-    );
+  if (report.landed.length > 0) {
+    const lines = report.landed.slice(0, LANDED_SHOWN).map((replica) => {
+      const flags = [
+        replica.ready ? "Ready" : "not Ready yet",
+        replica.throttled ? ":warning: node is throttled" : null,
+        replica.spot ? ":warning: spot" : null,
+      ].filter((flag) => flag !== null);
+      return `• \`${escapeAndCut(oneLine(replica.node), 120)}\` ${flags.join(", ")}`;
+    });
+    const more = report.landed.length - LANDED_SHOWN;
+    if (more > 0) lines.push(`… and ${more} more`);
+    blocks.push(section(`*New replicas landed on*\n${lines.join("\n")}`));
   }
+  blocks.push(
+    context([
+      `linklocal-sentinel · ${escapeAndCut(oneLine(report.decidedAt), 40)} · prompted by message \`${escapeAndCut(oneLine(report.messageId), 100)}\``,
+    ]),
+  );
   return {
     text: escapeAndCut(oneLine(`${title} on ${cluster}: ${report.reason}`), SlackLimits.fallbackTextChars),
     blocks: capBlocks(blocks),
@@ -58,7 +50,14 @@ export function renderScaleReport(report: ScaleReport): SlackMessage {
 }
 
 function scaleTitle(report: ScaleReport, replicas: string): string {
-  if (report.decision === "refused") return ":no_entry_sign: CoreDNS scale-up refused";
-  if (report.mode === "dry-run") return `:test_tube: CoreDNS scale-up (dry run, not applied): ${replicas}`;
-  return `:arrow_up: CoreDNS scaled up: ${replicas}`;
+  switch (report.action) {
+    case "scaled":
+      return `:arrow_up: CoreDNS scaled up: ${replicas}`;
+    case "would-scale":
+      return `:test_tube: CoreDNS would scale up (dry run, nothing written): ${replicas}`;
+    case "refused":
+      return ":no_entry_sign: CoreDNS scale-up refused";
+    default:
+      return ":fast_forward: CoreDNS scale-up skipped";
+  }
 }

@@ -15,6 +15,7 @@ import { cutText, oneLine } from "../text.ts";
 import type { SlackMessage } from "./blocks.ts";
 import { plainTextVersion } from "./plain-text.ts";
 import { renderSlackMessage } from "./render-group.ts";
+import { renderScaleReport } from "./scale-report.ts";
 
 export const DEFAULT_SLACK_TIMEOUT_MS = 5_000;
 
@@ -104,6 +105,7 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     render: (group: EnrichedAlertGroup) => [renderSlackMessage(group)],
     send: (group: EnrichedAlertGroup) => post(renderSlackMessage(group)),
     sendMessage: post,
+    sendScaleReport: (report) => post(renderScaleReport(report)),
   };
 }
 

@@ -1,50 +1,64 @@
 import { describe, expect, it } from "vitest";
-import { renderScaleReport, type ScaleReport } from "../../../shared/deliver/slack/index.ts";
+import { renderScaleReport } from "../../../shared/deliver/slack/index.ts";
 import { expectValidSlackMessage, slackTexts } from "../../support/deliver-slack-checks.ts";
-
-const base: ScaleReport = {
-  cluster: "prod-eu",
-  mode: "on",
-  decision: "taken",
-  fromReplicas: 2,
-  toReplicas: 4,
-  controller: { kind: "eks-addon", detail: "EKS add-on coredns (replicaCount)" },
-  reason: "CoreDNS runs on 2 throttled nodes; 118 schedulable nodes allow 4 spread replicas",
-  messageId: "95df01b4",
-};
+import { scaleReportFixture } from "../../support/scale-fixtures.ts";
 
 describe("renderScaleReport", () => {
   it.each([
-    [base, ":arrow_up: CoreDNS scaled up: 2 → 4 · prod-eu"],
+    [scaleReportFixture(), ":arrow_up: CoreDNS scaled up: 2 → 3 · prod-eu"],
     [
-      { ...base, mode: "dry-run" as const },
-      ":test_tube: CoreDNS scale-up (dry run, not applied): 2 → 4 · prod-eu",
+      scaleReportFixture({ mode: "dry-run", action: "would-scale", landed: [], landedOn: [] }),
+      ":test_tube: CoreDNS would scale up (dry run, nothing written): 2 → 3 · prod-eu",
     ],
     [
-      {
-        ...base,
-        decision: "refused" as const,
-        toReplicas: null,
-        reason: "cooldown: last scale 3 minutes ago",
-      },
+      scaleReportFixture({
+        action: "refused",
+        guardrail: "cooldown",
+        to: null,
+        reason: "CoreDNS was scaled from 2 to 3 at 2026-12-03T03:00:00Z; the cooldown has 60 s left",
+        landed: [],
+        landedOn: [],
+      }),
       ":no_entry_sign: CoreDNS scale-up refused · prod-eu",
     ],
-  ])("reports the decision with its reason (%#)", (report, title) => {
+    [
+      scaleReportFixture({ action: "skipped", guardrail: "already-handled", landed: [], landedOn: [] }),
+      ":fast_forward: CoreDNS scale-up skipped · prod-eu",
+    ],
+  ])("reports the decision with its reason, mode, owner and guardrail (%#)", (report, title) => {
     const message = renderScaleReport(report);
     expectValidSlackMessage(message);
     const text = slackTexts(message).join("\n");
     expect(text).toContain(title);
-    expect(text).toContain(`*Reason:* ${report.reason}`);
+    expect(text).toContain(`*Reason:* ${report.reason.replaceAll("&", "&amp;").replaceAll(">", "&gt;")}`);
     expect(text).toContain(`*Mode*\n${report.mode}`);
-    expect(text).toContain(`*Controlled by*\n${report.controller.detail}`);
+    expect(text).toContain(`*Owner*\n${report.ownerDetail}`);
+    if (report.guardrail) expect(text).toContain(`\`${report.guardrail}\``);
+    expect(text).toContain(report.messageId);
   });
 
-  it("escapes a hostile reason and stays within limits", () => {
-    const message = renderScaleReport({
-      ...base,
-      cluster: "<!channel>".repeat(50),
-      reason: "<@U1> & ".repeat(1_000),
-    });
+  it("lists where the new replicas landed, flagging spot and throttled nodes", () => {
+    const text = slackTexts(
+      renderScaleReport(
+        scaleReportFixture({
+          landed: [
+            { pod: "a", node: "ip-1", ready: true, throttled: true, spot: false },
+            { pod: "b", node: "ip-2", ready: false, throttled: false, spot: true },
+          ],
+        }),
+      ),
+    ).join("\n");
+    expect(text).toContain("*New replicas landed on*");
+    expect(text).toMatch(/`ip-1` Ready, :warning: node is throttled/);
+    expect(text).toMatch(/`ip-2` not Ready yet, :warning: spot/);
+  });
+
+  it("escapes a hostile reason and cluster and stays within limits", () => {
+    const message = renderScaleReport(
+      scaleReportFixture({ cluster: "<!channel>".repeat(50), reason: "<@U1> & ".repeat(1_000) }),
+    );
     expectValidSlackMessage(message);
+    expect(slackTexts(message).join("\n")).not.toContain("<!channel>");
+    expect(slackTexts(message).join("\n")).not.toContain("<@U1>");
   });
 });

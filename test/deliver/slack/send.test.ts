@@ -15,6 +15,7 @@ import {
   startScriptedServer,
 } from "../../support/deliver-servers.ts";
 import { expectValidSlackMessage } from "../../support/deliver-slack-checks.ts";
+import { scaleReportFixture } from "../../support/scale-fixtures.ts";
 
 const WEBHOOK_PATH = "/services/T0SECRET/B0SECRET/xoxSECRETxoxSECRETxox";
 let server: ScriptedServer | undefined;
@@ -178,16 +179,7 @@ describe("Slack notifier over HTTP", () => {
 
   it("posts a rendered scale report through the same path", async () => {
     const { server, webhookUrl } = await slackStandIn([{ status: 200, body: "ok" }]);
-    const report = renderScaleReport({
-      cluster: "prod-eu",
-      mode: "on",
-      decision: "taken",
-      fromReplicas: 2,
-      toReplicas: 4,
-      controller: { kind: "none", detail: "deployment/coredns (no autoscaler)" },
-      reason: "CoreDNS runs on 2 throttled nodes",
-      messageId: "m-1",
-    });
+    const report = renderScaleReport(scaleReportFixture());
     await createSlackNotifier({ webhookUrl }).sendMessage(report);
     expect(JSON.parse(server.requests[0]?.body ?? "")).toEqual(report);
   });

@@ -1,0 +1,32 @@
+import { SNSClient } from "@aws-sdk/client-sns";
+import type { Context } from "aws-lambda";
+import { AwsCallBudgets, awsClientOptions } from "../../shared/aws/client-options.ts";
+import { readIngestConfig } from "../../shared/config/ingest-config.ts";
+import { SnsPublisher } from "../../shared/ingest/index.ts";
+import { logger } from "../../shared/logger.ts";
+import {
+  eksScaleConnector,
+  publishScaleReport,
+  readScaleConfig,
+  scaleSnsEvent,
+} from "../../shared/scale/index.ts";
+
+// Read once per cold start: a bad COREDNS_* variable fails the first invocation, naming the variable.
+const config = readScaleConfig(process.env);
+const cluster = readIngestConfig(process.env);
+const sns = new SnsPublisher(() => new SNSClient(awsClientOptions(AwsCallBudgets.sns)));
+const connect = eksScaleConnector({
+  region: cluster.region,
+  defaultCluster: cluster.defaultClusterName,
+  timeoutMs: cluster.kubeTimeoutMs,
+});
+
+export const handler = async (event: unknown, context: Context) => {
+  logger.addContext(context);
+  return scaleSnsEvent(event, {
+    config,
+    connect,
+    publish: (report) => publishScaleReport(sns, cluster.internalTopicArn, report),
+    logger,
+  });
+};

@@ -1,0 +1,9 @@
+export { CORE_DNS_PATH, type CoreDnsAddonControl } from "./apply-plan.ts";
+export { scaleWorstCaseMs } from "./budget.ts";
+export { applyStep, parseScaleStep, readScaleConfig, type ScaleConfig, ScaleDefaults } from "./config.ts";
+export { LAST_SCALE_ANNOTATION } from "./cooldown.ts";
+export { eksScaleConnector } from "./eks-scale-connector.ts";
+export { scaleOutcome } from "./outcome.ts";
+export { publishScaleReport, scaleReportAttributes } from "./publish-report.ts";
+export { type ScaleDeps, ScaleLimits, scaleForGroup } from "./scale-group.ts";
+export { type ScaleConnector, scaleSnsEvent } from "./scale-sns-event.ts";

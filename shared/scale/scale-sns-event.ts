@@ -1,0 +1,83 @@
+import type { KubeApi } from "../cluster/kube-api.ts";
+import { InputError } from "../errors.ts";
+import type { logger as sharedLogger } from "../logger.ts";
+import {
+  type AlertGroup,
+  type EnrichedAlertGroup,
+  Guardrail,
+  ScaleMode,
+  ScaleOwner,
+  type ScaleReport,
+} from "../model/index.ts";
+import { readInternalMessage, snsRecords } from "../notify/read-group.ts";
+import type { CoreDnsAddonControl } from "./apply-plan.ts";
+import type { ScaleConfig } from "./config.ts";
+import { refused } from "./decide.ts";
+import { toReport } from "./report.ts";
+import { scaleForGroup } from "./scale-group.ts";
+
+export type ScaleConnector = (
+  group: AlertGroup,
+) => { name: string; kube: KubeApi; addon?: CoreDnsAddonControl } | string;
+
+export type ScaleLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
+
+export interface ScaleEventDeps {
+  config: ScaleConfig;
+  /** The cluster a group is about, with the add-on control when reached through EKS; a string says why not. */
+  connect: ScaleConnector;
+  publish: (report: ScaleReport) => Promise<unknown>;
+  logger: ScaleLogger;
+}
+
+let saidOff = false;
+
+/**
+ * Every record of an SNS event from the internal topic through the scaler. With the mode off it does
+ * nothing and says so once per container; otherwise each group gets a decision, published as a report.
+ */
+export async function scaleSnsEvent(event: unknown, deps: ScaleEventDeps): Promise<ScaleReport[]> {
+  const { logger } = deps;
+  const reports: ScaleReport[] = [];
+  for (const [index, record] of snsRecords(event).entries()) {
+    logger.setCorrelationId(record.Sns.MessageId);
+    const message = readInternalMessage(record, index);
+    if (message.kind !== "group")
+      throw new InputError(`SNS record at index ${index} is a scale report, not an alert group`);
+    const group = message.group;
+    logger.setCorrelationId(group.source.messageId);
+    if (deps.config.mode === ScaleMode.off) {
+      if (!saidOff) logger.info("COREDNS_SCALE_MODE is off: the scaler decides and writes nothing");
+      saidOff = true;
+      continue;
+    }
+    const connection = deps.connect(group);
+    const report =
+      typeof connection === "string"
+        ? notReached(group, deps.config.mode, connection)
+        : await scaleForGroup(group, {
+            kube: connection.kube,
+            addon: connection.addon,
+            config: deps.config,
+          });
+    await deps.publish(report);
+    logger.info("scale decision", {
+      action: report.action,
+      guardrail: report.guardrail,
+      from: report.from,
+      to: report.to,
+      owner: report.owner,
+      reason: report.reason,
+    });
+    reports.push(report);
+  }
+  return reports;
+}
+
+function notReached(group: EnrichedAlertGroup, mode: ScaleMode, why: string): ScaleReport {
+  return toReport(group, mode, refused(Guardrail.clusterUnreadable, why, null), {
+    owner: ScaleOwner.unknown,
+    ownerDetail: "not read",
+    decidedAt: new Date().toISOString(),
+  });
+}
