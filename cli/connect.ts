@@ -9,6 +9,7 @@ import {
   type GroupEnricher,
   withoutEnrichment,
 } from "../shared/ingest/index.ts";
+import { eksScaleConnector, type ScaleConnector } from "../shared/scale/index.ts";
 
 export interface ClusterFlags {
   kubeconfig?: string;
@@ -18,10 +19,13 @@ export interface ClusterFlags {
 }
 
 /**
- * Which cluster `replay` enriches from: an EKS cluster through the AWS API (--cluster, or EKS_CLUSTER_NAME),
+ * Which cluster `replay` enriches from (and the scaler reads and writes): an EKS cluster through the AWS API (--cluster, or EKS_CLUSTER_NAME),
  * a kubeconfig (--kubeconfig, --context, or KUBECONFIG), or none.
  */
-export function enricherFor(flags: ClusterFlags, env: Env): { enrich: GroupEnricher; describe: string } {
+export function enricherFor(
+  flags: ClusterFlags,
+  env: Env,
+): { enrich: GroupEnricher; describe: string; scale: ScaleConnector } {
   const { kubeTimeoutMs: timeoutMs, enrichDeadlineMs } = readClusterReadConfig(env);
   const options = {
     cache: createClusterFactsCache({ ttlMs: readEnrichConfig(env).clusterFactsTtlMs }),
@@ -33,10 +37,12 @@ export function enricherFor(flags: ClusterFlags, env: Env): { enrich: GroupEnric
     const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) throw new InputError("--cluster needs --region (or AWS_REGION)");
     const connect = eksConnector({ region, defaultCluster: eksName, timeoutMs });
+    const scale = eksScaleConnector({ region, defaultCluster: eksName, timeoutMs });
     // The operator named the cluster explicitly: enrich from it whatever the alert's cluster label says.
     return {
       enrich: clusterEnricher((group) => connect({ ...group, cluster: eksName }), options),
       describe: `EKS cluster ${eksName} in ${region}`,
+      scale: (group) => scale({ ...group, cluster: eksName }),
     };
   }
   if (flags.kubeconfig || flags.context || env.KUBECONFIG) {
@@ -45,7 +51,13 @@ export function enricherFor(flags: ClusterFlags, env: Env): { enrich: GroupEnric
     return {
       enrich: clusterEnricher(() => ({ name, kube }), options),
       describe: `kubeconfig context ${name}`,
+      // No EKS add-on control through a kubeconfig: an add-on-owned CoreDNS is refused, not guessed.
+      scale: () => ({ name, kube }),
     };
   }
-  return { enrich: withoutEnrichment, describe: "no cluster (alerts are not enriched)" };
+  return {
+    enrich: withoutEnrichment,
+    describe: "no cluster (alerts are not enriched)",
+    scale: () => "no cluster to scale: give --kubeconfig, --context or --cluster",
+  };
 }

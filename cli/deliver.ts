@@ -32,7 +32,9 @@ export interface CliDeliveryOptions {
 export function cliDelivery(options: CliDeliveryOptions) {
   return async (group: EnrichedAlertGroup, dryRun: boolean): Promise<DeliveryRecord[]> => {
     const records: DeliveryRecord[] = [];
-    for (const sink of group.routes) records.push(await deliverTo(sink, group, dryRun, options));
+    // coredns-scale is not a notifier: replay runs the scaler itself (see replayFile's `scale`).
+    for (const sink of group.routes.filter((s) => s !== "coredns-scale"))
+      records.push(await deliverTo(sink, group, dryRun, options));
     return records;
   };
 }
@@ -61,21 +63,14 @@ async function deliverTo(
       await createSlackNotifier({ webhookUrl }).send(group);
     });
   }
-  if (sink === "pagerduty") {
-    const payload = renderPagerDutyEvent(group);
-    if (dryRun) return { sink, payload, sent: false };
-    return send(sink, payload, async () => {
-      const routingKey = await secretReaderFromEnv(options.env, PAGERDUTY_ROUTING_KEY_SECRET).get();
-      const eventsUrl = pagerDutyEventsUrlFromEnv(options.env);
-      await createPagerDutyNotifier({ routingKey, eventsUrl }).send(group);
-    });
-  }
-  return {
-    sink,
-    payload: null,
-    sent: false,
-    note: "CoreDNS scaling is not part of this release; nothing was done",
-  };
+  if (sink !== "pagerduty") return { sink, payload: null, sent: false, note: `no notifier for ${sink}` };
+  const payload = renderPagerDutyEvent(group);
+  if (dryRun) return { sink, payload, sent: false };
+  return send(sink, payload, async () => {
+    const routingKey = await secretReaderFromEnv(options.env, PAGERDUTY_ROUTING_KEY_SECRET).get();
+    const eventsUrl = pagerDutyEventsUrlFromEnv(options.env);
+    await createPagerDutyNotifier({ routingKey, eventsUrl }).send(group);
+  });
 }
 
 async function send(sink: Sink, payload: unknown, run: () => Promise<void>): Promise<DeliveryRecord> {

@@ -3,6 +3,7 @@ import { AwsCallBudgets, awsClientOptions } from "../shared/aws/client-options.t
 import { KubeconfigError } from "../shared/cluster/errors.ts";
 import { ConfigError, errorMessage, InputError } from "../shared/errors.ts";
 import { routeGroup, routesFromEnv } from "../shared/route/index.ts";
+import { readScaleConfig, scaleThrough } from "../shared/scale/index.ts";
 import { enricherFor } from "./connect.ts";
 import { cliDelivery } from "./deliver.ts";
 import { forTerminal } from "./input-file.ts";
@@ -56,8 +57,14 @@ Options:
                      HTML preview of the Slack message
   --preview-dir D    where --dry-run writes the HTML previews (default: .preview)
   --json             print one JSON report on stdout
+  --self-managed-coredns
+                     with a kubeconfig the EKS add-on cannot be asked about: state that CoreDNS is
+                     self-managed so a coredns-scale route may patch its Deployment
   --verbose          structured logs on stderr
   -h, --help         this help
+
+A group routed to coredns-scale runs the scaler as the Lambda does (COREDNS_SCALE_MODE, default off);
+with --dry-run it decides and never writes, whatever the mode. The report's "scale" field holds the decision.
 
 Exit status: 0 when every group was handled (a raw fallback counts), 1 when a delivery failed,
 2 for bad arguments or unreadable input.
@@ -115,6 +122,7 @@ async function replayCommand(args: string[]): Promise<number> {
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
       "preview-dir": { type: "string", default: ".preview" },
+      "self-managed-coredns": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -127,13 +135,20 @@ async function replayCommand(args: string[]): Promise<number> {
     throw new InputError("use either --cluster or --kubeconfig, not both");
   const env = process.env;
   const routes = routesFromEnv(env);
+  const cluster = enricherFor(values, env);
+  const scaleConfig = readScaleConfig(env);
   const report = await replayFile({
     file: positionals[0] as string,
     dryRun: values["dry-run"],
     env,
-    enrich: enricherFor(values, env).enrich,
+    enrich: cluster.enrich,
     route: (group) => routeGroup(routes, group),
     deliver: cliDelivery({ env, previewDir: values["preview-dir"] }),
+    scale: (group, dryRun) =>
+      scaleThrough(cluster.scale(group), group, {
+        config: dryRun && scaleConfig.mode === "on" ? { ...scaleConfig, mode: "dry-run" } : scaleConfig,
+        assumeSelfManaged: values["self-managed-coredns"],
+      }),
   });
   process.stdout.write(
     values.json ? `${JSON.stringify(report, null, 2)}\n` : forTerminal(formatReport(report)),

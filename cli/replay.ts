@@ -3,7 +3,14 @@ import type { Env } from "../shared/config/env.ts";
 import { readClusterReadConfig } from "../shared/config/ingest-config.ts";
 import { errorMessage } from "../shared/errors.ts";
 import { ampMessagesFromFile, type GroupEnricher, ingestMessage } from "../shared/ingest/index.ts";
-import type { AlertGroup, Sink } from "../shared/model/index.ts";
+import {
+  type AlertGroup,
+  type EnrichedAlertGroup,
+  ScaleAction,
+  type ScaleReport,
+  Sink,
+} from "../shared/model/index.ts";
+import { scaleOutcome } from "../shared/scale/index.ts";
 import { readInputFile } from "./input-file.ts";
 import { type DeliveryRecord, type ReplayReport, reportGroup } from "./report.ts";
 
@@ -14,6 +21,8 @@ export interface ReplayOptions {
   enrich: GroupEnricher;
   route: (group: AlertGroup) => Sink[];
   deliver: (group: Parameters<typeof reportGroup>[0], dryRun: boolean) => Promise<DeliveryRecord[]>;
+  /** The scaler for groups routed to `coredns-scale`; with dryRun it never writes, whatever the mode. */
+  scale?: (group: EnrichedAlertGroup, dryRun: boolean) => Promise<ScaleReport>;
 }
 
 /**
@@ -35,6 +44,20 @@ export async function replayFile(options: ReplayOptions): Promise<ReplayReport> 
       report.deliveries.push(...(await options.deliver(group, options.dryRun)));
     } catch (error) {
       report.errors.push(`${message.messageId}: ${errorMessage(error)}`);
+    }
+    if (options.scale && group.routes.includes(Sink.corednsScale)) {
+      try {
+        const decision = await options.scale(group, options.dryRun);
+        report.scale = scaleOutcome(decision);
+        report.deliveries.push({
+          sink: Sink.corednsScale,
+          payload: decision,
+          sent: decision.action === ScaleAction.scaled,
+          note: `${decision.action}: ${decision.reason}`,
+        });
+      } catch (error) {
+        report.errors.push(`${message.messageId}: CoreDNS scale-up failed: ${errorMessage(error)}`);
+      }
     }
   }
   for (const delivery of report.deliveries) {

@@ -1,4 +1,4 @@
-import type { EnrichedAlertGroup, Sink } from "../shared/model/index.ts";
+import type { EnrichedAlertGroup, ScaleOutcome, Sink } from "../shared/model/index.ts";
 
 /** One delivery the run made or, with --dry-run, would have made. */
 export interface DeliveryRecord {
@@ -17,7 +17,8 @@ export interface DeliveryRecord {
 export interface ReplayReport {
   groups: ReportGroup[];
   deliveries: DeliveryRecord[];
-  scale: unknown | null;
+  /** What the scaler decided for the last group routed to `coredns-scale`; null when none was. */
+  scale: ScaleOutcome | null;
   errors: string[];
 }
 
@@ -98,6 +99,14 @@ export function formatReport(report: ReplayReport, options: { links: boolean } =
       lines.push(`   preview: ${d.preview.html}`);
       lines.push(`   Block Kit Builder: ${d.preview.blockKitBuilder}`);
     }
+  }
+  if (report.scale) {
+    const s = report.scale;
+    const replicas = s.from === null && s.to === null ? "" : ` ${s.from ?? "?"} → ${s.to ?? "?"}`;
+    lines.push(
+      `   CoreDNS scale-up (${s.mode}, owner ${s.owner}): ${s.action}${replicas}${s.guardrail ? ` [${s.guardrail}]` : ""}`,
+    );
+    if (s.landedOn.length > 0) lines.push(`   new replicas on: ${s.landedOn.join(", ")}`);
   }
   for (const error of report.errors) lines.push(`error: ${error}`);
   return `${lines.join("\n")}\n`;

@@ -67,8 +67,8 @@ export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Prom
 }
 
 /**
- * Routes that reach a human. `coredns-scale` alone would publish a group nobody is told about (the scaler is
- * not deployed yet, and a scaler is no notification anyway), so such a group also goes to Slack.
+ * Routes that reach a human. `coredns-scale` alone would publish a group nobody is told about (the scaler
+ * reports its decision, not the alert), so such a group also goes to Slack.
  */
 function notifyingRoutes(routes: Sink[], log: NonNullable<IngestDeps["logger"]>): Sink[] {
   if (routes.some((sink) => sink === "slack" || sink === "pagerduty")) return routes;

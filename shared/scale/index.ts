@@ -6,4 +6,4 @@ export { eksScaleConnector } from "./eks-scale-connector.ts";
 export { scaleOutcome } from "./outcome.ts";
 export { publishScaleReport, scaleReportAttributes } from "./publish-report.ts";
 export { type ScaleDeps, ScaleLimits, scaleForGroup } from "./scale-group.ts";
-export { type ScaleConnector, scaleSnsEvent } from "./scale-sns-event.ts";
+export { type ScaleConnector, scaleSnsEvent, scaleThrough } from "./scale-sns-event.ts";

@@ -86,6 +86,6 @@ export function scaleOwnerOf(input: OwnerInputs): OwnerState {
   const why =
     addon.kind === "failed"
       ? `the EKS add-on lookup failed: ${addon.error}`
-      : "the EKS add-on was not checked";
+      : "the EKS add-on was not checked (a kubeconfig cannot ask EKS; replay --self-managed-coredns says CoreDNS is not an add-on)";
   return { owner: ScaleOwner.unknown, detail: `${why}, so who owns the replica count is unknown` };
 }

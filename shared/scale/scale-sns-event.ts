@@ -14,7 +14,7 @@ import type { CoreDnsAddonControl } from "./apply-plan.ts";
 import type { ScaleConfig } from "./config.ts";
 import { refused } from "./decide.ts";
 import { toReport } from "./report.ts";
-import { scaleForGroup } from "./scale-group.ts";
+import { type ScaleDeps, scaleForGroup } from "./scale-group.ts";
 
 export type ScaleConnector = (
   group: AlertGroup,
@@ -51,15 +51,7 @@ export async function scaleSnsEvent(event: unknown, deps: ScaleEventDeps): Promi
       saidOff = true;
       continue;
     }
-    const connection = deps.connect(group);
-    const report =
-      typeof connection === "string"
-        ? notReached(group, deps.config.mode, connection)
-        : await scaleForGroup(group, {
-            kube: connection.kube,
-            addon: connection.addon,
-            config: deps.config,
-          });
+    const report = await scaleThrough(deps.connect(group), group, { config: deps.config });
     await deps.publish(report);
     logger.info("scale decision", {
       action: report.action,
@@ -72,6 +64,16 @@ export async function scaleSnsEvent(event: unknown, deps: ScaleEventDeps): Promi
     reports.push(report);
   }
   return reports;
+}
+
+/** The scaler on a connection, or a refusal naming why the cluster cannot be reached. */
+export function scaleThrough(
+  connection: ReturnType<ScaleConnector>,
+  group: EnrichedAlertGroup,
+  deps: Omit<ScaleDeps, "kube" | "addon">,
+): Promise<ScaleReport> {
+  if (typeof connection === "string") return Promise.resolve(notReached(group, deps.config.mode, connection));
+  return scaleForGroup(group, { ...deps, kube: connection.kube, addon: connection.addon });
 }
 
 function notReached(group: EnrichedAlertGroup, mode: ScaleMode, why: string): ScaleReport {

@@ -1,0 +1,99 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { SAMPLE_SCENARIO } from "../../scripts/make-samples.ts";
+import { LAST_SCALE_ANNOTATION } from "../../shared/scale/index.ts";
+import { coreDnsControllers } from "../../sim/controllers.ts";
+import { simulatorKubeconfig } from "../../sim/index.ts";
+import { startSimulator } from "../support/cluster-sim.ts";
+import { type CountingWebhook, startCountingWebhook } from "../support/routing-webhook.ts";
+
+const run = promisify(execFile);
+const bin = new URL("../../bin/linklocal-sentinel.js", import.meta.url).pathname;
+const sample = new URL("../../samples/default-text.json", import.meta.url).pathname;
+
+async function replay(args: string[], env: Record<string, string>) {
+  const home = await mkdtemp(join(tmpdir(), "cli-scale-"));
+  try {
+    const { stdout } = await run(process.execPath, [bin, "replay", sample, "--json", ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: home, ...env },
+      timeout: 80_000,
+    });
+    return { code: 0, report: JSON.parse(stdout) };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    throw new Error(`replay exited ${e.code}: ${e.stderr}`);
+  }
+}
+
+const slacks: CountingWebhook[] = [];
+afterEach(async () => {
+  await Promise.all(slacks.splice(0).map((s) => s.close()));
+});
+
+async function scalableCluster() {
+  const { sim, cluster } = await startSimulator({
+    scenario: SAMPLE_SCENARIO,
+    afterWrite: coreDnsControllers,
+  });
+  const dir = await mkdtemp(join(tmpdir(), "cli-scale-kube-"));
+  const kubeconfig = join(dir, "kubeconfig");
+  await writeFile(kubeconfig, simulatorKubeconfig(sim));
+  const coredns = () => cluster.deployments.find((d) => d.metadata.name === "coredns");
+  // The alert still goes to Slack (a group routed only to the scaler would reach nobody): a loopback Slack.
+  const slack = await startCountingWebhook();
+  slacks.push(slack);
+  const env = {
+    KUBECONFIG: kubeconfig,
+    ROUTES: "default => coredns-scale",
+    COREDNS_SCALE_MODE: "on",
+    SLACK_WEBHOOK_URL: `${slack.url}/services/T0/B0/x`,
+  };
+  return { sim, coredns, env, slack };
+}
+
+// One child process at a time, with a generous bound (see replay.test.ts).
+describe("linklocal-sentinel replay with a coredns-scale route", { timeout: 90_000 }, () => {
+  it("COREDNS_SCALE_MODE=on scales the Deployment in the cluster and fills the report's scale field", async () => {
+    const { sim, coredns, env } = await scalableCluster();
+    const { report } = await replay(["--self-managed-coredns"], env);
+    expect(report.scale).toMatchObject({
+      mode: "on",
+      owner: "deployment",
+      action: "scaled",
+      from: 2,
+      to: 3,
+      guardrail: null,
+    });
+    expect(report.scale.landedOn).toHaveLength(1);
+    expect(Object.keys(report.scale).sort()).toEqual(
+      ["action", "from", "guardrail", "landedOn", "mode", "owner", "reason", "to"].sort(),
+    );
+    expect(coredns()?.spec?.replicas).toBe(3);
+    expect(coredns()?.metadata.annotations?.[LAST_SCALE_ANNOTATION]).toContain('"to":3');
+    expect(sim.requests.filter((r) => r.method === "PATCH" && r.statusCode === 200)).toHaveLength(1);
+    expect(report.deliveries).toEqual([
+      expect.objectContaining({ sink: "slack", sent: true }),
+      expect.objectContaining({ sink: "coredns-scale", sent: true }),
+    ]);
+  });
+
+  it("--dry-run decides and never writes, whatever the mode", async () => {
+    const { sim, coredns, env } = await scalableCluster();
+    const { report } = await replay(["--self-managed-coredns", "--dry-run"], env);
+    expect(report.scale).toMatchObject({ mode: "dry-run", action: "would-scale", from: 2, to: 3 });
+    expect(sim.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(coredns()?.spec?.replicas).toBe(2);
+  });
+
+  it("refuses through a kubeconfig when nobody said CoreDNS is self-managed, naming the flag", async () => {
+    const { sim, env } = await scalableCluster();
+    const { report } = await replay([], env);
+    expect(report.scale).toMatchObject({ action: "refused", guardrail: "unknown-owner", owner: "unknown" });
+    expect(report.scale.reason).toContain("--self-managed-coredns");
+    expect(sim.requests.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+});
