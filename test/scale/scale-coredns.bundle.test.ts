@@ -90,7 +90,10 @@ describe("the scale-coredns bundle", () => {
 
   it("with COREDNS_SCALE_MODE=on scales through EKS credentials and publishes the report to Slack and PagerDuty", async () => {
     const handler = await load({ COREDNS_SCALE_MODE: "on" });
-    const [returned] = (await handler(internalTopicEvent([group()]), lambdaContext("scale-coredns"))) as ScaleReport[];
+    const [returned] = (await handler(
+      internalTopicEvent([group()]),
+      lambdaContext("scale-coredns"),
+    )) as ScaleReport[];
     expect(returned).toMatchObject({ action: "scaled", owner: "deployment", from: 2, to: 3 });
     expect(coredns().spec?.replicas).toBe(3);
     expect(eks.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
