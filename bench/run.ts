@@ -8,6 +8,7 @@ const sections: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   enrich: () => import("./enrich.ts"),
   deliver: () => import("./deliver.ts"),
   routing: () => import("./routing.ts"),
+  scale: () => import("./scale.ts"),
 };
 
 // `npm run bench -- parse enrich` runs only those sections.

@@ -2,7 +2,9 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SAMPLE_SCENARIO } from "../scripts/make-samples.ts";
+import { ScaleMode } from "../shared/model/index.ts";
 import { parseRoutes, routeGroup } from "../shared/route/index.ts";
+import { readScaleConfig, scaleThrough } from "../shared/scale/index.ts";
 import { generateCluster } from "../sim/cluster-generator.ts";
 import { startKubeApiServer } from "../sim/kube-api-server.ts";
 import { enricherFor } from "./connect.ts";
@@ -13,8 +15,8 @@ import { formatReport, type ReplayReport } from "./report.ts";
 
 const SAMPLES_DIR = new URL("../samples/", import.meta.url).pathname;
 const DEMO_TOKEN = "demo-token-not-a-secret";
-/** Critical alerts page as well as post; everything else posts. */
-const DEMO_ROUTES = 'severity="critical" => slack, pagerduty; default => slack';
+/** Critical alerts page as well as post and go to the CoreDNS scaler (a dry run here); everything else posts. */
+const DEMO_ROUTES = 'severity="critical" => slack, pagerduty, coredns-scale; default => slack';
 
 /**
  * `npm start`: the bundled samples against a simulated EKS cluster on 127.0.0.1, through the same code as the
@@ -32,7 +34,7 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
     await writeFile(kubeconfig, demoKubeconfig(server.url));
     const env = { ...process.env, KUBECONFIG: kubeconfig };
     const routes = parseRoutes(DEMO_ROUTES);
-    const { enrich } = enricherFor({ kubeconfig }, env);
+    const { enrich, scale } = enricherFor({ kubeconfig }, env);
     const deliver = cliDelivery({ env, previewDir: join(workDir, "preview") });
 
     const reports: ReplayReport[] = [];
@@ -51,6 +53,12 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
         enrich,
         route: (group) => routeGroup(routes, group),
         deliver,
+        // The simulated cluster's CoreDNS is self-managed; the demo decides and never writes.
+        scale: (group) =>
+          scaleThrough(scale(group), group, {
+            config: { ...readScaleConfig({}), mode: ScaleMode.dryRun },
+            assumeSelfManaged: true,
+          }),
       });
       reports.push(report);
       if (!options.json)
