@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createDeliveryGuard } from "../shared/idempotency/index.ts";
+import "../shared/lazy/re2.ts";
 import { parseRoutes, routeGroup } from "../shared/route/index.ts";
 import { startDynalite } from "../test/support/dynalite.ts";
 

@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so `npx linklocal-sentinel` works from a checkout without a build step.
-import { register } from "tsx/esm/api";
+// Runs the prebuilt CLI bundle (dist/cli/main.mjs, made by `npm run build`, which `npm ci` runs through
+// `prepare`): no TypeScript is compiled at run time.
+import { existsSync } from "node:fs";
+
+const bundle = new URL("../dist/cli/main.mjs", import.meta.url);
+if (!existsSync(bundle)) {
+  process.stderr.write("linklocal-sentinel: the CLI is not built; run `npm run build` (npm ci does it)\n");
+  process.exit(2);
+}
 
 // Powertools logs JSON to stdout, which would corrupt `--json`. In the CLI, logs go to stderr and only with
 // --verbose: the report already carries every warning and error. Set before any module creates the logger.
@@ -8,6 +15,5 @@ process.env.POWERTOOLS_LOG_LEVEL = process.argv.includes("--verbose") ? "INFO" :
 process.env.POWERTOOLS_DEV = "true"; // use the global console, redirected below
 for (const method of ["log", "info", "debug", "warn", "trace"]) console[method] = console.error;
 
-register();
-const { main } = await import("../cli/main.ts");
+const { main } = await import(bundle.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -10,10 +10,11 @@ import { startKubeApiServer } from "../sim/kube-api-server.ts";
 import { enricherFor } from "./connect.ts";
 import { cliDelivery } from "./deliver.ts";
 import { forTerminal } from "./input-file.ts";
+import { packageRoot } from "./package-root.ts";
 import { replayFile } from "./replay.ts";
 import { formatReport, type ReplayReport } from "./report.ts";
 
-const SAMPLES_DIR = new URL("../samples/", import.meta.url).pathname;
+const SAMPLES_DIR = join(packageRoot(), "samples");
 const DEMO_TOKEN = "demo-token-not-a-secret";
 /** Critical alerts page as well as post and go to the CoreDNS scaler (a dry run here); everything else posts. */
 const DEMO_ROUTES = 'severity="critical" => slack, pagerduty, coredns-scale; default => slack';

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { AwsCallBudgets, awsClientOptions } from "../shared/aws/client-options.ts";
 import { KubeconfigError } from "../shared/cluster/errors.ts";
 import { ConfigError, errorMessage, InputError } from "../shared/errors.ts";
-import { routeGroup, routesFromEnv } from "../shared/route/index.ts";
+import { loadRoutes, routeGroup } from "../shared/route/index.ts";
 import { readScaleConfig, scaleThrough } from "../shared/scale/index.ts";
 import { enricherFor } from "./connect.ts";
 import { cliDelivery } from "./deliver.ts";
@@ -134,7 +134,7 @@ async function replayCommand(args: string[]): Promise<number> {
   if (values.cluster && values.kubeconfig)
     throw new InputError("use either --cluster or --kubeconfig, not both");
   const env = process.env;
-  const routes = routesFromEnv(env);
+  const routes = await loadRoutes(env);
   const cluster = enricherFor(values, env);
   const scaleConfig = readScaleConfig(env);
   const report = await replayFile({

@@ -3,11 +3,12 @@ import { AwsCallBudgets, awsClientOptions } from "../../shared/aws/client-option
 import { readIngestConfig } from "../../shared/config/ingest-config.ts";
 import { createClusterFactsCache, readEnrichConfig } from "../../shared/enrich/index.ts";
 import { clusterEnricher, eksConnector, ingestSnsEvent, SnsPublisher } from "../../shared/ingest/index.ts";
-import { routeGroup, routesFromEnv } from "../../shared/route/index.ts";
+import { loadRoutes, routeGroup } from "../../shared/route/index.ts";
 
 // Read once per cold start: a bad variable fails the first invocation loudly instead of every alert quietly.
 const config = readIngestConfig(process.env);
-const routes = routesFromEnv(process.env);
+// Top-level await: the RE2 engine is loaded only when ROUTES has a regex matcher.
+const routes = await loadRoutes(process.env);
 const sns = new SnsPublisher(() => new SNSClient(awsClientOptions(AwsCallBudgets.sns)));
 // Cluster-wide DNS facts (CoreDNS placement, node count) are reused across warm invocations
 // (CLUSTER_FACTS_CACHE_SECONDS, default 60).

@@ -1,13 +1,8 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
-import { AwsCallBudgets, awsClientOptions } from "../../shared/aws/client-options.ts";
 import { pagerDutyEventsUrlFromEnv } from "../../shared/deliver/config.ts";
 import { createPagerDutyNotifier, orderedByAlertTimes } from "../../shared/deliver/pagerduty/index.ts";
-import {
-  createDeliveryGuard,
-  dynamoResolveTimes,
-  readIdempotencyConfig,
-} from "../../shared/idempotency/index.ts";
+import { readIdempotencyConfig } from "../../shared/idempotency/idempotency-config.ts";
+import { loadIdempotencyStore } from "../../shared/idempotency/load-store.ts";
 import { logger } from "../../shared/logger.ts";
 import { notifierFromSecret, notifySnsEvent } from "../../shared/notify/index.ts";
 import { PAGERDUTY_ROUTING_KEY_SECRET, secretReaderFromEnv } from "../../shared/secrets/index.ts";
@@ -15,11 +10,9 @@ import { PAGERDUTY_ROUTING_KEY_SECRET, secretReaderFromEnv } from "../../shared/
 // Read once per cold start: a missing variable fails the first invocation loudly, naming the variable.
 const routingKey = secretReaderFromEnv(process.env, PAGERDUTY_ROUTING_KEY_SECRET);
 const eventsUrl = pagerDutyEventsUrlFromEnv(process.env);
-const idempotency = readIdempotencyConfig(process.env);
-const dynamo = new DynamoDBClient(awsClientOptions(AwsCallBudgets.dynamodb));
-const guard = createDeliveryGuard(idempotency, { client: dynamo });
-// A retried trigger that arrives after the incident's resolve must not reopen it (decided by alert times).
-const resolveTimes = dynamoResolveTimes(idempotency, dynamo);
+// DynamoDB and Powertools idempotency are loaded only when IDEMPOTENCY_TABLE is set. With it, a retried trigger
+// that arrives after the incident's resolve does not reopen it (decided by alert times).
+const { guard, resolveTimes } = await loadIdempotencyStore(readIdempotencyConfig(process.env));
 const getNotifier = notifierFromSecret(routingKey, (key) => {
   const notifier = createPagerDutyNotifier({ routingKey: key, eventsUrl });
   return resolveTimes ? orderedByAlertTimes(notifier, resolveTimes) : notifier;

@@ -1,13 +1,15 @@
 import type { Context } from "aws-lambda";
 import { createSlackNotifier } from "../../shared/deliver/slack/index.ts";
-import { createDeliveryGuard, readIdempotencyConfig } from "../../shared/idempotency/index.ts";
+import { readIdempotencyConfig } from "../../shared/idempotency/idempotency-config.ts";
+import { loadIdempotencyStore } from "../../shared/idempotency/load-store.ts";
 import { logger } from "../../shared/logger.ts";
 import { notifierFromSecret, notifySnsEvent } from "../../shared/notify/index.ts";
 import { SLACK_WEBHOOK_URL_SECRET, secretReaderFromEnv } from "../../shared/secrets/index.ts";
 
 // Read once per cold start: a missing variable fails the first invocation loudly, naming the variable.
 const webhookUrl = secretReaderFromEnv(process.env, SLACK_WEBHOOK_URL_SECRET);
-const guard = createDeliveryGuard(readIdempotencyConfig(process.env));
+// DynamoDB and Powertools idempotency are loaded only when IDEMPOTENCY_TABLE is set.
+const { guard } = await loadIdempotencyStore(readIdempotencyConfig(process.env));
 const getNotifier = notifierFromSecret(webhookUrl, (url) => createSlackNotifier({ webhookUrl: url }));
 
 export const handler = async (event: unknown, context: Context) => {

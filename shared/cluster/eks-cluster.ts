@@ -1,10 +1,16 @@
-import { type Cluster, DescribeAddonCommand, DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
+import type { Cluster, EKSClient, EKSClientConfig } from "@aws-sdk/client-eks";
 import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
 import { logger } from "../logger.ts";
 import { type AwsCredentialsProvider, EksTokenCache } from "./eks-token.ts";
 import { EksClusterError } from "./errors.ts";
 import { HttpKubeClient, KubeClientDefaults } from "./http-kube-client.ts";
 import type { KubeApi, KubeGetOptions, KubePatchOptions, KubeTrafficStats } from "./kube-api.ts";
+
+/** An EKS client, its module loaded on first use (shared/lazy/eks.ts). */
+export async function createEksClient(config: EKSClientConfig): Promise<EKSClient> {
+  const { EKSClient } = await import("../lazy/eks.ts");
+  return new EKSClient(config);
+}
 
 /**
  * Reaching an EKS cluster from Lambda: DescribeCluster for the endpoint and CA (cached for the life of the
@@ -42,6 +48,7 @@ async function fetchEndpoint(
 ): Promise<EksClusterEndpoint> {
   let cluster: Cluster | undefined;
   try {
+    const { DescribeClusterCommand } = await import("../lazy/eks.ts");
     const output = await eks.send(new DescribeClusterCommand({ name: clusterName }), {
       abortSignal: AbortSignal.timeout(timeoutMs),
     });
@@ -114,6 +121,7 @@ export async function describeCoreDnsAddon(
 ): Promise<CoreDnsAddon | null> {
   const timeoutMs = options.timeoutMs ?? EksCallDefaults.timeoutMs;
   try {
+    const { DescribeAddonCommand } = await import("../lazy/eks.ts");
     const output = await eks.send(new DescribeAddonCommand({ clusterName, addonName: "coredns" }), {
       abortSignal: AbortSignal.timeout(timeoutMs),
     });
@@ -168,17 +176,10 @@ class LazyEksKubeApi implements KubeApi {
   private client: Promise<HttpKubeClient> | undefined;
   private connected: HttpKubeClient | undefined;
   private readonly notConnected: KubeTrafficStats = { requests: 0, bytes: 0 };
-  private readonly eks: EKSClient;
+  private eks: Promise<EKSClient> | undefined;
   private readonly tokens: EksTokenCache;
 
   constructor(private readonly options: EksKubeApiOptions) {
-    this.eks =
-      options.eks ??
-      new EKSClient({
-        region: options.region,
-        credentials: options.credentials,
-        ...awsClientOptions(AwsCallBudgets.eks),
-      });
     this.tokens = new EksTokenCache({
       clusterName: options.clusterName,
       region: options.region,
@@ -201,19 +202,28 @@ class LazyEksKubeApi implements KubeApi {
 
   private connect(): Promise<HttpKubeClient> {
     if (!this.client) {
-      this.client = describeEksCluster(this.eks, this.options.clusterName).then((cluster) => {
-        logger.debug("connecting to EKS cluster", {
-          cluster: this.options.clusterName,
-          endpoint: cluster.endpoint,
+      this.eks ??= this.options.eks
+        ? Promise.resolve(this.options.eks)
+        : createEksClient({
+            region: this.options.region,
+            credentials: this.options.credentials,
+            ...awsClientOptions(AwsCallBudgets.eks),
+          });
+      this.client = this.eks
+        .then((eks) => describeEksCluster(eks, this.options.clusterName))
+        .then((cluster) => {
+          logger.debug("connecting to EKS cluster", {
+            cluster: this.options.clusterName,
+            endpoint: cluster.endpoint,
+          });
+          this.connected = new HttpKubeClient({
+            server: cluster.endpoint,
+            ca: cluster.caPem,
+            auth: { type: "bearer", token: this.tokens.provider },
+            timeoutMs: this.options.timeoutMs,
+          });
+          return this.connected;
         });
-        this.connected = new HttpKubeClient({
-          server: cluster.endpoint,
-          ca: cluster.caPem,
-          auth: { type: "bearer", token: this.tokens.provider },
-          timeoutMs: this.options.timeoutMs,
-        });
-        return this.connected;
-      });
       // Retry DescribeCluster on the next call rather than caching a failure.
       this.client.catch(() => {
         this.client = undefined;

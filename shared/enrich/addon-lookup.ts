@@ -1,3 +1,5 @@
+import { parseConfigurationValues } from "./configuration-values.ts";
+import { describeReadFailure } from "./failure.ts";
 /**
  * Whether CoreDNS is the EKS `coredns` add-on, and with which configuration values. Behind an interface so
  * the CLI on a plain kubeconfig can go without it and tests can stub it.
@@ -17,7 +19,8 @@ export interface CoreDnsAddonLookup {
 export type AddonLookupOutcome =
   | { kind: "skipped" }
   | { kind: "absent" }
-  | { kind: "present"; addon: CoreDnsAddon }
+  /** `values`: the configuration values parsed (JSON or YAML), null when unset or unreadable. */
+  | { kind: "present"; addon: CoreDnsAddon; values: unknown }
   | { kind: "failed"; error: string };
 
 /** Adapts any `describeCoreDnsAddon(eks, cluster)`-shaped function (shared/cluster/eks-cluster.ts). */
@@ -36,4 +39,18 @@ export function coreDnsAddonLookup<Client>(
       return { addonVersion: addon.addonVersion, configurationValues: addon.configurationValues ?? null };
     },
   };
+}
+
+/** Asks once; a failure is an outcome (with the reason), never a rejection. */
+export async function lookupCoreDnsAddon(
+  lookup: CoreDnsAddonLookup | undefined,
+): Promise<AddonLookupOutcome> {
+  if (!lookup) return { kind: "skipped" };
+  try {
+    const addon = await lookup.describeCoreDns();
+    if (!addon) return { kind: "absent" };
+    return { kind: "present", addon, values: await parseConfigurationValues(addon.configurationValues) };
+  } catch (error) {
+    return { kind: "failed", error: describeReadFailure("describing the EKS coredns add-on", error) };
+  }
 }

@@ -1,6 +1,6 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import type { AlertGroup } from "../model/index.ts";
-import type { AddonLookupOutcome, CoreDnsAddonLookup } from "./addon-lookup.ts";
+import { type AddonLookupOutcome, type CoreDnsAddonLookup, lookupCoreDnsAddon } from "./addon-lookup.ts";
 import { EnrichLimits } from "./constants.ts";
 import { nodeLocalCoversEveryNode } from "./coredns-placement.ts";
 import {
@@ -72,7 +72,7 @@ export async function readGroup(
       : attempt("reading CoreDNS, dns-autoscaler and node-local-dns in kube-system", () =>
           fetchDnsWorkloads(kube),
         ),
-    cached ? cached.addon : lookupAddon(addonLookup),
+    cached ? cached.addon : lookupCoreDnsAddon(addonLookup),
     cached || !targeted ? null : attempt("counting nodes", () => countNodes(kube)),
     targeted ? null : attempt("listing nodes (Table form)", () => listNodeRows(kube)),
     targeted && plan.ips.length > 0
@@ -150,16 +150,6 @@ function keep<T>(outcome: Attempt<T> | null, sink: string[]): T | null {
   if (outcome.ok) return outcome.value;
   sink.push(outcome.error);
   return null;
-}
-
-async function lookupAddon(lookup: CoreDnsAddonLookup | undefined): Promise<AddonLookupOutcome> {
-  if (!lookup) return { kind: "skipped" };
-  try {
-    const addon = await lookup.describeCoreDns();
-    return addon ? { kind: "present", addon } : { kind: "absent" };
-  } catch (error) {
-    return { kind: "failed", error: describeReadFailure("describing the EKS coredns add-on", error) };
-  }
 }
 
 /** A Table row without metadata lacks labels; a node that matters is read again with them. */

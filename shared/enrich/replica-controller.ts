@@ -1,4 +1,3 @@
-import { parse as parseYaml } from "yaml";
 import type { ConfigMap, Deployment } from "../cluster/kube-objects.ts";
 import { type ReplicaController, ReplicaControllerKind } from "../model/index.ts";
 import type { AddonLookupOutcome } from "./addon-lookup.ts";
@@ -10,16 +9,9 @@ export interface AddonReplicaSettings {
   autoScaling: { enabled: boolean; minReplicas: number | null; maxReplicas: number | null } | null;
 }
 
-/** The configuration values are JSON or YAML (the EKS console accepts both); unreadable values count as unset. */
-export function addonReplicaSettings(configurationValues: string | null): AddonReplicaSettings {
+/** From the parsed configuration values (see parseConfigurationValues); unreadable values count as unset. */
+export function addonReplicaSettings(values: unknown): AddonReplicaSettings {
   const empty: AddonReplicaSettings = { replicaCount: null, autoScaling: null };
-  if (!configurationValues?.trim()) return empty;
-  let values: unknown;
-  try {
-    values = parseYaml(configurationValues);
-  } catch {
-    return empty;
-  }
   if (typeof values !== "object" || values === null) return empty;
   const record = values as Record<string, unknown>;
   const scaling = record.autoScaling as Record<string, unknown> | undefined;
@@ -105,7 +97,7 @@ export function decideReplicaController(input: {
 }): ReplicaController {
   const { addon, autoscaler } = input;
   const addonName = addon.kind === "present" ? `EKS add-on coredns ${addon.addon.addonVersion}` : null;
-  const settings = addon.kind === "present" ? addonReplicaSettings(addon.addon.configurationValues) : null;
+  const settings = addon.kind === "present" ? addonReplicaSettings(addon.values) : null;
   if (addonName && settings?.autoScaling?.enabled) {
     const { minReplicas, maxReplicas } = settings.autoScaling;
     return {

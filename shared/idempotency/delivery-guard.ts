@@ -11,6 +11,7 @@ import { errorMessage } from "../errors.ts";
 import type { Sink } from "../model/index.ts";
 import { DeliveryInProgressError, IdempotencyStoreError } from "./errors.ts";
 import type { IdempotencyConfig } from "./idempotency-config.ts";
+import { noDeduplication } from "./load-store.ts";
 
 /** What makes two deliveries the same: the original (AMP) SNS message id and the sink. */
 export interface DeliveryKey {
@@ -182,16 +183,6 @@ export function createDeliveryGuard(
       } catch (error) {
         throw translate(error, key, tableName);
       }
-    },
-  };
-}
-
-function noDeduplication(): DeliveryGuard {
-  return {
-    mode: "off",
-    useLambdaContext() {},
-    async deliverOnce(_key, deliver) {
-      return { delivered: true, result: await deliver() };
     },
   };
 }

@@ -2,4 +2,5 @@ export * from "./content-key.ts";
 export * from "./delivery-guard.ts";
 export * from "./errors.ts";
 export * from "./idempotency-config.ts";
+export * from "./load-store.ts";
 export * from "./resolve-times.ts";

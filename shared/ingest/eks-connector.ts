@@ -1,6 +1,6 @@
-import { EKSClient } from "@aws-sdk/client-eks";
+import type { EKSClient } from "@aws-sdk/client-eks";
 import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
-import { createEksKubeApi, describeCoreDnsAddon } from "../cluster/eks-cluster.ts";
+import { createEksClient, createEksKubeApi, describeCoreDnsAddon } from "../cluster/eks-cluster.ts";
 import type { ClusterConnector } from "./cluster-enricher.ts";
 import { targetCluster } from "./cluster-enricher.ts";
 
@@ -13,11 +13,11 @@ export function eksConnector(options: {
   defaultCluster: string | null;
   timeoutMs: number;
 }): ClusterConnector {
-  let eks: EKSClient | undefined;
+  let eks: Promise<EKSClient> | undefined;
   return (group) => {
     const target = targetCluster(group, options.defaultCluster);
     if (typeof target === "string") return target;
-    eks ??= new EKSClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.eks) });
+    eks ??= createEksClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.eks) });
     const client = eks;
     return {
       name: target.name,
@@ -28,7 +28,9 @@ export function eksConnector(options: {
       }),
       addon: {
         async describeCoreDns() {
-          const addon = await describeCoreDnsAddon(client, target.name, { timeoutMs: options.timeoutMs });
+          const addon = await describeCoreDnsAddon(await client, target.name, {
+            timeoutMs: options.timeoutMs,
+          });
           return (
             addon && {
               addonVersion: addon.addonVersion ?? "unknown",

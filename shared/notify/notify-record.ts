@@ -1,5 +1,7 @@
 import type { Notifier } from "../deliver/notifier.ts";
-import { type DeliveryGuard, DeliveryInProgressError, groupContentKey } from "../idempotency/index.ts";
+import { groupContentKey } from "../idempotency/content-key.ts";
+import type { DeliveryGuard } from "../idempotency/delivery-guard.ts";
+import { DeliveryInProgressError } from "../idempotency/errors.ts";
 import type { logger as sharedLogger } from "../logger.ts";
 import type { ScaleReport, Sink } from "../model/index.ts";
 import { type InternalMessage, readInternalMessage, type SnsRecordLike } from "./read-group.ts";

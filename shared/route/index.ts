@@ -1,4 +1,5 @@
 export * from "./format-routes.ts";
+export * from "./load-routes.ts";
 export * from "./matcher.ts";
 export * from "./parse-matchers.ts";
 export * from "./parse-routes.ts";

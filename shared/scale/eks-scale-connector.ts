@@ -1,6 +1,7 @@
-import { EKSClient } from "@aws-sdk/client-eks";
+import type { EKSClient } from "@aws-sdk/client-eks";
 import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
 import { describeCoreDnsAddonUpdate, updateCoreDnsAddonConfiguration } from "../cluster/eks-addon-update.ts";
+import { createEksClient } from "../cluster/eks-cluster.ts";
 import { eksConnector } from "../ingest/eks-connector.ts";
 import type { ScaleConnector } from "./scale-sns-event.ts";
 
@@ -11,11 +12,11 @@ export function eksScaleConnector(options: {
   timeoutMs: number;
 }): ScaleConnector {
   const connect = eksConnector(options);
-  let eks: EKSClient | undefined;
+  let eks: Promise<EKSClient> | undefined;
   return (group) => {
     const connection = connect(group);
     if (typeof connection === "string") return connection;
-    eks ??= new EKSClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.eks) });
+    eks ??= createEksClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.eks) });
     const client = eks;
     const lookup = connection.addon;
     return {
@@ -23,12 +24,14 @@ export function eksScaleConnector(options: {
       kube: connection.kube,
       addon: lookup && {
         describeCoreDns: () => lookup.describeCoreDns(),
-        updateConfiguration: (values, token) =>
-          updateCoreDnsAddonConfiguration(client, connection.name, values, token, {
+        updateConfiguration: async (values, token) =>
+          updateCoreDnsAddonConfiguration(await client, connection.name, values, token, {
             timeoutMs: options.timeoutMs,
           }),
-        updateStatus: (updateId) =>
-          describeCoreDnsAddonUpdate(client, connection.name, updateId, { timeoutMs: options.timeoutMs }),
+        updateStatus: async (updateId) =>
+          describeCoreDnsAddonUpdate(await client, connection.name, updateId, {
+            timeoutMs: options.timeoutMs,
+          }),
       },
     };
   };

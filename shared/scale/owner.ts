@@ -41,7 +41,7 @@ export interface OwnerInputs {
 export function scaleOwnerOf(input: OwnerInputs): OwnerState {
   const { addon } = input;
   if (addon.kind === "present") {
-    const settings = addonReplicaSettings(addon.addon.configurationValues);
+    const settings = addonReplicaSettings(addon.values);
     const name = `EKS add-on coredns ${addon.addon.addonVersion}`;
     if (settings.autoScaling?.enabled) {
       const { minReplicas, maxReplicas } = settings.autoScaling;
@@ -64,7 +64,7 @@ export function scaleOwnerOf(input: OwnerInputs): OwnerState {
     };
   }
   if (addon.kind === "present") {
-    const settings = addonReplicaSettings(addon.addon.configurationValues);
+    const settings = addonReplicaSettings(addon.values);
     const count =
       settings.replicaCount === null ? "without replicaCount" : `with replicaCount ${settings.replicaCount}`;
     return {

@@ -1,6 +1,6 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import type { Deployment, List, Node } from "../cluster/kube-objects.ts";
-import type { AddonLookupOutcome, CoreDnsAddonLookup } from "../enrich/addon-lookup.ts";
+import { type CoreDnsAddonLookup, lookupCoreDnsAddon } from "../enrich/addon-lookup.ts";
 import { DnsWorkload, KubePath } from "../enrich/constants.ts";
 import { fetchConfigMap } from "../enrich/dns-workloads.ts";
 import { inSelector, listItems, listTable } from "../enrich/kube-reads.ts";
@@ -45,7 +45,7 @@ export async function readScaleState(
       labelSelector: inSelector(appLabel, [DnsWorkload.corednsAppLabel, DnsWorkload.autoscalerAppLabel]),
     }),
     listTable(kube, KubePath.dnsPods, { labelSelector: `${appLabel}=${DnsWorkload.corednsAppLabel}` }),
-    lookupAddon(options.addon),
+    lookupCoreDnsAddon(options.addon),
   ]);
   const deployment = deployments.find((d) => d.metadata.name === DnsWorkload.corednsDeployment);
   if (!deployment) throw new CoreDnsMissingError();
@@ -70,16 +70,6 @@ export async function readScaleState(
     }),
     podsBefore,
   };
-}
-
-async function lookupAddon(addon: CoreDnsAddonLookup | undefined): Promise<AddonLookupOutcome> {
-  if (!addon) return { kind: "skipped" };
-  try {
-    const found = await addon.describeCoreDns();
-    return found ? { kind: "present", addon: found } : { kind: "absent" };
-  } catch (error) {
-    return { kind: "failed", error: errorMessage(error) };
-  }
 }
 
 /** Pages through full node objects (taints and conditions are only there) until `wanted` spread values are found. */

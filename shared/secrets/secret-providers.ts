@@ -21,20 +21,14 @@ export function createSecretProviders(): SecretProviders {
   return {
     secretsManager() {
       secretsManager ??= (async () => {
-        const [{ SecretsProvider }, { SecretsManagerClient }] = await Promise.all([
-          import("@aws-lambda-powertools/parameters/secrets"),
-          import("@aws-sdk/client-secrets-manager"),
-        ]);
+        const { SecretsProvider, SecretsManagerClient } = await import("../lazy/secrets-manager.ts");
         return new SecretsProvider({ awsSdkV3Client: new SecretsManagerClient(SDK_CLIENT_OPTIONS) });
       })();
       return secretsManager;
     },
     ssm() {
       ssm ??= (async () => {
-        const [{ SSMProvider }, { SSMClient }] = await Promise.all([
-          import("@aws-lambda-powertools/parameters/ssm"),
-          import("@aws-sdk/client-ssm"),
-        ]);
+        const { SSMProvider, SSMClient } = await import("../lazy/ssm.ts");
         return new SSMProvider({ awsSdkV3Client: new SSMClient(SDK_CLIENT_OPTIONS) });
       })();
       return ssm;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Deployment } from "../../shared/cluster/kube-objects.ts";
+import { parseConfigurationValues } from "../../shared/enrich/configuration-values.ts";
 import {
   addonReplicaSettings,
   autoscalerParams,
@@ -8,7 +9,14 @@ import {
 } from "../../shared/enrich/replica-controller.ts";
 
 const addon = (configurationValues: string | null) =>
-  ({ kind: "present", addon: { addonVersion: "v1.11.3-eksbuild.2", configurationValues } }) as const;
+  ({
+    kind: "present",
+    addon: { addonVersion: "v1.11.3-eksbuild.2", configurationValues },
+    values: configurationValues === null ? null : JSON.parse(configurationValues),
+  }) as const;
+
+/** What enrichment does with the add-on's text: parse (JSON, else YAML), then read the replica settings. */
+const settingsOf = async (text: string | null) => addonReplicaSettings(await parseConfigurationValues(text));
 
 const cpaDeployment: Deployment = {
   metadata: { name: "dns-autoscaler", labels: { "k8s-app": "dns-autoscaler" } },
@@ -31,22 +39,20 @@ const cpaDeployment: Deployment = {
 };
 
 describe("add-on configuration values", () => {
-  it("reads JSON and YAML", () => {
-    expect(addonReplicaSettings('{"autoScaling":{"enabled":true,"minReplicas":3,"maxReplicas":12}}')).toEqual(
-      {
-        replicaCount: null,
-        autoScaling: { enabled: true, minReplicas: 3, maxReplicas: 12 },
-      },
-    );
-    expect(addonReplicaSettings("replicaCount: 4\nresources:\n  limits:\n    memory: 170Mi\n")).toEqual({
+  it("reads JSON and YAML", async () => {
+    expect(await settingsOf('{"autoScaling":{"enabled":true,"minReplicas":3,"maxReplicas":12}}')).toEqual({
+      replicaCount: null,
+      autoScaling: { enabled: true, minReplicas: 3, maxReplicas: 12 },
+    });
+    expect(await settingsOf("replicaCount: 4\nresources:\n  limits:\n    memory: 170Mi\n")).toEqual({
       replicaCount: 4,
       autoScaling: null,
     });
   });
 
-  it("treats empty or unreadable values as unset", () => {
-    expect(addonReplicaSettings(null)).toEqual({ replicaCount: null, autoScaling: null });
-    expect(addonReplicaSettings("{not: [valid")).toEqual({ replicaCount: null, autoScaling: null });
+  it("treats empty or unreadable values as unset", async () => {
+    expect(await settingsOf(null)).toEqual({ replicaCount: null, autoScaling: null });
+    expect(await settingsOf("{not: [valid")).toEqual({ replicaCount: null, autoScaling: null });
   });
 });
 

@@ -2,7 +2,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AwsCallBudgets, worstCaseMs } from "../../shared/aws/client-options.ts";
 import { linkLocalGroup, renderAwsJsonTemplate, snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
-import { samBuildDir, samEsbuild } from "../support/bundles.ts";
+import { samBuild, samBuildDir } from "../support/bundles.ts";
 import { startHungServer } from "../support/hung-server.ts";
 import { enrichedGroup } from "../support/routing-groups.ts";
 import { internalTopicEvent, lambdaContext } from "../support/routing-lambda.ts";
@@ -29,7 +29,7 @@ async function loadBundle(logicalId: string, env: Record<string, string>): Promi
     ...env,
   }))
     vi.stubEnv(name, value);
-  const file = await samEsbuild(logicalId, build.path);
+  const file = await samBuild(logicalId, build.path);
   return ((await import(pathToFileURL(file).href)) as { handler: Handler }).handler;
 }
 

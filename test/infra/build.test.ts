@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { functionNames } from "../../scripts/build.ts";
-import { importWithEnvironment, samBuildDir, samEsbuild } from "../support/bundles.ts";
+import { importWithEnvironment, samBuild, samBuildDir } from "../support/bundles.ts";
 import {
   entryPoint,
   environmentOf,
@@ -31,7 +31,7 @@ describe("bundles for the template's functions", () => {
   ])(
     "%s: builds with the template's esbuild settings and starts with the template's environment",
     async (id, parameters) => {
-      const file = await samEsbuild(id, outDir.path);
+      const file = await samBuild(id, outDir.path);
       const fn = functions.find((f) => f.logicalId === id);
       const env = resolveEnvironment(
         template,

@@ -109,22 +109,15 @@ describe("infra/template.yaml", () => {
     ]);
   });
 
-  it("builds every function from an entry point that exists, with esbuild as ESM for node22", () => {
+  it("builds every function through its Makefile target from an entry point that exists, with no source maps loaded", () => {
     for (const fn of functions) {
       const entry = entryPoint(fn);
       expect(existsSync(join(repoRoot, entry)), `${fn.logicalId}: ${entry}`).toBe(true);
-      expect(fn.metadata.BuildMethod).toBe("esbuild");
-      const build = fn.metadata.BuildProperties as JsonObject;
-      expect(build).toMatchObject({
-        Format: "esm",
-        OutExtension: [".js=.mjs"],
-        Target: "node22",
-        Minify: true,
-      });
-      expect(build.Sourcemap).toBe(true);
-      expect(String((build.Banner as string[])[0])).toContain("createRequire");
+      expect(fn.metadata.BuildMethod).toBe("makefile");
       expect(fn.properties.Handler).toBe("index.handler");
     }
+    // --enable-source-maps costs CPU and memory at each cold start; it is opt-in (README).
+    expect(JSON.stringify(template.Globals.Function.Environment)).not.toContain("enable-source-maps");
   });
 
   it("resolves CodeUri to the repo root so esbuild finds shared/", () => {

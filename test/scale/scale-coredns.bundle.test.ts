@@ -6,7 +6,7 @@ import { generateCluster } from "../../sim/cluster-generator.ts";
 import { coreDnsControllers } from "../../sim/controllers.ts";
 import { type KubeApiSimulator, startKubeApiServer } from "../../sim/kube-api-server.ts";
 import { ScenarioPresets } from "../../sim/scenarios.ts";
-import { samBuildDir, samEsbuild } from "../support/bundles.ts";
+import { samBuild, samBuildDir } from "../support/bundles.ts";
 import { testPki } from "../support/cluster-tls.ts";
 import { type EksStandIn, startEksStandIn } from "../support/eks-stand-in.ts";
 import { rbacAuthorizer } from "../support/rbac.ts";
@@ -41,7 +41,7 @@ beforeAll(async () => {
   });
   eks = await startEksStandIn(cluster, sim.url, testPki.ca);
   sns = await startSnsStandIn();
-  bundle = await samEsbuild("ScaleCorednsFunction", build.path);
+  bundle = await samBuild("ScaleCorednsFunction", build.path);
 });
 afterAll(async () => {
   vi.unstubAllEnvs();

@@ -1,15 +1,12 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { build } from "esbuild";
-import {
-  entryPoint,
-  type JsonObject,
-  loadTemplate,
-  repoRoot,
-  serverlessFunctions,
-} from "./infra-template.ts";
+import { promisify } from "node:util";
+import { loadTemplate, repoRoot, serverlessFunctions } from "./infra-template.ts";
+
+const run = promisify(execFile);
 
 /** What ships is the bundle: these build each function as `sam build` does and load it as Lambda would. */
 export function samBuildDir(): { path: string; remove(): void } {
@@ -17,28 +14,21 @@ export function samBuildDir(): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** `sam build`'s esbuild step for one function, from the template's BuildProperties; returns the file. */
-export async function samEsbuild(logicalId: string, outDir: string): Promise<string> {
+/**
+ * `sam build`'s step for one function: the template says `BuildMethod: makefile`, so SAM runs
+ * `make build-<LogicalId>` in the CodeUri folder (the repo root) with ARTIFACTS_DIR; this does the same.
+ * Returns the handler file.
+ */
+export async function samBuild(logicalId: string, outDir: string): Promise<string> {
   const fn = serverlessFunctions(loadTemplate()).find((f) => f.logicalId === logicalId);
   if (!fn) throw new Error(`no ${logicalId}`);
-  const props = fn.metadata.BuildProperties as JsonObject;
-  const [fromExt = "", toExt = ""] = String((props.OutExtension as string[])[0]).split("=");
-  const banner = String((props.Banner as string[])[0]).replace(/^js=/, "");
-  const outdir = join(outDir, logicalId);
-  await build({
-    entryPoints: [join(repoRoot, entryPoint(fn))],
-    bundle: true,
-    outdir,
-    platform: String(props.Platform ?? "node") as "node",
-    format: String(props.Format) as "esm",
-    target: String(props.Target),
-    minify: props.Minify === true,
-    sourcemap: props.Sourcemap === true,
-    outExtension: { [fromExt]: toExt },
-    banner: { js: banner },
-    logLevel: "silent",
+  if (fn.metadata.BuildMethod !== "makefile") throw new Error(`${logicalId} is not built by the Makefile`);
+  const artifacts = join(outDir, logicalId);
+  await run("make", ["--no-print-directory", `build-${logicalId}`, `ARTIFACTS_DIR=${artifacts}`], {
+    cwd: repoRoot,
+    timeout: 120_000,
   });
-  return join(outdir, `index${toExt}`);
+  return join(artifacts, "index.mjs");
 }
 
 /** Imports a bundle with the environment Lambda would give it (the given variables plus Lambda's own). */

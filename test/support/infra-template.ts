@@ -152,12 +152,16 @@ export function serverlessFunctions(template: Template): ServerlessFunction[] {
 }
 
 /** The entry point of a function's esbuild build, e.g. `functions/ingest/index.ts`. */
+/** The handler's source file: the Makefile target SAM runs for the function names its functions/ folder. */
 export function entryPoint(fn: ServerlessFunction): string {
-  const build = fn.metadata.BuildProperties;
-  const entries = isObject(build) ? build.EntryPoints : null;
-  if (!Array.isArray(entries) || entries.length !== 1 || typeof entries[0] !== "string")
-    throw new Error(`${fn.logicalId} must have exactly one EntryPoints file`);
-  return entries[0];
+  const makefile = readFileSync(join(repoRoot, "Makefile"), "utf8");
+  const target = new RegExp(
+    `^build-${fn.logicalId}:\n\t.*--function ([a-z0-9-]+) --outdir "\\$\\(ARTIFACTS_DIR\\)"$`,
+    "m",
+  );
+  const name = target.exec(makefile)?.[1];
+  if (!name) throw new Error(`the Makefile has no build-${fn.logicalId} target building one function`);
+  return `functions/${name}/index.ts`;
 }
 
 /** Environment variable names a function gets: Globals first, then its own. */
