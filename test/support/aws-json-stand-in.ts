@@ -1,0 +1,38 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A loopback stand-in for AWS JSON-protocol services (Secrets Manager, SSM): answers each `X-Amz-Target`
+ * with the given body, and keeps every request (target, body) for the test to check.
+ */
+export interface AwsJsonStandIn {
+  url: string;
+  requests: { target: string; body: unknown }[];
+  close(): Promise<void>;
+}
+
+export async function startAwsJsonStandIn(answers: Record<string, unknown>): Promise<AwsJsonStandIn> {
+  const requests: AwsJsonStandIn["requests"] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const target = String(req.headers["x-amz-target"] ?? "");
+      requests.push({ target, body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") });
+      const answer = answers[target];
+      if (answer === undefined) {
+        res.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
+        res.end(JSON.stringify({ __type: "UnknownOperationException", message: `no answer for ${target}` }));
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
