@@ -9,6 +9,7 @@ const sections: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   deliver: () => import("./deliver.ts"),
   routing: () => import("./routing.ts"),
   scale: () => import("./scale.ts"),
+  footprint: () => import("./footprint.ts"),
 };
 
 // `npm run bench -- parse enrich` runs only those sections.

@@ -1,4 +1,4 @@
-import { DescribeUpdateCommand, type EKSClient, UpdateAddonCommand } from "@aws-sdk/client-eks";
+import type { EKSClient } from "@aws-sdk/client-eks";
 import { EksCallDefaults } from "./eks-cluster.ts";
 import { EksClusterError } from "./errors.ts";
 
@@ -21,6 +21,7 @@ export async function updateCoreDnsAddonConfiguration(
   options: { timeoutMs?: number } = {},
 ): Promise<string> {
   try {
+    const { UpdateAddonCommand } = await import("../lazy/eks.ts");
     const output = await eks.send(
       new UpdateAddonCommand({
         clusterName,
@@ -51,6 +52,7 @@ export async function describeCoreDnsAddonUpdate(
   options: { timeoutMs?: number } = {},
 ): Promise<AddonUpdateStatus> {
   try {
+    const { DescribeUpdateCommand } = await import("../lazy/eks.ts");
     const output = await eks.send(
       new DescribeUpdateCommand({ name: clusterName, addonName: "coredns", updateId }),
       {

@@ -1,7 +1,4 @@
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
+import type { SignatureV4 } from "@smithy/signature-v4";
 import { KubeCredentialsError } from "./errors.ts";
 import type { TokenProvider } from "./http-kube-client.ts";
 
@@ -50,7 +47,7 @@ function stsHostname(region: string): string {
 }
 
 let defaultCredentials: AwsCredentialsProvider | undefined;
-function defaultCredentialsProvider(): AwsCredentialsProvider {
+function defaultCredentialsProvider(defaultProvider: () => AwsCredentialsProvider): AwsCredentialsProvider {
   // Created once per process so warm invocations reuse resolved (and cached) role credentials.
   defaultCredentials ??= defaultProvider();
   return defaultCredentials;
@@ -65,8 +62,9 @@ export async function createEksToken(options: EksTokenOptions): Promise<EksToken
   }
   const now = options.now?.() ?? Date.now();
   const hostname = stsHostname(options.region);
+  const { defaultProvider, HttpRequest, Sha256, SignatureV4 } = await import("../lazy/sigv4.ts");
   const signer = new SignatureV4({
-    credentials: options.credentials ?? defaultCredentialsProvider(),
+    credentials: options.credentials ?? defaultCredentialsProvider(defaultProvider),
     region: options.region,
     service: "sts",
     sha256: Sha256,

@@ -1,0 +1,274 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { build, type Metafile } from "esbuild";
+import { buildFunction, coldStartBytes, totalBytes } from "../scripts/build.ts";
+import { createHttpKubeClient } from "../shared/cluster/http-kube-client.ts";
+import { createClusterFactsCache } from "../shared/enrich/index.ts";
+import { clusterEnricher } from "../shared/ingest/cluster-enricher.ts";
+import { GROUP_BUDGET_BYTES } from "../shared/ingest/fit-to-sns.ts";
+import { ingestMessage } from "../shared/ingest/ingest-message.ts";
+import { encodeGroup } from "../shared/ingest/internal-message.ts";
+import {
+  linkLocalGroup,
+  renderAwsJsonTemplate,
+  renderWebhookV4,
+  snsLambdaEvent,
+  truncateLikeAmp,
+} from "../sim/alertmanager-messages.ts";
+import { generateCluster } from "../sim/cluster-generator.ts";
+import { startKubeApiServer } from "../sim/kube-api-server.ts";
+import { ScenarioPresets } from "../sim/scenarios.ts";
+
+/**
+ * One table for the storm and cold-start figures: each beside a baseline measured in the same run (process
+ * times alternate A, B, A, B so drift hits both), printed and written to bench/results.md. Nothing asserts.
+ */
+const root = new URL("..", import.meta.url).pathname;
+const RUNS = 7;
+
+interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** Median wall time of two commands run in turn, and the median of the pairwise ratios A/B. */
+function pairedTimes(a: string[], b: string[], env: NodeJS.ProcessEnv = process.env) {
+  const run = (argv: string[]) => {
+    const start = performance.now();
+    const result = spawnSync(argv[0] as string, argv.slice(1), { env, stdio: "ignore" });
+    if (result.status !== 0) throw new Error(`${argv.join(" ")} exited ${result.status}`);
+    return performance.now() - start;
+  };
+  run(a);
+  run(b);
+  const ratios: number[] = [];
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const ta = run(a);
+    const tb = run(b);
+    as.push(ta);
+    bs.push(tb);
+    ratios.push(ta / tb);
+  }
+  return { a: median(as), b: median(bs), ratio: median(ratios) };
+}
+
+/** Peak RSS (MiB) of a command, from the kernel's accounting in the process itself (bench/max-rss.mjs). */
+function peakRssMiB(args: string[], env: NodeJS.ProcessEnv): number {
+  const dir = mkdtempSync(join(tmpdir(), "rss-"));
+  const file = join(dir, "rss");
+  try {
+    const result = spawnSync(process.execPath, ["--import", join(root, "bench/max-rss.mjs"), ...args], {
+      env: { ...env, MAX_RSS_FILE: file },
+      stdio: "ignore",
+    });
+    if (result.status !== 0) throw new Error(`node ${args.join(" ")} exited ${result.status}`);
+    return Number(readFileSync(file, "utf8").trim().split("\n").at(-1)) / 1024;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} KB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+export async function run(): Promise<void> {
+  const rows: Row[] = [];
+  const work = mkdtempSync(join(tmpdir(), "linklocal-footprint-"));
+  try {
+    await stormRows(rows, work);
+    await bundleRows(rows, work);
+    cliRows(rows, work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const table = [
+    "| figure | value | same-run baseline | ratio | target |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} |`),
+  ].join("\n");
+  console.log(`\nStorms and cold starts (${RUNS} paired runs, medians)\n${table}`);
+  writeFileSync(
+    join(root, "bench/results.md"),
+    `# Benchmark results\n\nWritten by \`npm run bench -- footprint\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}. Every figure is beside a baseline measured in the same run; process times are medians of ${RUNS} runs taken in turn with their baseline, the ratio the median of the pairwise ratios.\n\n${table}\n`,
+  );
+}
+
+async function stormRows(rows: Row[], work: string): Promise<void> {
+  const cluster = generateCluster({ ...ScenarioPresets.huge, clusterName: "prod-eks-1" });
+  const sim = await startKubeApiServer({ cluster });
+  try {
+    const kube = createHttpKubeClient({ server: sim.url, auth: { type: "none" }, timeoutMs: 60_000 });
+    const ip = (i: number) =>
+      cluster.nodes[i]?.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "0.0.0.0";
+    const body = truncateLikeAmp(
+      renderAwsJsonTemplate(linkLocalGroup({ count: 1_500, instance: (i) => `${ip(i)}:9417` })),
+    );
+    const record = snsLambdaEvent([body]).Records[0]?.Sns;
+    const attributes = Object.fromEntries(
+      Object.entries(record?.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
+    );
+    const enrich = clusterEnricher(() => ({ name: "prod-eks-1", kube }), {
+      cache: createClusterFactsCache({ ttlMs: 60_000 }),
+      deadlineMs: 120_000,
+    });
+    const { group } = await ingestMessage(
+      {
+        messageId: "bench",
+        body: record?.Message ?? "",
+        subject: null,
+        attributes,
+        topicArn: null,
+        timestamp: null,
+      },
+      { clusterLabel: "cluster", enrich, route: () => ["slack", "pagerduty"] },
+    );
+    const received = group.alerts.length;
+    const withFacts = group.alerts.filter((a) => a.node?.instanceType).length;
+    const encoded = encodeGroup(group, GROUP_BUDGET_BYTES);
+    rows.push({
+      figure: "256 KB AMP body cut by AMP, 5,000-node cluster: alerts published with node facts",
+      value: `${withFacts}`,
+      baseline: `${received} alerts read from the body`,
+      ratio: (withFacts / received).toFixed(2),
+      target: "1.00",
+    });
+    rows.push({
+      figure: "  its internal-topic message",
+      value: `${kb(Buffer.byteLength(encoded.body))} (${encoded.encoding})`,
+      baseline: "SNS limit 262 KB",
+      ratio: (Buffer.byteLength(encoded.body) / (256 * 1024)).toFixed(2),
+      target: "<= 1.00",
+    });
+  } finally {
+    await sim.stop();
+  }
+  // The 1,000-alert group through the built CLI (replay, dry run), and the 5,000-alert replay's memory.
+  for (const count of [1_000, 5_000]) {
+    writeFileSync(join(work, `webhook-${count}.json`), renderWebhookV4(linkLocalGroup({ count })));
+  }
+  const cli = join(root, "bin/linklocal-sentinel.js");
+  const env = { PATH: process.env.PATH ?? "", HOME: work };
+  const replay = spawnSync(
+    process.execPath,
+    [cli, "replay", join(work, "webhook-1000.json"), "--dry-run", "--json", "--preview-dir", join(work, "p")],
+    { env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+  );
+  const kept =
+    (JSON.parse(replay.stdout) as { groups: { alerts: unknown[] }[] }).groups[0]?.alerts.length ?? 0;
+  rows.push({
+    figure: "1,000-alert webhook group through `replay`: alerts kept",
+    value: `${kept}`,
+    baseline: "1,000 sent",
+    ratio: (kept / 1000).toFixed(2),
+    target: "1.00",
+  });
+  const bare = peakRssMiB(["-e", "0"], env);
+  const big = peakRssMiB(
+    [cli, "replay", join(work, "webhook-5000.json"), "--dry-run", "--json", "--preview-dir", join(work, "p")],
+    env,
+  );
+  rows.push({
+    figure: "5,000-alert replay: peak RSS above bare node",
+    value: `+${(big - bare).toFixed(0)} MiB`,
+    baseline: `bare node ${bare.toFixed(0)} MiB`,
+    ratio: (big / bare).toFixed(2),
+    target: "< +128 MiB",
+  });
+}
+
+async function bundleRows(rows: Row[], work: string): Promise<void> {
+  const env = {
+    PATH: process.env.PATH ?? "",
+    AWS_REGION: "eu-west-1",
+    INTERNAL_TOPIC_ARN: "arn:aws:sns:eu-west-1:111122223333:internal",
+    SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T0/B0/bench",
+    PAGERDUTY_ROUTING_KEY: "R0UTINGKEY0123456789abcdef012345",
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+  };
+  const files: Record<string, string> = {};
+  for (const name of ["ingest", "notify-slack", "notify-pagerduty"]) {
+    const outdir = join(work, name);
+    const meta = (await buildFunction(name, { metafile: true, outdir })).metafile as Metafile;
+    files[name] = join(outdir, "index.mjs");
+    rows.push({
+      figure: `${name}: code loaded at cold start`,
+      value: kb(coldStartBytes(meta)),
+      baseline: `${kb(totalBytes(meta))} in all chunks`,
+      ratio: (coldStartBytes(meta) / totalBytes(meta)).toFixed(2),
+      target: "<= 600 KB",
+    });
+  }
+  // The baseline for ingest: a bundle of only the SDK clients it uses, built the same way.
+  const clientsEntry = join(work, "clients.ts");
+  writeFileSync(
+    clientsEntry,
+    `export { SNSClient } from "@aws-sdk/client-sns";\nexport { EKSClient } from "@aws-sdk/client-eks";\n`,
+  );
+  await build({
+    entryPoints: [clientsEntry],
+    bundle: true,
+    minify: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    outfile: join(work, "clients.mjs"),
+    nodePaths: [join(root, "node_modules")],
+    logLevel: "silent",
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
+  const load = (file: string) => [
+    process.execPath,
+    "--input-type=module",
+    "-e",
+    `await import(${JSON.stringify(`file://${file}`)})`,
+  ];
+  const ingest = pairedTimes(load(files.ingest as string), load(join(work, "clients.mjs")), env);
+  rows.push({
+    figure: "ingest: module load",
+    value: ms(ingest.a),
+    baseline: `SNS + EKS clients alone ${ms(ingest.b)}`,
+    ratio: ingest.ratio.toFixed(2),
+    target: "<= 1.15",
+  });
+  for (const name of ["notify-slack", "notify-pagerduty"]) {
+    const times = pairedTimes(load(files[name] as string), [process.execPath, "-e", "0"], env);
+    rows.push({
+      figure: `${name}: module load`,
+      value: ms(times.a),
+      baseline: `bare node ${ms(times.b)}`,
+      ratio: times.ratio.toFixed(2),
+      target: "<= 1.5",
+    });
+  }
+}
+
+function cliRows(rows: Row[], work: string): void {
+  const env = { PATH: process.env.PATH ?? "", HOME: work };
+  const demo = pairedTimes(
+    [process.execPath, join(root, "bin/linklocal-sentinel.js"), "demo"],
+    [process.execPath, "-e", "0"],
+    env,
+  );
+  rows.push({
+    figure: "`npm start` demo (the built CLI)",
+    value: ms(demo.a),
+    baseline: `bare node ${ms(demo.b)}`,
+    ratio: demo.ratio.toFixed(2),
+    target: "<= 5",
+  });
+}
