@@ -10,7 +10,7 @@ import {
   fetchNodeLocalDnsNodes,
 } from "./dns-workloads.ts";
 import type { ClusterDnsFacts } from "./facts-cache.ts";
-import { type Attempt, attempt, describeReadFailure } from "./failure.ts";
+import { type Attempt, attempt } from "./failure.ts";
 import type { FetchPlan } from "./fetch-plan.ts";
 import type { NodeIdentity } from "./node-identity.ts";
 import {

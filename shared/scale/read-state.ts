@@ -6,7 +6,6 @@ import { fetchConfigMap } from "../enrich/dns-workloads.ts";
 import { inSelector, listItems, listTable } from "../enrich/kube-reads.ts";
 import { dnsAutoscalerOf, targetsCoreDns } from "../enrich/replica-controller.ts";
 import { cellText } from "../enrich/table.ts";
-import { errorMessage } from "../errors.ts";
 import { type OwnerState, scaleOwnerOf } from "./owner.ts";
 import { CapacityCounter, type NodeCapacity, type PlacementRules } from "./placement.ts";
 
