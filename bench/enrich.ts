@@ -107,8 +107,10 @@ function verdict(nodes: number, alerts: number, pass: "cold" | "warm", m: Measur
     return `${ok ? "HOLDS" : "BROKEN"} (<= ${Budget.small.requests} req, 100 KB)`;
   }
   if (alerts === Budget.small.alerts && pass === "cold") {
-    const ok = m.bytes <= Budget.small.bytes;
-    return `bytes ${ok ? "hold" : "BROKEN"}; cluster facts are read cold once per 60 s`;
+    // Cold reads trade bytes for requests: the node Table (about 1 MB uncompressed, about 100 KB gzipped as
+    // the API server sends it) gives the counts, cordoned nodes and every IP at once, once per 60 s.
+    const ok = m.requests <= Budget.small.requests;
+    return `${ok ? "HOLDS" : "BROKEN"} (<= ${Budget.small.requests} req; the node Table's bytes, once per 60 s)`;
   }
   if (alerts === Budget.large.alerts && pass === "cold") {
     const ok = m.requests <= Budget.large.requests && m.bytes <= Budget.large.bytes;

@@ -3,18 +3,12 @@ import type { AlertGroup } from "../model/index.ts";
 import { type AddonLookupOutcome, type CoreDnsAddonLookup, lookupCoreDnsAddon } from "./addon-lookup.ts";
 import { EnrichLimits } from "./constants.ts";
 import { nodeLocalCoversEveryNode } from "./coredns-placement.ts";
-import {
-  type DnsWorkloads,
-  fetchConfigMap,
-  fetchDnsWorkloads,
-  fetchNodeLocalDnsNodes,
-} from "./dns-workloads.ts";
+import { type DnsWorkloads, fetchConfigMap, fetchDnsWorkloads } from "./dns-workloads.ts";
 import type { ClusterDnsFacts } from "./facts-cache.ts";
 import { type Attempt, attempt } from "./failure.ts";
 import type { FetchPlan } from "./fetch-plan.ts";
 import type { NodeIdentity } from "./node-identity.ts";
 import {
-  countNodes,
   countsFromRecords,
   fetchNamedNodes,
   listNodeRows,
@@ -46,9 +40,10 @@ export interface GroupReads {
 }
 
 /**
- * The group's reads in three rounds of parallel requests: (A) what needs no other answer, (B) pod IPs the
- * node Table left unplaced, (C) details of the nodes found and of CoreDNS's nodes, NodeLocal DNSCache per
- * node, the autoscaler's ConfigMap. Cluster-wide facts are skipped when `cached` holds them.
+ * The group's reads in three rounds of parallel requests: (A) what needs no other answer (kube-system's DNS
+ * pods and Deployments, the node Table when cold or for a large group, pod IPs for a warm small one), (B) pod
+ * IPs the node Table left unplaced, (C) details of the nodes found and of CoreDNS's nodes, the autoscaler's
+ * ConfigMap. Cluster-wide facts are skipped when `cached` holds them. A cold 1-alert group: 4 requests.
  */
 export async function readGroup(
   kube: KubeApi,
@@ -65,17 +60,20 @@ export async function readGroup(
     for (const record of list) records.set(record.name, mergeNodeRecords(records.get(record.name), record));
   };
   const targeted = plan.kind === "targeted";
+  // A cold read lists the node Table whatever the group: the node count, the cordoned nodes and every node IP
+  // in one request (cached with the cluster facts' other answers), instead of a count, a cordoned list and
+  // per-IP lookups. A warm targeted group then needs only its own nodes.
+  const readRows = !targeted || cached === null;
 
-  const [workloadsRead, addon, countsRead, nodeRows, podIpHits, scan] = await Promise.all([
+  const [workloadsRead, addon, nodeRows, podIpHits, scan] = await Promise.all([
     cached
       ? null
       : attempt("reading CoreDNS, dns-autoscaler and node-local-dns in kube-system", () =>
           fetchDnsWorkloads(kube),
         ),
     cached ? cached.addon : lookupCoreDnsAddon(addonLookup),
-    cached || !targeted ? null : attempt("counting nodes", () => countNodes(kube)),
-    targeted ? null : attempt("listing nodes (Table form)", () => listNodeRows(kube)),
-    targeted && plan.ips.length > 0
+    readRows ? attempt("listing nodes (Table form)", () => listNodeRows(kube)) : null,
+    !readRows && plan.ips.length > 0
       ? attempt("looking up instance IPs as pod IPs", () => lookupPodIps(kube, plan.ips))
       : null,
     targeted && plan.instanceIds.length > 0
@@ -94,10 +92,10 @@ export async function readGroup(
     );
   }
   const counts: NodeCounts | null =
-    (rows ? countsFromRecords(rows) : keep(countsRead, errors)) ??
+    (rows ? countsFromRecords(rows) : null) ??
     (cached ? { total: cached.clusterNodeCount, schedulable: cached.schedulableNodeCount } : null);
 
-  if (!targeted && rows) {
+  if (readRows && rows) {
     const unplaced = unresolvedIps(identities, buildNodeIndex(records.values(), podIps));
     for (const [ip, node] of (await podIpFollowUp(kube, group, unplaced, nodeErrors)) ?? [])
       podIps.set(ip, node);
@@ -114,20 +112,15 @@ export async function readGroup(
   const nodeLocalCoversAll = nodeLocalCoversEveryNode(nodeLocal, counts?.total ?? 0);
   const autoscaler = workloads?.autoscaler ?? null;
   const configMapName = !cached && autoscaler && targetsCoreDns(autoscaler) ? autoscaler.configMap : null;
-  const [details, nodeLocalRead, configMap] = await Promise.all([
+  const [details, configMap] = await Promise.all([
     detailNames.length > 0 ? attempt("reading node details", () => fetchNamedNodes(kube, detailNames)) : null,
-    nodeLocal.present && !nodeLocalCoversAll && alertNodes.length > 0
-      ? attempt("finding node-local-dns pods", () =>
-          // One or two nodes by field selector; more in one list of every node-local-dns pod.
-          fetchNodeLocalDnsNodes(kube, targeted && alertNodes.length <= 2 ? alertNodes : "all"),
-        )
-      : null,
     configMapName
       ? attempt(`reading ConfigMap ${configMapName}`, () => fetchConfigMap(kube, configMapName))
       : null,
   ]);
   addRecords(keep(details, nodeErrors) ?? []);
-  const nodeLocalOn = keep(nodeLocalRead, errors);
+  // Which nodes run NodeLocal DNSCache came with the kube-system pods read (and is cached with it).
+  const nodeLocalOn = nodeLocal.present && !nodeLocalCoversAll ? (workloads?.nodeLocalNodes ?? null) : null;
   const params = cached ? cached.autoscalerParams : autoscalerParams(keep(configMap, errors));
 
   return {

@@ -1,7 +1,7 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import type { Node, NodeList } from "../cluster/kube-objects.ts";
 import { EnrichLimits, KubePath, NodeLabel } from "./constants.ts";
-import { chunkByLength, countObjects, inSelector, isLabelValue, listItems, listTable } from "./kube-reads.ts";
+import { chunkByLength, inSelector, isLabelValue, listItems, listTable } from "./kube-reads.ts";
 import { type NodeRecord, nodeRecordFromObject, nodeRecordFromTable } from "./node-record.ts";
 import { cellText } from "./table.ts";
 
@@ -10,15 +10,6 @@ import { cellText } from "./table.ts";
 export interface NodeCounts {
   total: number;
   schedulable: number;
-}
-
-/** Total from `limit=1` + remainingItemCount; cordoned nodes (usually none) from a field-selected Table. */
-export async function countNodes(kube: KubeApi): Promise<NodeCounts> {
-  const [total, cordoned] = await Promise.all([
-    countObjects(kube, KubePath.nodes),
-    listTable(kube, KubePath.nodes, { fieldSelector: "spec.unschedulable=true" }),
-  ]);
-  return { total, schedulable: Math.max(0, total - cordoned.length) };
 }
 
 export function countsFromRecords(records: readonly NodeRecord[]): NodeCounts {

@@ -9,6 +9,7 @@ const facts: ClusterDnsFacts = {
     corednsReplicas: { desired: 2, ready: 2 },
     autoscaler: null,
     nodeLocal: { present: false, desired: 0, ready: 0 },
+    nodeLocalNodes: new Set<string>(),
   },
   autoscalerParams: null,
   addon: { kind: "skipped" },
