@@ -9,6 +9,7 @@ import {
 import { type AmpMessage, isTruncatedByAmp, type ParseError, parseAmpMessage } from "../parse/index.ts";
 import type { GroupEnricher } from "./enrichment.ts";
 import { cutToBytes, fitGroupToSns, RAW_TEXT_BUDGET_BYTES } from "./fit-to-sns.ts";
+import { isHeartbeat } from "./heartbeat.ts";
 
 export interface IngestDeps {
   clusterLabel: string;
@@ -22,6 +23,8 @@ export interface IngestOutcome {
   group: EnrichedAlertGroup;
   /** Set when the body could not be read and the group is a raw fallback. */
   parseError: ParseError | null;
+  /** A heartbeat (see heartbeat.ts): recorded, never enriched, routed nowhere. */
+  heartbeat: boolean;
 }
 
 /**
@@ -39,10 +42,14 @@ export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Prom
     });
     const group = rawFallbackGroup(message, parsed.error);
     const enriched = { ...toEnriched(group), routes: notifyingRoutes(deps.route(group), log) };
-    return { group: fitGroupToSns(enriched), parseError: parsed.error };
+    return { group: fitGroupToSns(enriched), parseError: parsed.error, heartbeat: false };
   }
 
   const group = parsed.group;
+  if (isHeartbeat(group)) {
+    log.info("heartbeat received", { cluster: group.cluster, status: group.status });
+    return { group: { ...toEnriched(group), routes: [] }, parseError: null, heartbeat: true };
+  }
   if (group.warnings.length > 0)
     log.warn("message parsed with warnings", { warnings: group.warnings.slice(0, 20) });
   const enrichment = await deps.enrich(group);
@@ -63,7 +70,7 @@ export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Prom
     diagnosis: enriched.diagnosis.map((d) => d.code),
     routes: enriched.routes,
   });
-  return { group: fitGroupToSns(enriched), parseError: null };
+  return { group: fitGroupToSns(enriched), parseError: null, heartbeat: false };
 }
 
 /**

@@ -52,7 +52,7 @@ describe("ingest handler", () => {
     const event = snsLambdaEvent([
       { body: renderAwsJsonTemplate(linkLocalGroup({ count: 3 })), messageId: "amp-1" },
     ]);
-    await expect(handler(event)).resolves.toEqual({ published: 1 });
+    await expect(handler(event)).resolves.toEqual({ published: 1, heartbeats: 0 });
 
     const [message] = published();
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(TOPIC);

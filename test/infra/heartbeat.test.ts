@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { HEARTBEAT_ALERTNAME } from "../../shared/ingest/heartbeat.ts";
+import { METRICS_NAMESPACE, MetricName } from "../../shared/metrics/names.ts";
+import { type JsonObject, loadTemplate, repoRoot } from "../support/infra-template.ts";
+
+/** The dead man's switch end to end in configuration: the rule, its route, and the alarm on what ingest emits. */
+const template = loadTemplate();
+
+describe("the heartbeat", () => {
+  it("is a rule of infra/alert-rules.yaml under the name ingest recognises", () => {
+    const rules = parse(readFileSync(`${repoRoot}/infra/alert-rules.yaml`, "utf8")) as {
+      groups: { rules: { alert: string; expr: string; for?: string }[] }[];
+    };
+    const rule = rules.groups.flatMap((g) => g.rules).find((r) => r.alert === HEARTBEAT_ALERTNAME);
+    expect(rule?.expr).toContain("count by (cluster)");
+    expect(rule?.for).toBeUndefined();
+  });
+
+  it("is routed through the same SNS receiver every 5 minutes by infra/alertmanager.yaml", () => {
+    const definition = parse(readFileSync(`${repoRoot}/infra/alertmanager.yaml`, "utf8")) as {
+      alertmanager_config: string;
+    };
+    const config = parse(definition.alertmanager_config) as {
+      route: {
+        receiver: string;
+        routes: { matchers: string[]; receiver: string; repeat_interval: string }[];
+      };
+    };
+    const route = config.route.routes.find((r) => r.matchers.includes(`alertname="${HEARTBEAT_ALERTNAME}"`));
+    expect(route).toMatchObject({ receiver: config.route.receiver, repeat_interval: "5m" });
+  });
+
+  it("alarms on the metric ingest emits when it stops arriving, missing data breaching, naming the causes", () => {
+    const alarm = template.Resources.HeartbeatMissingAlarm;
+    expect(alarm?.Condition).toBe("ExpectsHeartbeat");
+    const props = alarm?.Properties as JsonObject;
+    expect(props).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: MetricName.heartbeats,
+      Statistic: "Sum",
+      ComparisonOperator: "LessThanThreshold",
+      Threshold: 1,
+      TreatMissingData: "breaching",
+    });
+    // Powertools Metrics' default dimension is the service name the functions run with.
+    const service = (template.Globals.Function.Environment as { Variables: Record<string, string> }).Variables
+      .POWERTOOLS_SERVICE_NAME;
+    expect(props.Dimensions).toEqual([{ Name: "service", Value: service }]);
+    expect(Number(props.Period) * Number(props.EvaluationPeriods)).toBe(15 * 60);
+    expect(String(props.AlarmDescription)).toMatch(/remote-writ.*DNS/s);
+  });
+
+  it("alarms only on metric names the code emits (one list for code and template)", () => {
+    const emitted = new Set<string>(Object.values(MetricName));
+    const alarms = Object.values(template.Resources).filter(
+      (r) =>
+        r.Type === "AWS::CloudWatch::Alarm" && (r.Properties as JsonObject).Namespace === METRICS_NAMESPACE,
+    );
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(emitted).toContain((alarm.Properties as JsonObject).MetricName);
+  });
+});
