@@ -18,6 +18,7 @@ import {
   section,
 } from "./blocks.ts";
 import { capBlocks, countOf, footer } from "./common-blocks.ts";
+import { firstLine, fixWithCommandBlocks } from "./first-line.ts";
 import { SlackLimits } from "./limits.ts";
 import { fitLines, nameList, packLines, slackLink } from "./pack.ts";
 import { renderRawFallback } from "./render-raw.ts";
@@ -58,8 +59,10 @@ export function renderSlackMessage(group: EnrichedAlertGroup): SlackMessage {
         SlackLimits.headerTextChars,
       ),
     ),
-    summaryFields(group, nodes),
   ];
+  const first = resolved ? null : firstLine(group.diagnosis);
+  if (first !== null) blocks.push(section(first));
+  blocks.push(summaryFields(group, nodes));
   const description = describe(group);
   if (description !== null) blocks.push(section(description));
   if (group.truncated) blocks.push(context([truncationNote(group)]));
@@ -188,7 +191,7 @@ function diagnosisBlocks(diagnoses: Diagnosis[]): SlackBlock[] {
   const blocks: SlackBlock[] = shown.map((diagnosis) => {
     const lines = [
       `*\`${escapeCode(diagnosis.code)}\`* ${escapeValueAndCut(diagnosis.reason, 1000)}`,
-      `*Fix:* ${escapeValueAndCut(diagnosis.fix, 1000)}`,
+      fixWithCommandBlocks(diagnosis.fix, 1500),
     ];
     if (diagnosis.nodes.length > 0) lines.push(`*Nodes:* ${nameList(diagnosis.nodes)}`);
     return section(fitLines(lines, SlackLimits.sectionTextChars));

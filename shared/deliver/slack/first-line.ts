@@ -1,0 +1,55 @@
+import { type Diagnosis, DiagnosisCode } from "../../model/index.ts";
+import { escapeCode, escapeValueAndCut } from "../text.ts";
+
+/**
+ * What a human reads first at 3 a.m.: the most likely cause (the most severe finding; diagnose() orders
+ * them) and the one thing to do now, in one line. The full reasoning and commands follow below it.
+ */
+export const ACTION_NOW: Record<DiagnosisCode, string> = {
+  [DiagnosisCode.corednsOnThrottledNode]:
+    "add CoreDNS replicas so its upstream traffic leaves the throttled ENIs",
+  [DiagnosisCode.corednsUnderscaled]:
+    "scale CoreDNS to the cluster's size (one replica per 16 nodes, at least 2)",
+  [DiagnosisCode.corednsColocated]: "spread CoreDNS one replica per node",
+  [DiagnosisCode.corednsOnSpot]: "move CoreDNS to on-demand nodes",
+  [DiagnosisCode.nodelocalDnsOnThrottledNode]: "check NodeLocal DNSCache's cache hits on these nodes",
+  [DiagnosisCode.nonCorednsNodeThrottled]:
+    "find the pods on these nodes that resolve through the VPC resolver directly",
+  [DiagnosisCode.nodelocalDnsAbsent]: "install NodeLocal DNSCache",
+  [DiagnosisCode.corednsReplicasManaged]: "change CoreDNS replicas through their owner, not kubectl scale",
+  [DiagnosisCode.enrichmentUnavailable]: "restore the cluster access named below, then read the node list",
+};
+
+export function firstLine(diagnoses: readonly Diagnosis[]): string | null {
+  const top = diagnoses[0];
+  if (top === undefined) return null;
+  return (
+    `:dart: *Most likely:* \`${escapeCode(top.code)}\` ${escapeValueAndCut(top.reason, 600)}\n` +
+    `*Do now:* ${ACTION_NOW[top.code] ?? escapeValueAndCut(top.fix, 600)}`
+  );
+}
+
+/** A command runs to `;`, `, then`, or a closing parenthesis that ends a parenthesised command. */
+const COMMAND = /\b((?:kubectl|aws|helm) (?:(?!, then |\)(?:[,;\s]|$))[^;])*)/g;
+
+/**
+ * A finding's fix with every command in a code block (copied whole, never reflowed), the prose around it
+ * kept as text: "Spread the load: kubectl ...; and cache per node" becomes prose + ``` kubectl ... ```.
+ */
+export function fixWithCommandBlocks(fix: string, maxChars: number): string {
+  const commands = [...fix.matchAll(COMMAND)].map((match) => (match[1] ?? "").trim());
+  if (commands.length === 0) return `*Fix:* ${escapeValueAndCut(fix, maxChars)}`;
+  const prose = fix
+    .split(COMMAND)
+    .filter((_, index) => index % 2 === 0)
+    .map((piece) =>
+      piece
+        .replace(/^[\s:;,)]*(?:then\b)?[\s:;,]*/, "")
+        .replace(/[\s:;,(]*(?:\bthen)?[\s:;,(]*$/, ""),
+    )
+    .filter((piece) => piece !== "")
+    .join("; ");
+  const budget = Math.max(100, Math.floor((maxChars - prose.length) / commands.length) - 10);
+  const block = commands.map((command) => escapeValueAndCut(command, budget).replace(/`/g, "'")).join("\n");
+  return `*Fix:*${prose ? ` ${escapeValueAndCut(prose, 500)}` : ""}\n\`\`\`\n${block}\n\`\`\``;
+}

@@ -1,0 +1,125 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { ACTION_NOW } from "../../../shared/deliver/slack/first-line.ts";
+import { renderSlackMessage } from "../../../shared/deliver/slack/index.ts";
+import { diagnose } from "../../../shared/diagnose/index.ts";
+import { type CoreDnsAddonLookup, enrichGroup } from "../../../shared/enrich/index.ts";
+import { type Diagnosis, DiagnosisCode } from "../../../shared/model/index.ts";
+import { ScenarioPresets } from "../../../sim/scenarios.ts";
+import { makeGroup } from "../../support/deliver-fixtures.ts";
+import { expectValidSlackMessage, slackTexts } from "../../support/deliver-slack-checks.ts";
+import {
+  alertGroup,
+  type EnrichSim,
+  internalIp,
+  silentLogger,
+  startEnrichSim,
+} from "../../support/enrich-fixtures.ts";
+
+/** The message a human acts on: the cause and the action first, every command copyable from a code block. */
+const running: EnrichSim[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((env) => env.sim.stop()));
+});
+
+/** Real findings, from enrichment and diagnosis on the simulator's scenarios. */
+async function realFindings(): Promise<Diagnosis[]> {
+  const findings: Diagnosis[] = [];
+  for (const [scenario, onCoreDns] of [
+    [ScenarioPresets.colocatedOnSpot, true],
+    [ScenarioPresets.underscaledLarge, false],
+    [ScenarioPresets.proportionalAutoscaler, false],
+    [ScenarioPresets.healthy, false],
+    [ScenarioPresets.addonReplicaCount, true],
+  ] as const) {
+    const env = await startEnrichSim(scenario);
+    running.push(env);
+    const addon: CoreDnsAddonLookup = {
+      describeCoreDns: async () =>
+        env.cluster.corednsAddon
+          ? {
+              addonVersion: env.cluster.corednsAddon.addonVersion,
+              configurationValues: env.cluster.corednsAddon.configurationValues ?? null,
+            }
+          : null,
+    };
+    const node = onCoreDns
+      ? (env.cluster.facts.corednsNodes[0] as string)
+      : (env.cluster.nodes.find((n) => !env.cluster.facts.corednsNodes.includes(n.metadata.name))?.metadata
+          .name as string);
+    const result = await enrichGroup(alertGroup([{ instance: `${internalIp(env.cluster, node)}:9417` }]), {
+      kube: env.kube,
+      addon,
+      logger: silentLogger,
+    });
+    findings.push(
+      ...diagnose(result.alerts, result.coredns, result.errors, { clusterName: env.cluster.name }),
+    );
+  }
+  findings.push(
+    ...diagnose(
+      makeGroup().alerts.map((a) => ({ ...a, node: null, enrichmentError: "403 forbidden" })),
+      null,
+      ["403 forbidden"],
+    ),
+  );
+  return findings;
+}
+
+describe("the Slack message's first line and commands", () => {
+  it.each(Object.values(DiagnosisCode))(
+    "names %s as the most likely cause and the one action to take now",
+    (code) => {
+      const finding: Diagnosis = {
+        code,
+        reason: `why ${code} applies`,
+        fix: "kubectl -n kube-system get pods",
+        nodes: [],
+      };
+      const message = renderSlackMessage(makeGroup({ diagnosis: [finding] }));
+      expectValidSlackMessage(message);
+      expect(message.blocks[0]?.type).toBe("header");
+      const first = message.blocks[1];
+      const text = first?.type === "section" ? (first.text?.text ?? "") : "";
+      expect(text).toContain(`*Most likely:* \`${code}\` why ${code} applies`);
+      expect(text).toContain(`*Do now:* ${ACTION_NOW[code]}`);
+    },
+  );
+
+  it("puts every command of every real finding in a code block, whole", async () => {
+    const findings = await realFindings();
+    const codes = new Set(findings.map((f) => f.code));
+    for (const code of [
+      DiagnosisCode.corednsOnThrottledNode,
+      DiagnosisCode.corednsUnderscaled,
+      DiagnosisCode.corednsColocated,
+      DiagnosisCode.corednsOnSpot,
+      DiagnosisCode.nodelocalDnsAbsent,
+      DiagnosisCode.enrichmentUnavailable,
+    ])
+      expect(codes).toContain(code);
+    const message = renderSlackMessage(makeGroup({ diagnosis: findings.slice(0, 8) }));
+    expectValidSlackMessage(message);
+    const fenced = slackTexts(message)
+      .flatMap((text) => [...text.matchAll(/```\n([\s\S]*?)\n```/g)].map((m) => m[1] ?? ""))
+      .join("\n");
+    const outside = slackTexts(message).map((text) => text.replace(/```\n[\s\S]*?\n```/g, ""));
+    for (const finding of findings.slice(0, 8)) {
+      for (const command of finding.fix.match(/\b(?:kubectl|aws) [^;]*?(?=;|, then |\)(?:[,;\s]|$)|$)/g) ??
+        []) {
+        const head = command.split(" ").slice(0, 4).join(" ");
+        expect(fenced, finding.code).toContain(head);
+        for (const text of outside) expect(text).not.toContain(head);
+      }
+    }
+  });
+
+  it("leads a resolved group with the recovery, not a cause", () => {
+    const message = renderSlackMessage(
+      makeGroup({
+        status: "resolved",
+        alerts: makeGroup().alerts.map((a) => ({ ...a, status: "resolved", endsAt: "2026-11-23T09:00:00Z" })),
+      }),
+    );
+    expect(slackTexts(message).join("\n")).not.toContain("Most likely");
+  });
+});
