@@ -61,6 +61,7 @@ export function clusterEnricher(
       alerts: result.alerts,
       coredns: result.coredns,
       diagnosis: diagnose(result.alerts, result.coredns, result.errors, { clusterName: connection.name }),
+      kubeRequests: result.trace.requests,
     };
   };
 }

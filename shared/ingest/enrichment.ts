@@ -5,6 +5,8 @@ export interface GroupEnrichment {
   alerts: EnrichedAlert[];
   coredns: CoreDnsPlacement | null;
   diagnosis: Diagnosis[];
+  /** Kubernetes API requests the enrichment made (0 when it did not reach a cluster). */
+  kubeRequests?: number;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface IngestOutcome {
   parseError: ParseError | null;
   /** A heartbeat (see heartbeat.ts): recorded, never enriched, routed nowhere. */
   heartbeat: boolean;
+  /** Kubernetes API requests the enrichment made. */
+  kubeRequests?: number;
 }
 
 /**
@@ -70,7 +72,12 @@ export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Prom
     diagnosis: enriched.diagnosis.map((d) => d.code),
     routes: enriched.routes,
   });
-  return { group: fitGroupToSns(enriched), parseError: null, heartbeat: false };
+  return {
+    group: fitGroupToSns(enriched),
+    parseError: null,
+    heartbeat: false,
+    kubeRequests: enrichment.kubeRequests,
+  };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { errorMessage, SentinelError } from "../errors.ts";
 import { logger } from "../logger.ts";
-import { countMetric, flushMetrics } from "../metrics/metrics.ts";
-import { MetricName } from "../metrics/names.ts";
-import { type IngestDeps, ingestMessage } from "./ingest-message.ts";
+import { countBy, countMetric, flushMetrics } from "../metrics/metrics.ts";
+import { EnrichmentFailureReason, enrichmentFailureReason, MetricName } from "../metrics/names.ts";
+import { DiagnosisCode } from "../model/index.ts";
+import { type IngestDeps, type IngestOutcome, ingestMessage } from "./ingest-message.ts";
 import { publishGroup, type SnsPublisher } from "./publish-group.ts";
 import { ampMessagesFromLambdaEvent } from "./sns-input.ts";
 
@@ -32,13 +33,15 @@ export async function ingestSnsEvent(
   for (const message of messages) {
     logger.setCorrelationId(message.messageId);
     try {
-      const { group, heartbeat } = await ingestMessage(message, deps);
-      if (heartbeat) {
+      const outcome = await ingestMessage(message, deps);
+      const { group } = outcome;
+      if (outcome.heartbeat) {
         // Recorded, never published: a heartbeat is for the stack's alarm, not for a human.
         countMetric(MetricName.heartbeats);
         heartbeats += 1;
         continue;
       }
+      recordGroupMetrics(outcome);
       const publishedId = await publishGroup(deps.sns, deps.internalTopicArn, group);
       logger.info("published to the internal topic", { publishedId, routes: group.routes });
     } catch (error) {
@@ -53,4 +56,16 @@ export async function ingestSnsEvent(
     );
   }
   return { published: messages.length - heartbeats, heartbeats };
+}
+
+/** What one ingested group adds to the pipeline's metrics (flushed once per invocation). */
+function recordGroupMetrics(outcome: IngestOutcome): void {
+  const { group } = outcome;
+  countBy(MetricName.groupsReceived, { format: group.source.format });
+  countMetric(MetricName.alertsReceived, group.alerts.length);
+  if (outcome.parseError !== null) countMetric(MetricName.rawFallbacks);
+  const unavailable = group.diagnosis.find((d) => d.code === DiagnosisCode.enrichmentUnavailable);
+  if (unavailable)
+    countBy(MetricName.enrichmentFailures, { reason: enrichmentFailureReason(unavailable.reason) });
+  if (outcome.kubeRequests !== undefined) countMetric(MetricName.kubeRequests, outcome.kubeRequests);
 }

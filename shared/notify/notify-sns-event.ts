@@ -1,5 +1,7 @@
 import { SentinelError } from "../errors.ts";
-import { type NotifyDeps, notifyRecord, type RecordOutcome } from "./notify-record.ts";
+import { countBy, countMetric, flushMetrics } from "../metrics/metrics.ts";
+import { MetricName } from "../metrics/names.ts";
+import { type NotifyDeps, notifyRecord, type RecordOutcome, RecordStatus } from "./notify-record.ts";
 import { snsRecords } from "./read-group.ts";
 
 /** More than one record of the event failed; `failures` keeps each error, the first is the cause. */
@@ -23,11 +25,16 @@ export async function notifySnsEvent(event: unknown, deps: NotifyDeps): Promise<
   const failures: unknown[] = [];
   for (const [index, record] of records.entries()) {
     try {
-      outcomes.push(await notifyRecord(record, index, deps));
+      const outcome = await notifyRecord(record, index, deps);
+      countBy(MetricName.deliveries, { sink: deps.sink, outcome: outcome.status });
+      if (outcome.status === RecordStatus.duplicate) countMetric(MetricName.duplicatesSuppressed);
+      outcomes.push(outcome);
     } catch (error) {
+      countBy(MetricName.deliveries, { sink: deps.sink, outcome: "failed" });
       failures.push(error);
     }
   }
+  flushMetrics();
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) throw new NotifyBatchError(deps.sink, failures, records.length);
   return outcomes;

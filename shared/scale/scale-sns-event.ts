@@ -1,6 +1,8 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import { InputError } from "../errors.ts";
 import type { logger as sharedLogger } from "../logger.ts";
+import { countBy, flushMetrics } from "../metrics/metrics.ts";
+import { MetricName } from "../metrics/names.ts";
 import {
   type AlertGroup,
   type EnrichedAlertGroup,
@@ -52,6 +54,7 @@ export async function scaleSnsEvent(event: unknown, deps: ScaleEventDeps): Promi
       continue;
     }
     const report = await scaleThrough(deps.connect(group), group, { config: deps.config });
+    countBy(MetricName.scaleDecisions, { action: report.action });
     await deps.publish(report);
     logger.info("scale decision", {
       action: report.action,
@@ -63,6 +66,7 @@ export async function scaleSnsEvent(event: unknown, deps: ScaleEventDeps): Promi
     });
     reports.push(report);
   }
+  flushMetrics();
   return reports;
 }
 

@@ -31,12 +31,12 @@ describe("infra/dashboard.json", () => {
     expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
   });
 
-  it("gives every panel a well-formed query on the counter, filtered to the chosen clusters", () => {
+  it("gives every panel a well-formed query on the counter (or CoreDNS's replicas), filtered to the chosen clusters", () => {
     for (const panel of panels) {
       const exprs = expressions(panel);
       expect(exprs.length, String(panel.title)).toBeGreaterThan(0);
       for (const expr of exprs) {
-        expect(expr).toMatch(/linklocal_allowance_exceeded/);
+        expect(expr).toMatch(/linklocal_allowance_exceeded|kube_deployment_\w+\{[^}]*deployment="coredns"/);
         expect(expr).toContain('cluster=~"$cluster"');
         expect(balanced(expr), expr).toBe(true);
       }
@@ -50,6 +50,13 @@ describe("infra/dashboard.json", () => {
     expect(byType("timeseries").some((e) => /rate\(/.test(e) && /by \([^)]*instance/.test(e))).toBe(true);
     expect(byType("table").some((e) => e.startsWith("topk("))).toBe(true);
     expect(panels.some((p) => /cumulative/i.test(String(p.title)))).toBe(true);
+  });
+
+  it("shows CoreDNS's desired and available replicas beside the drops", () => {
+    const panel = panels.find((p) => /CoreDNS replicas/.test(String(p.title)));
+    const exprs = panel ? expressions(panel) : [];
+    expect(exprs.some((e) => e.includes("kube_deployment_spec_replicas"))).toBe(true);
+    expect(exprs.some((e) => e.includes("kube_deployment_status_replicas_available"))).toBe(true);
   });
 
   it("lets the viewer pick the data source and the cluster", () => {

@@ -43,9 +43,7 @@ export function fixWithCommandBlocks(fix: string, maxChars: number): string {
     .split(COMMAND)
     .filter((_, index) => index % 2 === 0)
     .map((piece) =>
-      piece
-        .replace(/^[\s:;,)]*(?:then\b)?[\s:;,]*/, "")
-        .replace(/[\s:;,(]*(?:\bthen)?[\s:;,(]*$/, ""),
+      piece.replace(/^[\s:;,)]*(?:then\b)?[\s:;,]*/, "").replace(/[\s:;,(]*(?:\bthen)?[\s:;,(]*$/, ""),
     )
     .filter((piece) => piece !== "")
     .join("; ");

@@ -52,6 +52,33 @@ describe("the heartbeat", () => {
     expect(String(props.AlarmDescription)).toMatch(/remote-writ.*DNS/s);
   });
 
+  it("puts every metric the code emits on the stack's dashboard, and nothing else", () => {
+    const body = (template.Resources.PipelineDashboard?.Properties as JsonObject).DashboardBody;
+    const text = typeof body === "string" ? body : String((body as { "Fn::Sub": string })["Fn::Sub"]);
+    const dashboard = JSON.parse(text) as { widgets: { properties: { metrics: string[][] } }[] };
+    const shown = dashboard.widgets.flatMap((w) => w.properties.metrics.map((m) => m));
+    for (const metric of shown) {
+      expect(metric[0]).toBe(METRICS_NAMESPACE);
+      expect(metric.slice(2)).toEqual(["service", "linklocal-sentinel"]);
+    }
+    expect(shown.map((m) => m[1]).sort()).toEqual(Object.values(MetricName).sort());
+  });
+
+  it("alarms on raw fallbacks and enrichment failures", () => {
+    for (const [id, name] of [
+      ["RawFallbacksAlarm", MetricName.rawFallbacks],
+      ["EnrichmentFailuresAlarm", MetricName.enrichmentFailures],
+    ] as const) {
+      expect(template.Resources[id]?.Properties).toMatchObject({
+        Namespace: METRICS_NAMESPACE,
+        MetricName: name,
+        ComparisonOperator: "GreaterThanThreshold",
+        Threshold: 0,
+        TreatMissingData: "notBreaching",
+      });
+    }
+  });
+
   it("alarms only on metric names the code emits (one list for code and template)", () => {
     const emitted = new Set<string>(Object.values(MetricName));
     const alarms = Object.values(template.Resources).filter(
