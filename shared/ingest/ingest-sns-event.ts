@@ -65,7 +65,9 @@ function recordGroupMetrics(outcome: IngestOutcome): void {
   countMetric(MetricName.alertsReceived, group.alerts.length);
   if (outcome.parseError !== null) countMetric(MetricName.rawFallbacks);
   const unavailable = group.diagnosis.find((d) => d.code === DiagnosisCode.enrichmentUnavailable);
-  if (unavailable)
-    countBy(MetricName.enrichmentFailures, { reason: enrichmentFailureReason(unavailable.reason) });
+  const reason = unavailable ? enrichmentFailureReason(unavailable.reason) : null;
+  // Enrichment turned off on purpose (no EKS_CLUSTER_NAME) is not a failure to alarm on.
+  if (reason !== null && reason !== EnrichmentFailureReason.off)
+    countBy(MetricName.enrichmentFailures, { reason });
   if (outcome.kubeRequests !== undefined) countMetric(MetricName.kubeRequests, outcome.kubeRequests);
 }

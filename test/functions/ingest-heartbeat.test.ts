@@ -54,9 +54,10 @@ describe("the heartbeat through ingest", () => {
     expect(eks.commandCalls(DescribeClusterCommand)).toHaveLength(0);
     const [document] = emf.slice(before);
     expect(document).toMatchObject({ [MetricName.heartbeats]: 1, service: "linklocal-sentinel" });
-    const directive = (
-      document?._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] }
-    ).CloudWatchMetrics[0];
+    const aws = document?._aws as
+      | { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] }
+      | undefined;
+    const directive = aws?.CloudWatchMetrics[0];
     expect(directive?.Namespace).toBe(METRICS_NAMESPACE);
     expect(directive?.Metrics.map((m) => m.Name)).toEqual([MetricName.heartbeats]);
   });

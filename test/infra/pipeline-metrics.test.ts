@@ -53,7 +53,8 @@ describe("the heartbeat", () => {
   });
 
   it("puts every metric the code emits on the stack's dashboard, and nothing else", () => {
-    const body = (template.Resources.PipelineDashboard?.Properties as JsonObject).DashboardBody;
+    const properties = template.Resources.PipelineDashboard?.Properties;
+    const body = properties?.DashboardBody;
     const text = typeof body === "string" ? body : String((body as { "Fn::Sub": string })["Fn::Sub"]);
     const dashboard = JSON.parse(text) as { widgets: { properties: { metrics: string[][] } }[] };
     const shown = dashboard.widgets.flatMap((w) => w.properties.metrics.map((m) => m));
