@@ -22,6 +22,8 @@ const EMOJI: Record<string, string> = {
   no_entry_sign: "🚫",
   test_tube: "🧪",
   arrow_up: "⬆️",
+  dart: "🎯",
+  fast_forward: "⏩",
 };
 
 const STYLE = [
@@ -117,15 +119,18 @@ export function mrkdwnToHtml(text: string): string {
     .join("");
 }
 
-const INLINE_TOKEN = /<(https?:\/\/[^|>\s]+)(?:\|([^>]*))?>|`([^`\n]+)`/g;
+/** A link, bold code (`*\`CODE\`*`, as diagnosis codes are shown), or code. */
+const INLINE_TOKEN = /<(https?:\/\/[^|>\s]+)(?:\|([^>]*))?>|\*`([^`\n]+)`\*|`([^`\n]+)`/g;
 
 function inlineHtml(text: string): string {
   let html = "";
   let last = 0;
   for (const match of text.matchAll(INLINE_TOKEN)) {
     html += styledHtml(text.slice(last, match.index));
-    const [, url, label, code] = match;
-    if (code !== undefined) {
+    const [, url, label, boldCode, code] = match;
+    if (boldCode !== undefined) {
+      html += `<b><code>${escapeHtml(decodeSlack(boldCode))}</code></b>`;
+    } else if (code !== undefined) {
       html += `<code>${escapeHtml(decodeSlack(code))}</code>`;
     } else {
       const href = safeHttpUrl(decodeSlack(url ?? ""));

@@ -92,3 +92,17 @@ describe("renderSlackHtmlPreview", () => {
     );
   });
 });
+
+describe("the preview renders what the message uses", () => {
+  it("bold code, code blocks, links and the first line's emoji", () => {
+    const html = mrkdwnToHtml(
+      ":dart: *Most likely:* `COREDNS_ON_SPOT` why\n*`COREDNS_ON_SPOT`* reason\n*Fix:* move it\n```\nkubectl -n kube-system get pods\n```\n<https://example.com/runbook#coredns_on_spot|runbook>",
+    );
+    expect(html).toContain("🎯 <b>Most likely:</b> <code>COREDNS_ON_SPOT</code> why");
+    expect(html).toContain("<b><code>COREDNS_ON_SPOT</code></b> reason");
+    expect(html).toContain("<pre>kubectl -n kube-system get pods</pre>");
+    expect(html).toContain(
+      '<a href="https://example.com/runbook#coredns_on_spot" rel="noopener noreferrer">runbook</a>',
+    );
+  });
+});
