@@ -10,6 +10,7 @@ import {
   renderSlackHtmlPreview,
   renderSlackMessage,
 } from "../shared/deliver/index.ts";
+import { messageLinksFromEnv } from "../shared/deliver/links.ts";
 import { errorMessage } from "../shared/errors.ts";
 import type { EnrichedAlertGroup, Sink } from "../shared/model/index.ts";
 import {
@@ -46,7 +47,7 @@ async function deliverTo(
   options: CliDeliveryOptions,
 ): Promise<DeliveryRecord> {
   if (sink === "slack") {
-    const payload = renderSlackMessage(group);
+    const payload = renderSlackMessage(group, messageLinksFromEnv(options.env));
     if (dryRun) {
       const previewFile = join(options.previewDir, `slack-${safeName(group.source.messageId)}.html`);
       await mkdir(options.previewDir, { recursive: true });
@@ -60,16 +61,18 @@ async function deliverTo(
     }
     return send(sink, payload, async () => {
       const webhookUrl = await secretReaderFromEnv(options.env, SLACK_WEBHOOK_URL_SECRET).get();
-      await createSlackNotifier({ webhookUrl }).send(group);
+      await createSlackNotifier({ webhookUrl, links: messageLinksFromEnv(options.env) }).send(group);
     });
   }
   if (sink !== "pagerduty") return { sink, payload: null, sent: false, note: `no notifier for ${sink}` };
-  const payload = renderPagerDutyEvent(group);
+  const payload = renderPagerDutyEvent(group, messageLinksFromEnv(options.env));
   if (dryRun) return { sink, payload, sent: false };
   return send(sink, payload, async () => {
     const routingKey = await secretReaderFromEnv(options.env, PAGERDUTY_ROUTING_KEY_SECRET).get();
     const eventsUrl = pagerDutyEventsUrlFromEnv(options.env);
-    await createPagerDutyNotifier({ routingKey, eventsUrl }).send(group);
+    await createPagerDutyNotifier({ routingKey, eventsUrl, links: messageLinksFromEnv(options.env) }).send(
+      group,
+    );
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Context } from "aws-lambda";
 import { pagerDutyEventsUrlFromEnv } from "../../shared/deliver/config.ts";
+import { messageLinksFromEnv } from "../../shared/deliver/links.ts";
 import { createPagerDutyNotifier, orderedByAlertTimes } from "../../shared/deliver/pagerduty/index.ts";
 import { readIdempotencyConfig } from "../../shared/idempotency/idempotency-config.ts";
 import { loadIdempotencyStore } from "../../shared/idempotency/load-store.ts";
@@ -8,13 +9,14 @@ import { notifierFromSecret, notifySnsEvent } from "../../shared/notify/index.ts
 import { PAGERDUTY_ROUTING_KEY_SECRET, secretReaderFromEnv } from "../../shared/secrets/index.ts";
 
 // Read once per cold start: a missing variable fails the first invocation loudly, naming the variable.
+const links = messageLinksFromEnv(process.env);
 const routingKey = secretReaderFromEnv(process.env, PAGERDUTY_ROUTING_KEY_SECRET);
 const eventsUrl = pagerDutyEventsUrlFromEnv(process.env);
 // DynamoDB and Powertools idempotency are loaded only when IDEMPOTENCY_TABLE is set. With it, a retried trigger
 // that arrives after the incident's resolve does not reopen it (decided by alert times).
 const { guard, resolveTimes } = await loadIdempotencyStore(readIdempotencyConfig(process.env));
 const getNotifier = notifierFromSecret(routingKey, (key) => {
-  const notifier = createPagerDutyNotifier({ routingKey: key, eventsUrl });
+  const notifier = createPagerDutyNotifier({ routingKey: key, eventsUrl, links });
   return resolveTimes ? orderedByAlertTimes(notifier, resolveTimes) : notifier;
 });
 

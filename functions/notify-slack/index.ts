@@ -1,4 +1,5 @@
 import type { Context } from "aws-lambda";
+import { messageLinksFromEnv } from "../../shared/deliver/links.ts";
 import { createSlackNotifier } from "../../shared/deliver/slack/index.ts";
 import { readIdempotencyConfig } from "../../shared/idempotency/idempotency-config.ts";
 import { loadIdempotencyStore } from "../../shared/idempotency/load-store.ts";
@@ -7,10 +8,11 @@ import { notifierFromSecret, notifySnsEvent } from "../../shared/notify/index.ts
 import { SLACK_WEBHOOK_URL_SECRET, secretReaderFromEnv } from "../../shared/secrets/index.ts";
 
 // Read once per cold start: a missing variable fails the first invocation loudly, naming the variable.
+const links = messageLinksFromEnv(process.env);
 const webhookUrl = secretReaderFromEnv(process.env, SLACK_WEBHOOK_URL_SECRET);
 // DynamoDB and Powertools idempotency are loaded only when IDEMPOTENCY_TABLE is set.
 const { guard } = await loadIdempotencyStore(readIdempotencyConfig(process.env));
-const getNotifier = notifierFromSecret(webhookUrl, (url) => createSlackNotifier({ webhookUrl: url }));
+const getNotifier = notifierFromSecret(webhookUrl, (url) => createSlackNotifier({ webhookUrl: url, links }));
 
 export const handler = async (event: unknown, context: Context) => {
   logger.addContext(context);

@@ -2,6 +2,7 @@ export * from "./affected-nodes.ts";
 export * from "./config.ts";
 export * from "./errors.ts";
 export * from "./http-status.ts";
+export * from "./links.ts";
 export * from "./notifier.ts";
 export * from "./pagerduty/index.ts";
 export * from "./preview.ts";

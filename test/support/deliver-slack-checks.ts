@@ -20,9 +20,12 @@ export function slackTexts(message: SlackMessage): string[] {
 }
 
 /** Problems with Slack's control characters in one text: anything that could ping, link or break escaping. */
+const OUR_DATE = /<!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|[0-9T:.Z+-]+>/g;
+
 export function escapingProblems(text: string): string[] {
   const problems: string[] = [];
-  const withoutLinks = text.replace(OUR_LINK, "");
+  // Slack date formatting is ours too: a whole number of seconds and an RFC 3339 fallback, nothing from a label.
+  const withoutLinks = text.replace(OUR_LINK, "").replace(OUR_DATE, "");
   if (/[<>]/.test(withoutLinks))
     problems.push(`raw < or > outside our links: ${JSON.stringify(withoutLinks.slice(0, 120))}`);
   for (const match of text.matchAll(/&/g)) {

@@ -1,5 +1,6 @@
 import type { EnrichedAlertGroup } from "../../model/index.ts";
 import { affectedNodes, earliestStart, groupAnnotation, groupSeverity } from "../affected-nodes.ts";
+import { dashboardLink, type MessageLinks, NO_LINKS, runbookLink } from "../links.ts";
 import { cutText, oneLine, safeHttpUrl, wellFormed } from "../text.ts";
 import { pagerDutyDedupKey } from "./dedup-key.ts";
 import type { PagerDutyEventBody } from "./event.ts";
@@ -14,17 +15,24 @@ const ROUTING_KEY_RESERVE_BYTES = 256;
  * The Events API v2 event for one alert group: `trigger` while firing (nodes joining re-trigger the same
  * dedup_key with fresh details), `resolve` once the group resolves, and `trigger` for a raw fallback. Pure.
  */
-export function renderPagerDutyEvent(group: EnrichedAlertGroup): PagerDutyEventBody {
+export function renderPagerDutyEvent(
+  group: EnrichedAlertGroup,
+  links: MessageLinks = NO_LINKS,
+): PagerDutyEventBody {
   const dedupKey = pagerDutyDedupKey(group);
   if (group.raw !== null)
     return fitEvent(
       fitRawText(rawFallbackEvent(group, dedupKey, DetailBudget.rawTextChars), group, dedupKey),
     );
   if (group.status === "resolved") return { event_action: "resolve", dedup_key: dedupKey };
-  return fitEvent(triggerEvent(group, dedupKey));
+  return fitEvent(triggerEvent(group, dedupKey, links));
 }
 
-function triggerEvent(group: EnrichedAlertGroup, dedupKey: string): PagerDutyEventBody {
+function triggerEvent(
+  group: EnrichedAlertGroup,
+  dedupKey: string,
+  configured: MessageLinks,
+): PagerDutyEventBody {
   const nodes = affectedNodes(group);
   const firing = group.alerts.filter((alert) => alert.status === "firing").length;
   const firingNodes = nodes.filter((node) => node.firing);
@@ -82,7 +90,7 @@ function triggerEvent(group: EnrichedAlertGroup, dedupKey: string): PagerDutyEve
       class: cutText(oneLine(alertname), 255),
       custom_details: customDetails,
     },
-    links: groupLinks(group),
+    links: groupLinks(group, configured),
     client: CLIENT,
   };
   const timestamp = earliestStart(group) ?? group.source.timestamp;
@@ -148,7 +156,10 @@ function summaryText(text: string): string {
   return cutText(oneLine(text), PagerDutyLimits.summaryChars);
 }
 
-function groupLinks(group: EnrichedAlertGroup): Array<{ href: string; text: string }> {
+function groupLinks(
+  group: EnrichedAlertGroup,
+  configured: MessageLinks,
+): Array<{ href: string; text: string }> {
   const links: Array<{ href: string; text: string }> = [];
   const add = (url: string | null, text: string) => {
     const href = safeHttpUrl(url);
@@ -156,6 +167,9 @@ function groupLinks(group: EnrichedAlertGroup): Array<{ href: string; text: stri
       links.push({ href, text });
     }
   };
+  const top = group.diagnosis[0];
+  if (top) add(runbookLink(configured, top.code), `Runbook: ${top.code}`);
+  add(dashboardLink(configured, group.cluster), "Dashboard");
   add(group.alerts.find((alert) => alert.generatorURL !== null)?.generatorURL ?? null, "Prometheus query");
   add(groupAnnotation(group, "runbook_url"), "Runbook");
   add(groupAnnotation(group, "dashboard_url") ?? groupAnnotation(group, "grafana_url"), "Dashboard");

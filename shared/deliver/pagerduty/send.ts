@@ -4,6 +4,7 @@ import type { EnrichedAlertGroup, ScaleReport } from "../../model/index.ts";
 import { DeliveryError } from "../errors.ts";
 import { postJson } from "../http-post.ts";
 import { classifyHttpStatus, classifyNetworkError } from "../http-status.ts";
+import type { MessageLinks } from "../links.ts";
 import type { DeliveryReceipt, Notifier } from "../notifier.ts";
 import { redactSecrets, redactUrl } from "../redact.ts";
 import { type RetryOptions, withRetry } from "../retry.ts";
@@ -23,6 +24,8 @@ export interface PagerDutyNotifierOptions {
   /** Per request, retries excluded. */
   timeoutMs?: number;
   retry?: RetryOptions;
+  /** DASHBOARD_URL and RUNBOOK_URL (see links.ts). */
+  links?: MessageLinks;
 }
 
 /**
@@ -73,9 +76,12 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
 
   return {
     sink: "pagerduty",
-    render: (group: EnrichedAlertGroup) => [renderPagerDutyEvent(group)],
+    render: (group: EnrichedAlertGroup) => [renderPagerDutyEvent(group, options.links)],
     async send(group: EnrichedAlertGroup): Promise<DeliveryReceipt> {
-      const event: PagerDutyEvent = { routing_key: routingKey, ...renderPagerDutyEvent(group) };
+      const event: PagerDutyEvent = {
+        routing_key: routingKey,
+        ...renderPagerDutyEvent(group, options.links),
+      };
       const { attempts } = await withRetry("pagerduty", () => attemptOnce(event), options.retry);
       return { sink: "pagerduty", requests: attempts };
     },

@@ -1,5 +1,7 @@
 import { type Diagnosis, DiagnosisCode } from "../../model/index.ts";
+import { type MessageLinks, NO_LINKS, runbookLink } from "../links.ts";
 import { escapeCode, escapeValueAndCut } from "../text.ts";
+import { slackLink } from "./pack.ts";
 
 /**
  * What a human reads first at 3 a.m.: the most likely cause (the most severe finding; diagnose() orders
@@ -20,12 +22,13 @@ export const ACTION_NOW: Record<DiagnosisCode, string> = {
   [DiagnosisCode.enrichmentUnavailable]: "restore the cluster access named below, then read the node list",
 };
 
-export function firstLine(diagnoses: readonly Diagnosis[]): string | null {
+export function firstLine(diagnoses: readonly Diagnosis[], links: MessageLinks = NO_LINKS): string | null {
   const top = diagnoses[0];
   if (top === undefined) return null;
+  const runbook = slackLink(runbookLink(links, top.code), "how");
   return (
     `:dart: *Most likely:* \`${escapeCode(top.code)}\` ${escapeValueAndCut(top.reason, 600)}\n` +
-    `*Do now:* ${ACTION_NOW[top.code] ?? escapeValueAndCut(top.fix, 600)}`
+    `*Do now:* ${ACTION_NOW[top.code] ?? escapeValueAndCut(top.fix, 600)}${runbook ? ` (${runbook})` : ""}`
   );
 }
 

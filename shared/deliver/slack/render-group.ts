@@ -7,6 +7,7 @@ import {
   groupAnnotation,
   groupSeverity,
 } from "../affected-nodes.ts";
+import { dashboardLink, type MessageLinks, NO_LINKS, runbookLink } from "../links.ts";
 import { cutText, escapeAndCut, escapeCode, escapeValueAndCut, oneLine } from "../text.ts";
 import {
   context,
@@ -44,7 +45,7 @@ const STATUS_LOOK = {
 } as const;
 
 /** One Block Kit message for one alert group (never one per alert). Pure. */
-export function renderSlackMessage(group: EnrichedAlertGroup): SlackMessage {
+export function renderSlackMessage(group: EnrichedAlertGroup, links: MessageLinks = NO_LINKS): SlackMessage {
   if (group.raw !== null) return renderRawFallback(group);
   const look = STATUS_LOOK[group.status];
   const alertname = group.alertname ?? "alert";
@@ -60,7 +61,7 @@ export function renderSlackMessage(group: EnrichedAlertGroup): SlackMessage {
       ),
     ),
   ];
-  const first = resolved ? null : firstLine(group.diagnosis);
+  const first = resolved ? null : firstLine(group.diagnosis, links);
   if (first !== null) blocks.push(section(first));
   blocks.push(summaryFields(group, nodes));
   const description = describe(group);
@@ -69,10 +70,10 @@ export function renderSlackMessage(group: EnrichedAlertGroup): SlackMessage {
   blocks.push(...nodeTable(nodes, resolved));
   if (!resolved) {
     blocks.push(divider, section(corednsText(group.coredns)));
-    blocks.push(...diagnosisBlocks(group.diagnosis));
+    blocks.push(...diagnosisBlocks(group.diagnosis, links));
   }
-  const links = linksText(group);
-  if (links !== null) blocks.push(section(links));
+  const linkLine = linksText(group, links);
+  if (linkLine !== null) blocks.push(section(linkLine));
   const problems = problemLines(group);
   if (problems.length > 0) blocks.push(context([fitLines(problems, SlackLimits.contextTextChars)]));
   blocks.push(footer(group));
@@ -97,8 +98,36 @@ function summaryFields(group: EnrichedAlertGroup, nodes: AffectedNode[]): SlackB
   const severity = groupSeverity(group);
   if (severity !== null) fields.push(`*Severity*\n${escapeValueAndCut(severity, 200)}`);
   const since = earliestStart(group);
-  if (since !== null) fields.push(`*Since*\n${escapeAndCut(since, 200)}`);
+  if (since !== null) fields.push(`*Since*\n${slackDate(since)}`);
+  const lasted = group.status === "resolved" ? duration(since, latestEnd(group)) : null;
+  if (lasted !== null) fields.push(`*Lasted*\n${lasted}`);
   return fieldsSection(fields);
+}
+
+/** Slack's date formatting (shown in the reader's time zone), the RFC 3339 time as its fallback text. */
+function slackDate(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return escapeAndCut(iso, 200);
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time_secs}|${escapeAndCut(iso, 100)}>`;
+}
+
+function latestEnd(group: EnrichedAlertGroup): string | null {
+  let latest: string | null = null;
+  for (const alert of group.alerts)
+    if (alert.endsAt !== null && (latest === null || alert.endsAt > latest)) latest = alert.endsAt;
+  return latest;
+}
+
+/** "1 h 12 min", "4 min", "40 s": how long the drops lasted, from the first start to the last end. */
+function duration(from: string | null, to: string | null): string | null {
+  if (from === null || to === null) return null;
+  const seconds = Math.round((Date.parse(to) - Date.parse(from)) / 1000);
+  if (!Number.isFinite(seconds) || seconds < 0) return null;
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h${minutes % 60 > 0 ? ` ${minutes % 60} min` : ""}`;
 }
 
 function describe(group: EnrichedAlertGroup): string | null {
@@ -185,7 +214,7 @@ function corednsText(placement: CoreDnsPlacement | null): string {
   return fitLines(lines, SlackLimits.sectionTextChars);
 }
 
-function diagnosisBlocks(diagnoses: Diagnosis[]): SlackBlock[] {
+function diagnosisBlocks(diagnoses: Diagnosis[], links: MessageLinks): SlackBlock[] {
   if (diagnoses.length === 0) return [];
   const shown = diagnoses.slice(0, MessageBudget.diagnoses);
   const blocks: SlackBlock[] = shown.map((diagnosis) => {
@@ -194,6 +223,8 @@ function diagnosisBlocks(diagnoses: Diagnosis[]): SlackBlock[] {
       fixWithCommandBlocks(diagnosis.fix, 1500),
     ];
     if (diagnosis.nodes.length > 0) lines.push(`*Nodes:* ${nameList(diagnosis.nodes)}`);
+    const runbook = slackLink(runbookLink(links, diagnosis.code), "Runbook section");
+    if (runbook !== null) lines.push(runbook);
     return section(fitLines(lines, SlackLimits.sectionTextChars));
   });
   const more = diagnoses.length - shown.length;
@@ -204,7 +235,7 @@ function diagnosisBlocks(diagnoses: Diagnosis[]): SlackBlock[] {
   return blocks;
 }
 
-function linksText(group: EnrichedAlertGroup): string | null {
+function linksText(group: EnrichedAlertGroup, configured: MessageLinks): string | null {
   const generatorURL = group.alerts.find((alert) => alert.generatorURL !== null)?.generatorURL ?? null;
   const dashboard =
     groupAnnotation(group, "dashboard_url") ??
@@ -212,7 +243,7 @@ function linksText(group: EnrichedAlertGroup): string | null {
     groupAnnotation(group, "dashboard");
   const links = [
     slackLink(generatorURL, "Prometheus query"),
-    slackLink(dashboard, "Dashboard"),
+    slackLink(dashboardLink(configured, group.cluster) ?? dashboard, "Dashboard"),
     slackLink(groupAnnotation(group, "runbook_url"), "Runbook"),
     slackLink(group.externalURL, "Alertmanager"),
   ].filter((link): link is string => link !== null);

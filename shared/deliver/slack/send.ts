@@ -8,6 +8,7 @@ import { ConfigError } from "../../errors.ts";
 import type { EnrichedAlertGroup } from "../../model/index.ts";
 import { DeliveryError } from "../errors.ts";
 import { classifyHttpStatus, classifyNetworkError } from "../http-status.ts";
+import type { MessageLinks } from "../links.ts";
 import type { DeliveryReceipt, Notifier } from "../notifier.ts";
 import { redactSecrets, redactUrl } from "../redact.ts";
 import { type RetryOptions, withRetry } from "../retry.ts";
@@ -25,6 +26,8 @@ export interface SlackNotifierOptions {
   /** Per request, retries excluded. */
   timeoutMs?: number;
   retry?: RetryOptions;
+  /** DASHBOARD_URL and RUNBOOK_URL (see links.ts). */
+  links?: MessageLinks;
 }
 
 export interface SlackNotifier extends Notifier<SlackMessage> {
@@ -102,8 +105,8 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
 
   return {
     sink: "slack",
-    render: (group: EnrichedAlertGroup) => [renderSlackMessage(group)],
-    send: (group: EnrichedAlertGroup) => post(renderSlackMessage(group)),
+    render: (group: EnrichedAlertGroup) => [renderSlackMessage(group, options.links)],
+    send: (group: EnrichedAlertGroup) => post(renderSlackMessage(group, options.links)),
     sendMessage: post,
     sendScaleReport: (report) => post(renderScaleReport(report)),
   };

@@ -123,3 +123,58 @@ describe("the Slack message's first line and commands", () => {
     expect(slackTexts(message).join("\n")).not.toContain("Most likely");
   });
 });
+
+describe("links and times in the message", () => {
+  const links = {
+    dashboardUrl: "https://grafana.example.com/d/ll?var-cluster={cluster}",
+    runbookUrl: "https://docs.example.com/runbook.md",
+  };
+
+  it("links the first line and every finding to its runbook section, and the dashboard to the cluster", () => {
+    const finding: Diagnosis = {
+      code: DiagnosisCode.corednsColocated,
+      reason: "two on one node",
+      fix: "kubectl -n kube-system get pods",
+      nodes: [],
+    };
+    const message = renderSlackMessage(makeGroup({ cluster: "prod eu", diagnosis: [finding] }), links);
+    expectValidSlackMessage(message);
+    const text = slackTexts(message).join("\n");
+    expect(text).toContain("(<https://docs.example.com/runbook.md#coredns_colocated|how>)");
+    expect(text).toContain("<https://docs.example.com/runbook.md#coredns_colocated|Runbook section>");
+    expect(text).toContain("<https://grafana.example.com/d/ll?var-cluster=prod%20eu|Dashboard>");
+  });
+
+  it("says how long a resolved group's drops lasted", () => {
+    const base = makeGroup();
+    const message = renderSlackMessage({
+      ...base,
+      status: "resolved",
+      alerts: base.alerts.map((a) => ({
+        ...a,
+        status: "resolved",
+        startsAt: "2026-11-23T08:00:00Z",
+        endsAt: "2026-11-23T09:12:00Z",
+      })),
+    });
+    expect(slackTexts(message).join("\n")).toContain("*Lasted*\n1 h 12 min");
+  });
+
+  it("gives PagerDuty the same links, the top finding's runbook section first", async () => {
+    const { renderPagerDutyEvent } = await import("../../../shared/deliver/pagerduty/index.ts");
+    const finding: Diagnosis = { code: DiagnosisCode.corednsOnSpot, reason: "spot", fix: "x", nodes: [] };
+    const event = renderPagerDutyEvent(makeGroup({ cluster: "prod", diagnosis: [finding] }), links);
+    expect(event.links?.slice(0, 2)).toEqual([
+      { href: "https://docs.example.com/runbook.md#coredns_on_spot", text: "Runbook: COREDNS_ON_SPOT" },
+      { href: "https://grafana.example.com/d/ll?var-cluster=prod", text: "Dashboard" },
+    ]);
+  });
+
+  it("refuses a link variable that is not an http(s) URL, naming it", async () => {
+    const { messageLinksFromEnv } = await import("../../../shared/deliver/links.ts");
+    expect(() => messageLinksFromEnv({ DASHBOARD_URL: "javascript:alert(1)" })).toThrow(
+      /DASHBOARD_URL must be http\(s\)/,
+    );
+    expect(() => messageLinksFromEnv({ RUNBOOK_URL: "not a url" })).toThrow(/RUNBOOK_URL is not a valid URL/);
+  });
+});

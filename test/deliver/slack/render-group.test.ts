@@ -28,7 +28,10 @@ describe("renderSlackMessage for a firing group", () => {
     expect(text).toContain("*Nodes affected*\n3 (2 hosting CoreDNS)");
     expect(text).toContain("*Alerts*\n3 firing · 0 resolved");
     expect(text).toContain("*Severity*\ncritical");
-    expect(text).toContain("*Since*\n2026-11-23T08:00:00Z");
+    // Slack shows the time in the reader's time zone; the RFC 3339 time is the fallback.
+    expect(text).toContain(
+      "*Since*\n<!date^1795420800^{date_short_pretty} {time_secs}|2026-11-23T08:00:00Z>",
+    );
   });
 
   it("tabulates every affected node with its facts, CoreDNS hosts first", () => {
