@@ -119,16 +119,24 @@ export function mrkdwnToHtml(text: string): string {
     .join("");
 }
 
-/** A link, bold code (`*\`CODE\`*`, as diagnosis codes are shown), or code. */
-const INLINE_TOKEN = /<(https?:\/\/[^|>\s]+)(?:\|([^>]*))?>|\*`([^`\n]+)`\*|`([^`\n]+)`/g;
+/** A link, bold code (`*\`CODE\`*`, as diagnosis codes are shown), code, or a Slack date (`<!date^...|fallback>`). */
+const INLINE_TOKEN =
+  /<(https?:\/\/[^|>\s]+)(?:\|([^>]*))?>|\*`([^`\n]+)`\*|`([^`\n]+)`|<!date\^(\d+)\^[^|>]*\|([^>]*)>/g;
 
 function inlineHtml(text: string): string {
   let html = "";
   let last = 0;
   for (const match of text.matchAll(INLINE_TOKEN)) {
     html += styledHtml(text.slice(last, match.index));
-    const [, url, label, boldCode, code] = match;
-    if (boldCode !== undefined) {
+    const [, url, label, boldCode, code, epoch, fallback] = match;
+    if (epoch !== undefined) {
+      // Slack shows the reader's local time; the preview shows UTC, to the second.
+      const when = new Date(Number(epoch) * 1000)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, " UTC");
+      html += `<time datetime="${escapeHtml(decodeSlack(fallback ?? ""))}">${escapeHtml(when)}</time>`;
+    } else if (boldCode !== undefined) {
       html += `<b><code>${escapeHtml(decodeSlack(boldCode))}</code></b>`;
     } else if (code !== undefined) {
       html += `<code>${escapeHtml(decodeSlack(code))}</code>`;

@@ -82,6 +82,7 @@ describe("renderSlackHtmlPreview", () => {
               "a",
               "br",
               "hr",
+              "time",
             ]).toContain(tag);
           }
           expect(html).not.toMatch(/<[^>]*\son[a-z]+=/i);

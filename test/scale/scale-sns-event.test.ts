@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { MetricName } from "../../shared/metrics/names.ts";
 import type { ScaleReport } from "../../shared/model/index.ts";
 import { readScaleConfig, scaleSnsEvent } from "../../shared/scale/index.ts";
 import { enrichedGroup } from "../support/routing-groups.ts";
@@ -58,6 +59,40 @@ describe("scaleSnsEvent", () => {
       }),
     ]);
     expect(lines.find((l) => l.message === "scale decision")?.correlationId).toBe(group.source.messageId);
+  });
+
+  it("counts each decision in the ScaleDecisions metric, by action (EMF on stdout)", async () => {
+    const { logger } = recorder();
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const group = enrichedGroup({ routes: ["slack", "coredns-scale"] });
+      await scaleSnsEvent(
+        internalTopicEvent([group, { ...group, source: { ...group.source, messageId: "m-2" } }]),
+        {
+          config: readScaleConfig({ COREDNS_SCALE_MODE: "dry-run" }),
+          connect: () => "no cluster here",
+          publish: async () => undefined,
+          logger,
+        },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    const documents = written
+      .flatMap((chunk) => chunk.split("\n"))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const sum = (filter: (d: Record<string, unknown>) => boolean) =>
+      documents
+        .filter(filter)
+        .flatMap((d) => [d[MetricName.scaleDecisions] ?? []].flat() as number[])
+        .reduce((a, b) => a + b, 0);
+    expect(sum((d) => d.action === undefined)).toBe(2);
+    expect(sum((d) => d.action === "refused")).toBe(2);
   });
 
   it("fails the invocation on a scale report (a subscription without its filter), so nothing loops", async () => {
