@@ -35,6 +35,7 @@ export type ReportGroup = Pick<
   | "routes"
   | "warnings"
   | "raw"
+  | "talkers"
 > & { messageId: string; format: string };
 
 export function reportGroup(group: EnrichedAlertGroup): ReportGroup {
@@ -52,6 +53,7 @@ export function reportGroup(group: EnrichedAlertGroup): ReportGroup {
     routes: group.routes,
     warnings: group.warnings,
     raw: group.raw,
+    ...(group.talkers ? { talkers: group.talkers } : {}),
   };
 }
 
@@ -82,6 +84,14 @@ export function formatReport(report: ReplayReport, options: { links: boolean } =
         const c = group.coredns;
         lines.push(
           `   CoreDNS: ${c.readyReplicas}/${c.desiredReplicas} ready on ${c.nodes.length} node(s) of ${c.clusterNodeCount}; NodeLocal DNSCache ${c.nodeLocalDns.present ? `${c.nodeLocalDns.ready}/${c.nodeLocalDns.desired}` : "absent"}; replicas owned by ${c.replicaController.kind}`,
+        );
+      }
+      for (const entry of group.talkers ?? []) {
+        const pods = entry.talkers.map(
+          (t) => `${t.namespace}/${t.name}${t.hostNetwork ? " (hostNetwork)" : ""} dnsPolicy ${t.dnsPolicy}`,
+        );
+        lines.push(
+          `   talkers on ${entry.node}: ${pods.length > 0 ? pods.join(", ") : "none"}${entry.quiet.length > 0 ? `; usually quiet: ${entry.quiet.map((t) => t.owner ?? t.name).join(", ")}` : ""}`,
         );
       }
       for (const d of group.diagnosis) {

@@ -1,4 +1,4 @@
-import type { CoreDnsPlacement, EnrichedAlert, NodeFacts } from "../model/index.ts";
+import type { CoreDnsPlacement, EnrichedAlert, NodeFacts, NodeTalkers } from "../model/index.ts";
 
 /**
  * CoreDNS replicas wanted for a cluster size: one per 16 nodes, at least 2. Sixteen is the upstream
@@ -22,6 +22,8 @@ export interface DiagnosisContext {
   unresolved: { count: number; firstReason: string | null };
   firingCount: number;
   clusterName: string;
+  /** Pods resolving through the VPC resolver on throttled nodes without CoreDNS; null when not looked up. */
+  talkers: NodeTalkers[] | null;
 }
 
 export function diagnosisContext(
@@ -29,6 +31,7 @@ export function diagnosisContext(
   coredns: CoreDnsPlacement | null,
   enrichmentErrors: readonly string[],
   clusterName: string | undefined,
+  talkers: NodeTalkers[] | null = null,
 ): DiagnosisContext {
   const firing = alerts.filter((alert) => alert.status === "firing");
   const byName = new Map<string, NodeFacts>();
@@ -43,6 +46,7 @@ export function diagnosisContext(
       firstReason: unresolved.find((a) => a.enrichmentError)?.enrichmentError ?? null,
     },
     firingCount: firing.length,
+    talkers,
     clusterName: clusterName ?? firing.find((alert) => alert.labels.cluster)?.labels.cluster ?? "<cluster>",
   };
 }

@@ -1,4 +1,4 @@
-import type { CoreDnsPlacement, Diagnosis, EnrichedAlert } from "../model/index.ts";
+import type { CoreDnsPlacement, Diagnosis, EnrichedAlert, NodeTalkers } from "../model/index.ts";
 import { diagnosisContext } from "./context.ts";
 import type { DiagnosisRule } from "./rule.ts";
 import { corednsColocated } from "./rules/coredns-colocated.ts";
@@ -7,6 +7,7 @@ import { corednsOnThrottledNode } from "./rules/coredns-on-throttled-node.ts";
 import { corednsReplicasManaged } from "./rules/coredns-replicas-managed.ts";
 import { corednsUnderscaled } from "./rules/coredns-underscaled.ts";
 import { enrichmentUnavailable } from "./rules/enrichment-unavailable.ts";
+import { hostnetworkDnsBypass } from "./rules/hostnetwork-dns-bypass.ts";
 import { nodelocalDnsAbsent } from "./rules/nodelocal-dns-absent.ts";
 import { nodelocalDnsOnThrottledNode } from "./rules/nodelocal-dns-on-throttled-node.ts";
 import { nonCorednsNodeThrottled } from "./rules/non-coredns-node-throttled.ts";
@@ -24,6 +25,7 @@ export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
   corednsColocated,
   corednsOnSpot,
   nodelocalDnsOnThrottledNode,
+  hostnetworkDnsBypass,
   nonCorednsNodeThrottled,
   nodelocalDnsAbsent,
   corednsReplicasManaged,
@@ -38,9 +40,15 @@ export function diagnose(
   alerts: EnrichedAlert[],
   coredns: CoreDnsPlacement | null,
   enrichmentErrors: string[],
-  options: { clusterName?: string } = {},
+  options: { clusterName?: string; talkers?: NodeTalkers[] | null } = {},
 ): Diagnosis[] {
-  const context = diagnosisContext(alerts, coredns, enrichmentErrors, options.clusterName);
+  const context = diagnosisContext(
+    alerts,
+    coredns,
+    enrichmentErrors,
+    options.clusterName,
+    options.talkers ?? null,
+  );
   if (context.firingCount === 0) return [];
   return DIAGNOSIS_RULES.map((rule) => rule.evaluate(context)).filter(
     (finding): finding is Diagnosis => finding !== null,

@@ -1,8 +1,10 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import { diagnose } from "../diagnose/index.ts";
+import { describeReadFailure } from "../enrich/failure.ts";
 import { type ClusterFactsCache, type CoreDnsAddonLookup, enrichGroup } from "../enrich/index.ts";
+import { fetchTalkers } from "../enrich/talkers.ts";
 import { errorMessage } from "../errors.ts";
-import type { AlertGroup } from "../model/index.ts";
+import type { AlertGroup, EnrichedAlert, NodeTalkers } from "../model/index.ts";
 import type { GroupEnricher, GroupEnrichment } from "./enrichment.ts";
 
 /** How to reach one cluster. */
@@ -41,12 +43,18 @@ export function clusterEnricher(
       connection = `cannot reach the cluster: ${errorMessage(error)}`;
     }
     if (typeof connection === "string") return unavailable(group, connection);
+    const kube = connection.kube;
+    // The client is shared across invocations: this group's requests are the difference.
+    const requestsBefore = kube.stats.requests;
     const enrichment = enrichGroup(group, {
-      kube: connection.kube,
+      kube,
       addon: connection.addon,
       cache: options.cache,
       clusterKey: connection.name,
-    });
+    }).then(async (enriched) => ({
+      ...enriched,
+      talkers: await readTalkers(kube, enriched.alerts, enriched.errors),
+    }));
     const result =
       options.deadlineMs === undefined
         ? await enrichment
@@ -60,10 +68,39 @@ export function clusterEnricher(
     return {
       alerts: result.alerts,
       coredns: result.coredns,
-      diagnosis: diagnose(result.alerts, result.coredns, result.errors, { clusterName: connection.name }),
-      kubeRequests: result.trace.requests,
+      diagnosis: diagnose(result.alerts, result.coredns, result.errors, {
+        clusterName: connection.name,
+        talkers: result.talkers,
+      }),
+      kubeRequests: kube.stats.requests - requestsBefore,
+      talkers: result.talkers ?? undefined,
     };
   };
+}
+
+/**
+ * The talkers on throttled nodes that host no CoreDNS (one bounded read per node); a failed read is kept as an
+ * error of the group, never thrown.
+ */
+async function readTalkers(
+  kube: KubeApi,
+  alerts: readonly EnrichedAlert[],
+  errors: string[],
+): Promise<NodeTalkers[] | null> {
+  const nodes = [
+    ...new Set(
+      alerts
+        .filter((alert) => alert.status === "firing" && alert.node && !alert.node.hostsCoreDNS)
+        .map((alert) => alert.node?.name as string),
+    ),
+  ].sort();
+  if (nodes.length === 0) return null;
+  try {
+    return await fetchTalkers(kube, nodes);
+  } catch (error) {
+    errors.push(describeReadFailure("listing the pods of the throttled nodes", error));
+    return null;
+  }
 }
 
 async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | null> {

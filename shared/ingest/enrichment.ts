@@ -1,4 +1,4 @@
-import type { AlertGroup, CoreDnsPlacement, Diagnosis, EnrichedAlert } from "../model/index.ts";
+import type { AlertGroup, CoreDnsPlacement, Diagnosis, EnrichedAlert, NodeTalkers } from "../model/index.ts";
 
 /** What enrichment adds to a group; produced by shared/enrich, consumed by the ingest pipeline. */
 export interface GroupEnrichment {
@@ -7,6 +7,8 @@ export interface GroupEnrichment {
   diagnosis: Diagnosis[];
   /** Kubernetes API requests the enrichment made (0 when it did not reach a cluster). */
   kubeRequests?: number;
+  /** Pods resolving through the VPC resolver on throttled nodes without CoreDNS, when looked up. */
+  talkers?: NodeTalkers[];
 }
 
 /**

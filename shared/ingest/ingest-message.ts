@@ -61,6 +61,7 @@ export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Prom
     coredns: enrichment.coredns,
     diagnosis: enrichment.diagnosis,
     routes: notifyingRoutes(deps.route(group), log),
+    ...(enrichment.talkers ? { talkers: enrichment.talkers } : {}),
   };
   log.info("alert group ingested", {
     format: group.source.format,

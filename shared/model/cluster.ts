@@ -54,3 +54,21 @@ export interface CoreDnsPlacement {
   clusterNodeCount: number;
   schedulableNodeCount: number;
 }
+
+/** A pod whose DNS leaves through its node's own ENI to the VPC resolver (see shared/enrich/talkers.ts). */
+export interface DnsTalker {
+  namespace: string;
+  name: string;
+  /** `DaemonSet/aws-node`, `ReplicaSet/x-5d8`, or null for a bare pod. */
+  owner: string | null;
+  hostNetwork: boolean;
+  dnsPolicy: string;
+}
+
+/** The talkers found on one throttled node without CoreDNS, the likely ones apart from the usually quiet. */
+export interface NodeTalkers {
+  node: string;
+  talkers: DnsTalker[];
+  /** System DaemonSets that resolve this way by design and rarely (aws-node, kube-proxy, ...). */
+  quiet: DnsTalker[];
+}

@@ -8,6 +8,7 @@ export const DiagnosisCode = {
   nodelocalDnsOnThrottledNode: "NODELOCAL_DNS_ON_THROTTLED_NODE",
   nonCorednsNodeThrottled: "NON_COREDNS_NODE_THROTTLED",
   corednsReplicasManaged: "COREDNS_REPLICAS_MANAGED",
+  hostnetworkDnsBypass: "HOSTNETWORK_DNS_BYPASS",
   enrichmentUnavailable: "ENRICHMENT_UNAVAILABLE",
 } as const;
 export type DiagnosisCode = (typeof DiagnosisCode)[keyof typeof DiagnosisCode];

@@ -1,5 +1,5 @@
 import type { Alert, AlertGroup } from "./alert.ts";
-import type { CoreDnsPlacement, NodeFacts } from "./cluster.ts";
+import type { CoreDnsPlacement, NodeFacts, NodeTalkers } from "./cluster.ts";
 import type { Diagnosis } from "./diagnosis.ts";
 
 export const Sink = { slack: "slack", pagerduty: "pagerduty", corednsScale: "coredns-scale" } as const;
@@ -21,4 +21,6 @@ export interface EnrichedAlertGroup extends Omit<AlertGroup, "alerts"> {
   coredns: CoreDnsPlacement | null;
   diagnosis: Diagnosis[];
   routes: Sink[];
+  /** Pods resolving through the VPC resolver on throttled nodes without CoreDNS; absent when not looked up. */
+  talkers?: NodeTalkers[];
 }

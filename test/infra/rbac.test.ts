@@ -1,14 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { enrichGroup } from "../../shared/enrich/index.ts";
+import { clusterEnricher } from "../../shared/ingest/cluster-enricher.ts";
 import type { ClusterScenario } from "../../sim/cluster-generator.ts";
 import { ScenarioPresets } from "../../sim/scenarios.ts";
-import {
-  alertGroup,
-  type EnrichSim,
-  internalIp,
-  silentLogger,
-  startEnrichSim,
-} from "../support/enrich-fixtures.ts";
+import { alertGroup, type EnrichSim, internalIp, startEnrichSim } from "../support/enrich-fixtures.ts";
 import { type JsonObject, loadTemplate } from "../support/infra-template.ts";
 import { allowed, bindsGroup, ofKind, type Rule, toRequest } from "../support/rbac.ts";
 
@@ -26,13 +20,13 @@ async function enrichmentRequests(scenario: ClusterScenario): Promise<{ method: 
   running.push(env);
   const nodes = env.cluster.nodes.map((n) => String(n.metadata.name));
   const podIp = env.cluster.pods.find((p) => !p.spec?.hostNetwork && p.status?.podIP)?.status?.podIP;
-  await enrichGroup(alertGroup([{ node: nodes[0] as string }]), { kube: env.kube, logger: silentLogger });
-  await enrichGroup(
+  // The ingest's enricher: enrichment, then the talkers of throttled nodes without CoreDNS.
+  const enrich = clusterEnricher(() => ({ name: "sim", kube: env.kube }));
+  await enrich(alertGroup([{ node: nodes[0] as string }]));
+  await enrich(
     alertGroup(nodes.slice(0, 40).map((n) => ({ instance: `${internalIp(env.cluster, n)}:9100` }))),
-    { kube: env.kube, logger: silentLogger },
   );
-  if (podIp)
-    await enrichGroup(alertGroup([{ instance: `${podIp}:8080` }]), { kube: env.kube, logger: silentLogger });
+  if (podIp) await enrich(alertGroup([{ instance: `${podIp}:8080` }]));
   return env.sim.requests.map((r) => ({ method: r.method, path: r.path }));
 }
 
@@ -79,7 +73,19 @@ describe("infra/rbac.yaml", () => {
     expect(read("deployments", "apps")).toBe(true);
     expect(read("daemonsets", "apps")).toBe(true);
     expect(read("secrets")).toBe(false);
-    expect(read("pods", "", "default")).toBe(false);
+    // Pods may be listed anywhere (a throttled node's talkers, a pod IP's node); never read one by name elsewhere.
+    expect(read("pods", "", "default")).toBe(true);
+    expect(read("pods", "", null)).toBe(true);
+    expect(
+      allowed({
+        group: READERS,
+        verb: "get",
+        apiGroup: "",
+        resource: "pods",
+        namespace: "default",
+        name: "x",
+      }),
+    ).toBe(false);
     expect(read("configmaps", "", "default")).toBe(false);
     expect(
       allowed({

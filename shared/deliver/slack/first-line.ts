@@ -19,6 +19,7 @@ export const ACTION_NOW: Record<DiagnosisCode, string> = {
     "find the pods on these nodes that resolve through the VPC resolver directly",
   [DiagnosisCode.nodelocalDnsAbsent]: "install NodeLocal DNSCache",
   [DiagnosisCode.corednsReplicasManaged]: "change CoreDNS replicas through their owner, not kubectl scale",
+  [DiagnosisCode.hostnetworkDnsBypass]: "give the named hostNetwork pods dnsPolicy: ClusterFirstWithHostNet",
   [DiagnosisCode.enrichmentUnavailable]: "restore the cluster access named below, then read the node list",
 };
 

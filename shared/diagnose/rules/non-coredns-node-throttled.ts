@@ -1,4 +1,4 @@
-import { DiagnosisCode } from "../../model/index.ts";
+import { DiagnosisCode, type NodeTalkers } from "../../model/index.ts";
 import { nodeList } from "../context.ts";
 import type { DiagnosisRule } from "../rule.ts";
 
@@ -8,7 +8,7 @@ import type { DiagnosisRule } from "../rule.ts";
  */
 export const nonCorednsNodeThrottled: DiagnosisRule = {
   code: DiagnosisCode.nonCorednsNodeThrottled,
-  evaluate({ throttled, coredns }) {
+  evaluate({ throttled, coredns, talkers }) {
     // Without CoreDNS placement, "hosts no CoreDNS" would be a guess.
     if (!coredns) return null;
     const nodes = throttled.filter((node) => !node.hostsCoreDNS && !node.runsNodeLocalDNS);
@@ -22,7 +22,10 @@ export const nonCorednsNodeThrottled: DiagnosisRule = {
       code: this.code,
       reason:
         `${nodeList(nodes.map((node) => node.name))}${shape} exceed the link-local allowance without hosting CoreDNS: ` +
-        "the traffic is their own, from hostNetwork pods using the VPC resolver, IMDS or NTP heavy workloads",
+        `the traffic is their own; ${whatWasFound(
+          nodes.map((node) => node.name),
+          talkers,
+        )}`,
       fix:
         `Find the talkers: kubectl get pods -A -o wide --field-selector spec.nodeName=${first?.name ?? "<node>"} ` +
         "(look for hostNetwork pods: give them dnsPolicy ClusterFirstWithHostNet); cache IMDS credentials in the SDK; " +
@@ -31,3 +34,13 @@ export const nonCorednsNodeThrottled: DiagnosisRule = {
     };
   },
 };
+
+/** What the talker read found on these nodes, or where to look when it did not run. */
+function whatWasFound(nodes: string[], talkers: NodeTalkers[] | null): string {
+  const read = talkers?.filter((entry) => nodes.includes(entry.node)) ?? [];
+  if (read.length === 0) return "from hostNetwork pods using the VPC resolver, IMDS or NTP heavy workloads";
+  const pods = read.reduce((sum, entry) => sum + entry.talkers.length, 0);
+  if (pods > 0)
+    return `${pods} pod(s) there resolve through the VPC resolver (HOSTNETWORK_DNS_BYPASS names them)`;
+  return "no pod there resolves through the VPC resolver, so IMDS or NTP heavy workloads, or NodeLocal DNSCache misses";
+}

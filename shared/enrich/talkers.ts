@@ -1,0 +1,60 @@
+import type { KubeApi } from "../cluster/kube-api.ts";
+import type { List, Pod } from "../cluster/kube-objects.ts";
+import type { DnsTalker, NodeTalkers } from "../model/index.ts";
+import { KubePath } from "./constants.ts";
+
+/**
+ * The pods that resolve through the VPC resolver straight from a node's ENI: `hostNetwork: true` with
+ * `dnsPolicy` ClusterFirst (which falls back to the node's resolv.conf for hostNetwork pods) or Default, and
+ * any pod with `dnsPolicy: Default`. On a throttled node without CoreDNS they are the usual cause.
+ */
+export const TalkerLimits = {
+  /** Throttled nodes whose pods are read (one request each, full pod objects: dnsPolicy is only there). */
+  nodes: 3,
+} as const;
+
+/** System DaemonSets that run this way by design and resolve rarely: listed apart, as usually quiet. */
+export const QUIET_DAEMONSETS: ReadonlySet<string> = new Set([
+  "aws-node",
+  "kube-proxy",
+  "ebs-csi-node",
+  "eks-pod-identity-agent",
+]);
+
+export function resolvesThroughNode(pod: Pod): boolean {
+  const policy = pod.spec?.dnsPolicy ?? "ClusterFirst";
+  if (policy === "Default") return true;
+  return pod.spec?.hostNetwork === true && policy === "ClusterFirst";
+}
+
+export function talkersOn(node: string, pods: readonly Pod[]): NodeTalkers {
+  const found: NodeTalkers = { node, talkers: [], quiet: [] };
+  for (const pod of pods) {
+    const phase = pod.status?.phase;
+    if (phase === "Succeeded" || phase === "Failed" || !resolvesThroughNode(pod)) continue;
+    const reference =
+      pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
+    const talker: DnsTalker = {
+      namespace: pod.metadata.namespace ?? "",
+      name: pod.metadata.name,
+      owner: reference ? `${reference.kind}/${reference.name}` : null,
+      hostNetwork: pod.spec?.hostNetwork === true,
+      dnsPolicy: pod.spec?.dnsPolicy ?? "ClusterFirst",
+    };
+    const quiet = reference?.kind === "DaemonSet" && QUIET_DAEMONSETS.has(reference.name);
+    (quiet ? found.quiet : found.talkers).push(talker);
+  }
+  return found;
+}
+
+/** The pods of up to TalkerLimits.nodes nodes, one `spec.nodeName` field-selected list each. */
+export async function fetchTalkers(kube: KubeApi, nodes: readonly string[]): Promise<NodeTalkers[]> {
+  return Promise.all(
+    nodes.slice(0, TalkerLimits.nodes).map(async (node) => {
+      const list = await kube.get<List<Pod>>(KubePath.pods, {
+        query: { fieldSelector: `spec.nodeName=${node}` },
+      });
+      return talkersOn(node, list.items ?? []);
+    }),
+  );
+}
