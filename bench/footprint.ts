@@ -153,6 +153,21 @@ async function stormRows(rows: Row[], work: string): Promise<void> {
       ratio: (cold / warm).toFixed(2),
       target: "<= 4 (warm 2)",
     });
+    // The talkers of one throttled node without CoreDNS: the extra request beside the group's own reads.
+    const plain =
+      cluster.nodes.find((n) => !cluster.facts.corednsNodes.includes(n.metadata.name))?.metadata.name ?? "";
+    sim.resetRequests();
+    await clusterEnricher(() => ({ name: "prod-eks-1", kube }))(
+      (await import("../test/support/enrich-fixtures.ts")).alertGroup([{ node: plain }]),
+    );
+    const talkerReads = sim.requests.filter((r) => r.query.fieldSelector?.startsWith("spec.nodeName="));
+    rows.push({
+      figure: "talkers of 1 throttled node, 5,000 nodes: extra requests (bytes)",
+      value: `${talkerReads.length} (${kb(talkerReads.reduce((sum, r) => sum + r.bytesSent, 0))})`,
+      baseline: `${sim.requests.length - talkerReads.length} for the rest of the cold read`,
+      ratio: (talkerReads.length / (sim.requests.length - talkerReads.length)).toFixed(2),
+      target: "bounded: <= 3 a group",
+    });
     const received = group.alerts.length;
     const withFacts = group.alerts.filter((a) => a.node?.instanceType).length;
     const encoded = encodeGroup(group, GROUP_BUDGET_BYTES);
