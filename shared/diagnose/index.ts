@@ -1,5 +1,6 @@
 import type { CoreDnsPlacement, Diagnosis, EnrichedAlert, NodeTalkers } from "../model/index.ts";
 import { diagnosisContext } from "./context.ts";
+import { HEADROOM_ALERTNAME } from "./headroom.ts";
 import type { DiagnosisRule } from "./rule.ts";
 import { corednsColocated } from "./rules/coredns-colocated.ts";
 import { corednsOnSpot } from "./rules/coredns-on-spot.ts";
@@ -13,6 +14,7 @@ import { nodelocalDnsOnThrottledNode } from "./rules/nodelocal-dns-on-throttled-
 import { nonCorednsNodeThrottled } from "./rules/non-coredns-node-throttled.ts";
 
 export { CoreDnsSizing, recommendedReplicas } from "./context.ts";
+export * from "./headroom.ts";
 export type { DiagnosisRule } from "./rule.ts";
 
 /**
@@ -50,6 +52,12 @@ export function diagnose(
     options.talkers ?? null,
   );
   if (context.firingCount === 0) return [];
+  // A headroom warning is not a drop: the drop findings would call its nodes throttled. Its message carries
+  // the advice (shared/deliver/slack/first-line.ts); only a failed enrichment is still worth saying.
+  if (alerts.every((alert) => alert.labels.alertname === HEADROOM_ALERTNAME)) {
+    const unavailable = enrichmentUnavailable.evaluate(context);
+    return unavailable ? [unavailable] : [];
+  }
   return DIAGNOSIS_RULES.map((rule) => rule.evaluate(context)).filter(
     (finding): finding is Diagnosis => finding !== null,
   );

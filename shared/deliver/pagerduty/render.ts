@@ -1,3 +1,4 @@
+import { isHeadroomGroup } from "../../diagnose/headroom.ts";
 import type { EnrichedAlertGroup } from "../../model/index.ts";
 import { affectedNodes, earliestStart, groupAnnotation, groupSeverity } from "../affected-nodes.ts";
 import { dashboardLink, type MessageLinks, NO_LINKS, runbookLink } from "../links.ts";
@@ -42,8 +43,11 @@ function triggerEvent(
   const alertname = group.alertname ?? "LinkLocalAllowanceExceeded";
   const cluster = group.cluster ?? "unknown cluster";
   const annotationSummary = groupAnnotation(group, "summary");
+  const what = isHeadroomGroup(group)
+    ? `no drops yet; ${firingNodes.length} node${firingNodes.length === 1 ? "" : "s"} near the link-local allowance`
+    : `link-local packet drops on ${firingNodes.length} node${firingNodes.length === 1 ? "" : "s"}`;
   const summary =
-    `[FIRING:${firing}] ${alertname} on ${cluster}: link-local packet drops on ${firingNodes.length} node${firingNodes.length === 1 ? "" : "s"}` +
+    `[FIRING:${firing}] ${alertname} on ${cluster}: ${what}` +
     (corednsNodes > 0 ? ` (${corednsNodes} hosting CoreDNS)` : "") +
     (annotationSummary !== null ? ` - ${annotationSummary}` : "");
 

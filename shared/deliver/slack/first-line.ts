@@ -1,4 +1,11 @@
-import { type Diagnosis, DiagnosisCode } from "../../model/index.ts";
+import { scaleCoreDnsCommand } from "../../diagnose/fixes.ts";
+import {
+  HEADROOM_TARGET_SHARE,
+  headroomReplicas,
+  headroomShares,
+  isHeadroomGroup,
+} from "../../diagnose/headroom.ts";
+import { type Diagnosis, DiagnosisCode, type EnrichedAlertGroup } from "../../model/index.ts";
 import { type MessageLinks, NO_LINKS, runbookLink } from "../links.ts";
 import { escapeCode, escapeValueAndCut } from "../text.ts";
 import { slackLink } from "./pack.ts";
@@ -54,4 +61,28 @@ export function fixWithCommandBlocks(fix: string, maxChars: number): string {
   const budget = Math.max(100, Math.floor((maxChars - prose.length) / commands.length) - 10);
   const block = commands.map((command) => escapeValueAndCut(command, budget).replace(/`/g, "'")).join("\n");
   return `*Fix:*${prose ? ` ${escapeValueAndCut(prose, 500)}` : ""}\n\`\`\`\n${block}\n\`\`\``;
+}
+
+/** The headroom warning's first line: how close the busiest node is, and the replicas that give room. */
+export function headroomLine(group: EnrichedAlertGroup, links: MessageLinks = NO_LINKS): string | null {
+  if (!isHeadroomGroup(group)) return null;
+  const shares = headroomShares(group.alerts);
+  const worst = shares[0];
+  if (worst === undefined) return null;
+  const others = shares.length > 1 ? ` (worst of ${shares.length} nodes)` : "";
+  const lines = [
+    `:hourglass_flowing_sand: *No drops yet:* \`${escapeCode(worst.node)}\` forwards DNS at ${Math.round(worst.share * 100)}% of its link-local allowance${others}`,
+  ];
+  const replicas = headroomReplicas(group.coredns, worst.share);
+  if (replicas !== null && group.coredns !== null) {
+    const command = scaleCoreDnsCommand(group.coredns, replicas.to, group.cluster ?? "<cluster>");
+    const runbook = slackLink(runbookLink(links, "coredns_underscaled"), "how");
+    lines.push(
+      `*Do now:* scale CoreDNS from ${replicas.from} to ${replicas.to} replicas so each CoreDNS node stays under ${Math.round(HEADROOM_TARGET_SHARE * 100)}%${runbook ? ` (${runbook})` : ""}`,
+      `\`\`\`\n${escapeValueAndCut(command, 1000).replace(/`/g, "'")}\n\`\`\``,
+    );
+  } else {
+    lines.push("*Do now:* add CoreDNS replicas on other nodes before the node reaches 100% and drops begin");
+  }
+  return lines.join("\n");
 }

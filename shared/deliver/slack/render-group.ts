@@ -19,7 +19,7 @@ import {
   section,
 } from "./blocks.ts";
 import { capBlocks, countOf, footer } from "./common-blocks.ts";
-import { firstLine, fixWithCommandBlocks } from "./first-line.ts";
+import { firstLine, fixWithCommandBlocks, headroomLine } from "./first-line.ts";
 import { SlackLimits } from "./limits.ts";
 import { fitLines, nameList, packLines, slackLink } from "./pack.ts";
 import { renderRawFallback } from "./render-raw.ts";
@@ -61,7 +61,7 @@ export function renderSlackMessage(group: EnrichedAlertGroup, links: MessageLink
       ),
     ),
   ];
-  const first = resolved ? null : firstLine(group.diagnosis, links);
+  const first = resolved ? null : (headroomLine(group, links) ?? firstLine(group.diagnosis, links));
   if (first !== null) blocks.push(section(first));
   blocks.push(summaryFields(group, nodes));
   const description = describe(group);
