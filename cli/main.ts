@@ -10,6 +10,7 @@ import { forTerminal } from "./input-file.ts";
 import { formatRedriveSummary } from "./redrive-summary.ts";
 import { replayFile } from "./replay.ts";
 import { formatReport } from "./report.ts";
+import { VERIFY_USAGE } from "./verify.ts";
 
 const USAGE = `linklocal-sentinel: EKS link-local (DNS) throttling alerts, enriched and diagnosed
 
@@ -17,6 +18,7 @@ Usage:
   linklocal-sentinel replay FILE [--kubeconfig P] [--context C] [--cluster NAME --region R] [--dry-run] [--json]
   linklocal-sentinel demo [--json]
   linklocal-sentinel redrive QUEUE_URL [--function NAME] [--dry-run] [--region R]
+  linklocal-sentinel verify --cluster C --nodes N1,N2 [--since 30m] [--query-url U]
   linklocal-sentinel help [COMMAND]
 
 Commands:
@@ -24,6 +26,7 @@ Commands:
            or an Alertmanager webhook body
   demo     replay the bundled samples against a simulated EKS cluster (no AWS, no network)
   redrive  give the events parked in a function's failure queue to the function again
+  verify   ask the AMP workspace whether the drops stopped on these nodes
 `;
 
 const REDRIVE_USAGE = `Usage: linklocal-sentinel redrive QUEUE_URL [options]
@@ -76,7 +79,12 @@ Starts a simulated EKS cluster on 127.0.0.1, replays the bundled sample messages
 mode, prints what would be sent, and exits. Needs no AWS account, cluster or network.
 `;
 
-const HELP: Record<string, string> = { replay: REPLAY_USAGE, demo: DEMO_USAGE, redrive: REDRIVE_USAGE };
+const HELP: Record<string, string> = {
+  replay: REPLAY_USAGE,
+  demo: DEMO_USAGE,
+  redrive: REDRIVE_USAGE,
+  verify: VERIFY_USAGE,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -88,6 +96,12 @@ export async function main(argv: string[]): Promise<number> {
         return await demoCommand(rest);
       case "redrive":
         return await redriveCommand(rest);
+      case "verify": {
+        const { verifyCommand } = await import("./verify.ts");
+        const { code, output } = await verifyCommand(rest, process.env);
+        process.stdout.write(forTerminal(output));
+        return code;
+      }
       case undefined:
       case "help":
       case "--help":

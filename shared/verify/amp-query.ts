@@ -1,0 +1,89 @@
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { errorMessage } from "../errors.ts";
+import type { RateSeries } from "./verdict.ts";
+
+/**
+ * A SigV4-signed PromQL range query to an Amazon Managed Prometheus workspace (service `aps`): AMP_QUERY_URL
+ * is the workspace's Prometheus endpoint (https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/).
+ * Any Prometheus-compatible API answers the same request; the signature is then ignored.
+ */
+export interface AmpQueryOptions {
+  queryUrl: string;
+  region: string;
+  /** Defaults to the AWS credential chain (loaded on first use). */
+  credentials?: AwsCredentialIdentityProvider;
+  timeoutMs?: number;
+}
+
+/** Drops per second per node over a window, both spellings of the counter, selected by cluster and node. */
+export function dropRateQuery(cluster: string, nodes: readonly string[]): string {
+  const selector = `cluster="${escapeLabel(cluster)}",node=~"${nodes.map(escapeRegex).join("|")}"`;
+  return (
+    `sum by (node) (rate(node_ethtool_linklocal_allowance_exceeded{${selector}}[2m]) or ` +
+    `rate(node_net_ethtool{type="linklocal_allowance_exceeded",${selector}}[2m]))`
+  );
+}
+
+export async function queryRange(
+  options: AmpQueryOptions,
+  promql: string,
+  range: { start: number; end: number; stepSeconds: number },
+): Promise<RateSeries[]> {
+  const url = new URL(
+    "api/v1/query_range",
+    options.queryUrl.endsWith("/") ? options.queryUrl : `${options.queryUrl}/`,
+  );
+  const body = new URLSearchParams({
+    query: promql,
+    start: String(range.start),
+    end: String(range.end),
+    step: `${range.stepSeconds}s`,
+  }).toString();
+  const { HttpRequest, Sha256, SignatureV4, defaultProvider } = await import("../lazy/sigv4.ts");
+  const request = new HttpRequest({
+    method: "POST",
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    headers: { host: url.host, "content-type": "application/x-www-form-urlencoded" },
+    body,
+  });
+  const signer = new SignatureV4({
+    credentials: options.credentials ?? defaultProvider(),
+    region: options.region,
+    service: "aps",
+    sha256: Sha256,
+  });
+  const signed = await signer.sign(request);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: signed.headers as Record<string, string>,
+      body,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    });
+  } catch (error) {
+    throw new Error(`the PromQL query to ${url.origin} failed: ${errorMessage(error)}`);
+  }
+  const text = await response.text();
+  if (!response.ok) throw new Error(`the PromQL query answered ${response.status}: ${text.slice(0, 200)}`);
+  const answer = JSON.parse(text) as {
+    status: string;
+    data?: { result?: { metric: Record<string, string>; values: [number, string][] }[] };
+  };
+  if (answer.status !== "success") throw new Error(`the PromQL query failed: ${text.slice(0, 200)}`);
+  return (answer.data?.result ?? []).map((series) => ({
+    node: series.metric.node ?? "",
+    values: series.values.map(([at, value]) => [Number(at), Number(value)] as [number, number]),
+  }));
+}
+
+function escapeLabel(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+}
+
+function escapeRegex(text: string): string {
+  return escapeLabel(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+}

@@ -1,0 +1,57 @@
+/**
+ * Whether the drops stopped, per node, from a range query of their rate. Pure: the samples in, one verdict per
+ * node and one line for humans out ("drops stopped at 03:14", "still dropping on 2 nodes").
+ */
+export interface RateSeries {
+  node: string;
+  /** [unix seconds, drops per second], oldest first, as the Prometheus API returns them. */
+  values: [number, number][];
+}
+
+export type NodeVerdict =
+  | { node: string; state: "stopped"; lastDropAt: number }
+  | { node: string; state: "dropping"; lastDropAt: number; rate: number }
+  | { node: string; state: "no-drops" };
+
+export interface Verification {
+  nodes: NodeVerdict[];
+  stopped: boolean;
+  summary: string;
+}
+
+/**
+ * A node still drops when its rate was above zero within `quietSeconds` of `now` (the rate window makes the
+ * last minutes lag); it stopped when its last drop is older; a node absent from the answer had none.
+ */
+export function verifyDrops(
+  nodes: readonly string[],
+  series: readonly RateSeries[],
+  now: number,
+  quietSeconds: number,
+): Verification {
+  const verdicts: NodeVerdict[] = nodes.map((node) => {
+    const samples = series.filter((s) => s.node === node).flatMap((s) => s.values);
+    const drops = samples.filter(([, rate]) => rate > 0).sort((a, b) => a[0] - b[0]);
+    const last = drops.at(-1);
+    if (last === undefined) return { node, state: "no-drops" };
+    if (now - last[0] <= quietSeconds) return { node, state: "dropping", lastDropAt: last[0], rate: last[1] };
+    return { node, state: "stopped", lastDropAt: last[0] };
+  });
+  const dropping = verdicts.filter((v) => v.state === "dropping");
+  if (dropping.length > 0) {
+    return {
+      nodes: verdicts,
+      stopped: false,
+      summary: `still dropping on ${dropping.length} of ${verdicts.length} node(s): ${dropping.map((v) => v.node).join(", ")}`,
+    };
+  }
+  const lastStop = Math.max(...verdicts.map((v) => (v.state === "stopped" ? v.lastDropAt : 0)));
+  return {
+    nodes: verdicts,
+    stopped: true,
+    summary:
+      lastStop > 0
+        ? `drops stopped at ${new Date(lastStop * 1000).toISOString().slice(11, 16)} UTC on every node`
+        : "no drops on these nodes in the window",
+  };
+}
