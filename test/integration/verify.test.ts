@@ -10,6 +10,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyCommand } from "../../cli/verify.ts";
 import { debianToolsPresent, findBinary } from "../support/debian-tools.ts";
+import { freePort } from "../support/real-alertmanager.ts";
 
 /**
  * `verify` against a real Prometheus query API: Debian's `prometheus` serving data backfilled with
@@ -37,14 +38,6 @@ function openMetrics(): string {
     }
   }
   return `${lines.join("\n")}\n# EOF\n`;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Re-signs what arrived with the same keys and compares: the request was signed as SigV4 for `aps`. */
