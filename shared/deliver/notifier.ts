@@ -1,4 +1,4 @@
-import type { EnrichedAlertGroup, ScaleReport, Sink } from "../model/index.ts";
+import type { EnrichedAlertGroup, ScaleReport, Sink, VerificationReport } from "../model/index.ts";
 
 /**
  * Every sink sits behind this one interface. A sink only renders and classifies; whether and when to retry
@@ -15,6 +15,8 @@ export interface Notifier<Payload = unknown> {
   send(group: EnrichedAlertGroup): Promise<DeliveryReceipt>;
   /** Sends what the CoreDNS scaler decided for a group (a Slack message; a PagerDuty change event). */
   sendScaleReport(report: ScaleReport): Promise<DeliveryReceipt>;
+  /** Sends the follow-up of a group: whether its drops stopped (shared/verify). */
+  sendVerification(report: VerificationReport): Promise<DeliveryReceipt>;
 }
 
 export interface DeliveryReceipt {

@@ -4,3 +4,4 @@ export * from "./diagnosis.ts";
 export * from "./enriched.ts";
 export * from "./fingerprint.ts";
 export * from "./scale.ts";
+export * from "./verification.ts";

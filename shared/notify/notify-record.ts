@@ -3,7 +3,7 @@ import { groupContentKey } from "../idempotency/content-key.ts";
 import type { DeliveryGuard } from "../idempotency/delivery-guard.ts";
 import { DeliveryInProgressError } from "../idempotency/errors.ts";
 import type { logger as sharedLogger } from "../logger.ts";
-import type { ScaleReport, Sink } from "../model/index.ts";
+import type { ScaleReport, Sink, VerificationReport } from "../model/index.ts";
 import { type InternalMessage, readInternalMessage, type SnsRecordLike } from "./read-group.ts";
 
 export type NotifyLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
@@ -61,6 +61,7 @@ export async function notifyRecord(
     throw error;
   }
   if (message.kind === "scale-report") return notifyScaleReport(record, message.report, deps);
+  if (message.kind === "verification") return notifyVerification(record, message.report, deps);
   const group = message.group;
   const messageId = group.source.messageId || record.Sns.MessageId;
   logger.setCorrelationId(messageId);
@@ -157,6 +158,32 @@ async function notifyScaleReport(
     });
     throw error;
   }
+}
+
+/** A verification, once per sink, keyed apart from the group and the scale report of the same AMP message. */
+async function notifyVerification(
+  record: SnsRecordLike,
+  report: VerificationReport,
+  deps: NotifyDeps,
+): Promise<RecordOutcome> {
+  const { sink, logger } = deps;
+  const messageId = `verification:${report.messageId}`;
+  logger.setCorrelationId(report.messageId);
+  const about = {
+    sink,
+    internalMessageId: record.Sns.MessageId,
+    cluster: report.cluster,
+    stopped: report.stopped,
+  };
+  if (!report.routes.includes(sink)) {
+    logger.warn("verification is not routed to this sink; check the subscription filter policy", about);
+    return { messageId, status: RecordStatus.notRouted, requests: 0 };
+  }
+  const notifier = await deps.getNotifier();
+  const outcome = await deps.guard.deliverOnce({ sink, messageId }, () => notifier.sendVerification(report));
+  if (!outcome.delivered) return { messageId, status: RecordStatus.duplicate, requests: 0 };
+  logger.info("verification delivered", { ...about, requests: outcome.result.requests });
+  return { messageId, status: RecordStatus.delivered, requests: outcome.result.requests };
 }
 
 /** Only name and message: both are redacted by their makers, unlike causes and stacks of library errors. */

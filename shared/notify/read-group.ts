@@ -1,6 +1,6 @@
 import { errorMessage, InputError } from "../errors.ts";
 import { decodeGroupBody } from "../ingest/internal-message.ts";
-import type { EnrichedAlertGroup, ScaleReport } from "../model/index.ts";
+import type { EnrichedAlertGroup, ScaleReport, VerificationReport } from "../model/index.ts";
 
 /** The parts of an SNS Lambda record the notify functions read. */
 export interface SnsRecordLike {
@@ -23,7 +23,8 @@ export function snsRecords(event: unknown): SnsRecordLike[] {
 /** What travels on the internal topic: an alert group from ingest, or a scale report from the scaler. */
 export type InternalMessage =
   | { kind: "group"; group: EnrichedAlertGroup }
-  | { kind: "scale-report"; report: ScaleReport };
+  | { kind: "scale-report"; report: ScaleReport }
+  | { kind: "verification"; report: VerificationReport };
 
 /**
  * The EnrichedAlertGroup ingest published, or the ScaleReport the scaler published. Only what the notify path
@@ -46,6 +47,17 @@ export function readInternalMessage(record: SnsRecordLike, index: number): Inter
   const message = parsed as (Partial<EnrichedAlertGroup> & Partial<Pick<ScaleReport, "kind">>) | null;
   if (message === null || typeof message !== "object" || message.schemaVersion !== 1) {
     throw new InputError(`${where} is not an EnrichedAlertGroup or ScaleReport with schemaVersion 1`);
+  }
+  if ((message as { kind?: string }).kind === "verification") {
+    const report = message as unknown as Partial<VerificationReport>;
+    if (
+      typeof report.messageId !== "string" ||
+      !Array.isArray(report.routes) ||
+      typeof report.summary !== "string"
+    ) {
+      throw new InputError(`${where} is a verification without messageId, routes or summary`);
+    }
+    return { kind: "verification", report: report as VerificationReport };
   }
   if (message.kind === "scale-report") {
     const report = message as Partial<ScaleReport>;

@@ -1,3 +1,5 @@
+import type { NodeDropState } from "../model/index.ts";
+
 /**
  * Whether the drops stopped, per node, from a range query of their rate. Pure: the samples in, one verdict per
  * node and one line for humans out ("drops stopped at 03:14", "still dropping on 2 nodes").
@@ -8,10 +10,7 @@ export interface RateSeries {
   values: [number, number][];
 }
 
-export type NodeVerdict =
-  | { node: string; state: "stopped"; lastDropAt: number }
-  | { node: string; state: "dropping"; lastDropAt: number; rate: number }
-  | { node: string; state: "no-drops" };
+export type NodeVerdict = NodeDropState;
 
 export interface Verification {
   nodes: NodeVerdict[];

@@ -3,7 +3,7 @@ import { DeliveryError } from "../../shared/deliver/errors.ts";
 import type { DeliveryReceipt, Notifier } from "../../shared/deliver/notifier.ts";
 import { InputError } from "../../shared/errors.ts";
 import { createDeliveryGuard, type DeliveryGuard } from "../../shared/idempotency/index.ts";
-import type { EnrichedAlertGroup, ScaleReport } from "../../shared/model/index.ts";
+import type { EnrichedAlertGroup, ScaleReport, VerificationReport } from "../../shared/model/index.ts";
 import {
   NotifyBatchError,
   type NotifyLogger,
@@ -19,6 +19,7 @@ import { scaleReportFixture } from "../support/scale-fixtures.ts";
 function fakeNotifier(failFor: Set<string> = new Set()) {
   const sent: EnrichedAlertGroup[] = [];
   const reports: ScaleReport[] = [];
+  const verifications: VerificationReport[] = [];
   const notifier: Notifier = {
     sink: "slack",
     render: (group) => [group.alertname],
@@ -37,8 +38,12 @@ function fakeNotifier(failFor: Set<string> = new Set()) {
       reports.push(report);
       return { sink: "slack", requests: 1 };
     },
+    async sendVerification(report): Promise<DeliveryReceipt> {
+      verifications.push(report);
+      return { sink: "slack", requests: 1 };
+    },
   };
-  return { notifier, sent, reports };
+  return { notifier, sent, reports, verifications };
 }
 
 function recordingLogger() {

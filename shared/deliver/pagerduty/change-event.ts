@@ -1,4 +1,4 @@
-import type { ScaleReport } from "../../model/index.ts";
+import type { ScaleReport, VerificationReport } from "../../model/index.ts";
 import { cutText, oneLine } from "../text.ts";
 import { PagerDutyLimits } from "./limits.ts";
 
@@ -48,6 +48,22 @@ export function renderScaleChangeEvent(report: ScaleReport): PagerDutyChangeEven
         })),
         prompted_by_message: report.messageId,
       },
+    },
+  };
+}
+
+/** A verification as a change event on the service: the incident's timeline shows whether the fix took. */
+export function renderVerificationChangeEvent(report: VerificationReport): PagerDutyChangeEventBody {
+  const cluster = report.cluster ?? "unknown cluster";
+  return {
+    payload: {
+      summary: cutText(
+        oneLine(`${report.stopped ? "Drops stopped" : "Still dropping"} on ${cluster}: ${report.summary}`),
+        PagerDutyLimits.summaryChars,
+      ),
+      source: `linklocal-sentinel/${cluster}`,
+      timestamp: report.checkedAt,
+      custom_details: { stopped: report.stopped, nodes: report.nodes, follows_up_message: report.messageId },
     },
   };
 }

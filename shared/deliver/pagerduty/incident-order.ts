@@ -37,6 +37,7 @@ export function orderedByAlertTimes(notifier: Notifier, times: ResolveTimes): No
     sink: notifier.sink,
     render: (group) => notifier.render(group),
     sendScaleReport: (report) => notifier.sendScaleReport(report),
+    sendVerification: (report) => notifier.sendVerification(report),
     async send(group): Promise<DeliveryReceipt> {
       const dedupKey = pagerDutyDedupKey(group);
       if (group.status === "firing") {

@@ -1,6 +1,6 @@
 import { ConfigError } from "../../errors.ts";
 import { logger } from "../../logger.ts";
-import type { EnrichedAlertGroup, ScaleReport } from "../../model/index.ts";
+import type { EnrichedAlertGroup, ScaleReport, VerificationReport } from "../../model/index.ts";
 import { DeliveryError } from "../errors.ts";
 import { postJson } from "../http-post.ts";
 import { classifyHttpStatus, classifyNetworkError } from "../http-status.ts";
@@ -9,7 +9,7 @@ import type { DeliveryReceipt, Notifier } from "../notifier.ts";
 import { redactSecrets, redactUrl } from "../redact.ts";
 import { type RetryOptions, withRetry } from "../retry.ts";
 import { cutText, oneLine } from "../text.ts";
-import { changeEventsUrl, renderScaleChangeEvent } from "./change-event.ts";
+import { changeEventsUrl, renderScaleChangeEvent, renderVerificationChangeEvent } from "./change-event.ts";
 import type { PagerDutyAnswer, PagerDutyEvent, PagerDutyEventBody } from "./event.ts";
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from "./limits.ts";
 import { renderPagerDutyEvent } from "./render.ts";
@@ -87,6 +87,15 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
     },
     async sendScaleReport(report: ScaleReport): Promise<DeliveryReceipt> {
       const event = { routing_key: routingKey, ...renderScaleChangeEvent(report) };
+      const { attempts } = await withRetry(
+        "pagerduty",
+        () => attemptOnce(event as unknown as PagerDutyEvent, changeUrl),
+        options.retry,
+      );
+      return { sink: "pagerduty", requests: attempts };
+    },
+    async sendVerification(report: VerificationReport): Promise<DeliveryReceipt> {
+      const event = { routing_key: routingKey, ...renderVerificationChangeEvent(report) };
       const { attempts } = await withRetry(
         "pagerduty",
         () => attemptOnce(event as unknown as PagerDutyEvent, changeUrl),

@@ -4,3 +4,4 @@ export * from "./render-group.ts";
 export * from "./render-raw.ts";
 export * from "./scale-report.ts";
 export * from "./send.ts";
+export * from "./verification.ts";

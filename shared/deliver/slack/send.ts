@@ -17,6 +17,7 @@ import type { SlackMessage } from "./blocks.ts";
 import { plainTextVersion } from "./plain-text.ts";
 import { renderSlackMessage } from "./render-group.ts";
 import { renderScaleReport } from "./scale-report.ts";
+import { renderVerification } from "./verification.ts";
 
 export const DEFAULT_SLACK_TIMEOUT_MS = 5_000;
 
@@ -109,6 +110,7 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     send: (group: EnrichedAlertGroup) => post(renderSlackMessage(group, options.links)),
     sendMessage: post,
     sendScaleReport: (report) => post(renderScaleReport(report)),
+    sendVerification: (report) => post(renderVerification(report)),
   };
 }
 
