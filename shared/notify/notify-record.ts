@@ -60,8 +60,7 @@ export async function notifyRecord(
     );
     throw error;
   }
-  if (message.kind === "scale-report") return notifyScaleReport(record, message.report, deps);
-  if (message.kind === "verification") return notifyVerification(record, message.report, deps);
+  if (message.kind !== "group") return notifyFollowUp(record, message, deps);
   const group = message.group;
   const messageId = group.source.messageId || record.Sns.MessageId;
   logger.setCorrelationId(messageId);
@@ -120,70 +119,46 @@ export async function notifyRecord(
   }
 }
 
+/** What the pipeline itself says after an alert: the scaler's decision, or whether the drops stopped. */
+type FollowUp =
+  | { kind: "scale-report"; report: ScaleReport }
+  | { kind: "verification"; report: VerificationReport };
+
 /**
- * A scale report, once per sink: keyed by the prompting group's message id under its own prefix, so the
- * report and the alert of the same AMP message are two deliveries, each sent once.
+ * A follow-up, once per sink: keyed by the prompting group's message id under the follow-up's own prefix, so
+ * the alert, its scale report and its verification are three deliveries of the same AMP message, each once.
  */
-async function notifyScaleReport(
+async function notifyFollowUp(
   record: SnsRecordLike,
-  report: ScaleReport,
+  followUp: FollowUp,
   deps: NotifyDeps,
 ): Promise<RecordOutcome> {
   const { sink, logger } = deps;
-  const messageId = `scale-report:${report.messageId}`;
+  const { kind, report } = followUp;
+  const messageId = `${kind}:${report.messageId}`;
   logger.setCorrelationId(report.messageId);
-  const about = {
-    sink,
-    internalMessageId: record.Sns.MessageId,
-    cluster: report.cluster,
-    action: report.action,
-  };
+  const about = { sink, kind, internalMessageId: record.Sns.MessageId, cluster: report.cluster };
   if (!report.routes.includes(sink)) {
-    logger.warn("scale report is not routed to this sink; check the subscription filter policy", about);
+    logger.warn(`${kind} is not routed to this sink; check the subscription filter policy`, about);
     return { messageId, status: RecordStatus.notRouted, requests: 0 };
   }
   try {
     const notifier = await deps.getNotifier();
-    const outcome = await deps.guard.deliverOnce({ sink, messageId }, () => notifier.sendScaleReport(report));
+    const send = () =>
+      followUp.kind === "scale-report"
+        ? notifier.sendScaleReport(followUp.report)
+        : notifier.sendVerification(followUp.report);
+    const outcome = await deps.guard.deliverOnce({ sink, messageId }, send);
     if (!outcome.delivered) {
-      logger.info("scale report already delivered", about);
+      logger.info(`${kind} already delivered`, about);
       return { messageId, status: RecordStatus.duplicate, requests: 0 };
     }
-    logger.info("scale report delivered", { ...about, requests: outcome.result.requests });
+    logger.info(`${kind} delivered`, { ...about, requests: outcome.result.requests });
     return { messageId, status: RecordStatus.delivered, requests: outcome.result.requests };
   } catch (error) {
-    logger.error("scale report failed; failing so Lambda retries", {
-      ...about,
-      failure: describeFailure(error),
-    });
+    logger.error(`${kind} failed; failing so Lambda retries`, { ...about, failure: describeFailure(error) });
     throw error;
   }
-}
-
-/** A verification, once per sink, keyed apart from the group and the scale report of the same AMP message. */
-async function notifyVerification(
-  record: SnsRecordLike,
-  report: VerificationReport,
-  deps: NotifyDeps,
-): Promise<RecordOutcome> {
-  const { sink, logger } = deps;
-  const messageId = `verification:${report.messageId}`;
-  logger.setCorrelationId(report.messageId);
-  const about = {
-    sink,
-    internalMessageId: record.Sns.MessageId,
-    cluster: report.cluster,
-    stopped: report.stopped,
-  };
-  if (!report.routes.includes(sink)) {
-    logger.warn("verification is not routed to this sink; check the subscription filter policy", about);
-    return { messageId, status: RecordStatus.notRouted, requests: 0 };
-  }
-  const notifier = await deps.getNotifier();
-  const outcome = await deps.guard.deliverOnce({ sink, messageId }, () => notifier.sendVerification(report));
-  if (!outcome.delivered) return { messageId, status: RecordStatus.duplicate, requests: 0 };
-  logger.info("verification delivered", { ...about, requests: outcome.result.requests });
-  return { messageId, status: RecordStatus.delivered, requests: outcome.result.requests };
 }
 
 /** Only name and message: both are redacted by their makers, unlike causes and stacks of library errors. */

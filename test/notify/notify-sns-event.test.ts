@@ -287,7 +287,7 @@ describe("notifySnsEvent with scale reports", () => {
     expect(again[0]?.status).toBe("duplicate");
     expect(sent).toEqual([group]);
     expect(reports).toEqual([report]);
-    expect(lines.filter((l) => l.message === "scale report delivered")).toEqual([
+    expect(lines.filter((l) => l.message === "scale-report delivered")).toEqual([
       expect.objectContaining({ correlationId: group.source.messageId }),
     ]);
   });

@@ -9,7 +9,12 @@ import type { DeliveryReceipt, Notifier } from "../notifier.ts";
 import { redactSecrets, redactUrl } from "../redact.ts";
 import { type RetryOptions, withRetry } from "../retry.ts";
 import { cutText, oneLine } from "../text.ts";
-import { changeEventsUrl, renderScaleChangeEvent, renderVerificationChangeEvent } from "./change-event.ts";
+import {
+  changeEventsUrl,
+  type PagerDutyChangeEventBody,
+  renderScaleChangeEvent,
+  renderVerificationChangeEvent,
+} from "./change-event.ts";
 import type { PagerDutyAnswer, PagerDutyEvent, PagerDutyEventBody } from "./event.ts";
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from "./limits.ts";
 import { renderPagerDutyEvent } from "./render.ts";
@@ -74,6 +79,17 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
     );
   }
 
+  /** A change event (a scale report, a verification): shown on the service, never opening an incident. */
+  async function sendChange(body: PagerDutyChangeEventBody): Promise<DeliveryReceipt> {
+    const event = { routing_key: routingKey, ...body };
+    const { attempts } = await withRetry(
+      "pagerduty",
+      () => attemptOnce(event as unknown as PagerDutyEvent, changeUrl),
+      options.retry,
+    );
+    return { sink: "pagerduty", requests: attempts };
+  }
+
   return {
     sink: "pagerduty",
     render: (group: EnrichedAlertGroup) => [renderPagerDutyEvent(group, options.links)],
@@ -85,24 +101,8 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
       const { attempts } = await withRetry("pagerduty", () => attemptOnce(event), options.retry);
       return { sink: "pagerduty", requests: attempts };
     },
-    async sendScaleReport(report: ScaleReport): Promise<DeliveryReceipt> {
-      const event = { routing_key: routingKey, ...renderScaleChangeEvent(report) };
-      const { attempts } = await withRetry(
-        "pagerduty",
-        () => attemptOnce(event as unknown as PagerDutyEvent, changeUrl),
-        options.retry,
-      );
-      return { sink: "pagerduty", requests: attempts };
-    },
-    async sendVerification(report: VerificationReport): Promise<DeliveryReceipt> {
-      const event = { routing_key: routingKey, ...renderVerificationChangeEvent(report) };
-      const { attempts } = await withRetry(
-        "pagerduty",
-        () => attemptOnce(event as unknown as PagerDutyEvent, changeUrl),
-        options.retry,
-      );
-      return { sink: "pagerduty", requests: attempts };
-    },
+    sendScaleReport: (report: ScaleReport) => sendChange(renderScaleChangeEvent(report)),
+    sendVerification: (report: VerificationReport) => sendChange(renderVerificationChangeEvent(report)),
   };
 }
 
