@@ -61,8 +61,8 @@ export async function buildCli({
   });
 }
 
-/** Bytes of the entry file and of every chunk it imports statically: what a cold start loads. */
-export function coldStartBytes(metafile: Metafile): number {
+/** The entry file and every chunk it imports statically: what a cold start loads. */
+export function coldStartOutputs(metafile: Metafile): string[] {
   const outputs = metafile.outputs;
   const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint);
   const seen = new Set<string>();
@@ -73,7 +73,12 @@ export function coldStartBytes(metafile: Metafile): number {
       if (imported.kind === "import-statement") visit(imported.path);
   };
   visit(entry);
-  return [...seen].reduce((sum, file) => sum + (outputs[file]?.bytes ?? 0), 0);
+  return [...seen];
+}
+
+/** Bytes of what a cold start loads. */
+export function coldStartBytes(metafile: Metafile): number {
+  return coldStartOutputs(metafile).reduce((sum, file) => sum + (metafile.outputs[file]?.bytes ?? 0), 0);
 }
 
 /** Bytes of every JavaScript file the build wrote, lazy chunks included. */

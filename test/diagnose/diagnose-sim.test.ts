@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { diagnose } from "../../shared/diagnose/index.ts";
-import { type CoreDnsAddonLookup, enrichGroup } from "../../shared/enrich/index.ts";
+import { enrichGroup } from "../../shared/enrich/index.ts";
 import { DiagnosisCode } from "../../shared/model/index.ts";
 import { ScenarioPresets } from "../../sim/scenarios.ts";
 import {
@@ -8,6 +8,7 @@ import {
   type EnrichSim,
   internalIp,
   silentLogger,
+  simAddonLookup,
   startEnrichSim,
 } from "../support/enrich-fixtures.ts";
 
@@ -24,15 +25,8 @@ async function diagnoseOn(
 ) {
   const env = await startEnrichSim(scenario, options);
   running.push(env);
-  const addon: CoreDnsAddonLookup = {
-    describeCoreDns: async () =>
-      env.cluster.corednsAddon
-        ? {
-            addonVersion: env.cluster.corednsAddon.addonVersion,
-            configurationValues: env.cluster.corednsAddon.configurationValues ?? null,
-          }
-        : null,
-  };
+  const addon = simAddonLookup(env.cluster);
+
   const node = pickNode(env);
   const group = alertGroup([{ instance: `${internalIp(env.cluster, node)}:9417` }]);
   const result = await enrichGroup(group, { kube: env.kube, addon, logger: silentLogger });

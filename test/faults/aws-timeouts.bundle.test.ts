@@ -1,8 +1,7 @@
-import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AwsCallBudgets, worstCaseMs } from "../../shared/aws/client-options.ts";
 import { linkLocalGroup, renderAwsJsonTemplate, snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
-import { samBuild, samBuildDir } from "../support/bundles.ts";
+import { importBuiltHandler, samBuild, samBuildDir } from "../support/bundles.ts";
 import { startHungServer } from "../support/hung-server.ts";
 import { enrichedGroup } from "../support/routing-groups.ts";
 import { internalTopicEvent, lambdaContext } from "../support/routing-lambda.ts";
@@ -21,16 +20,7 @@ let sink: CountingWebhook;
 const MARGIN_MS = 30_000;
 
 async function loadBundle(logicalId: string, env: Record<string, string>): Promise<Handler> {
-  for (const [name, value] of Object.entries({
-    AWS_REGION: "eu-west-1",
-    AWS_ACCESS_KEY_ID: "AKIDTEST",
-    AWS_SECRET_ACCESS_KEY: "test-secret",
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-    ...env,
-  }))
-    vi.stubEnv(name, value);
-  const file = await samBuild(logicalId, build.path);
-  return ((await import(pathToFileURL(file).href)) as { handler: Handler }).handler;
+  return importBuiltHandler(await samBuild(logicalId, build.path), env);
 }
 
 beforeAll(async () => {

@@ -9,7 +9,6 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { decodeGroupBody } from "../../shared/ingest/internal-message.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
-import { parseAmpMessage } from "../../shared/parse/index.ts";
 import {
   linkLocalGroup,
   renderAwsJsonTemplate,
@@ -21,6 +20,7 @@ import { generateCluster } from "../../sim/cluster-generator.ts";
 import { describeClusterOutput } from "../../sim/eks-responses.ts";
 import { type KubeApiSimulator, startKubeApiServer } from "../../sim/kube-api-server.ts";
 import { ScenarioPresets } from "../../sim/scenarios.ts";
+import { alertsInEvent } from "../support/amp-message.ts";
 import { testPki } from "../support/cluster-tls.ts";
 import { internalIp } from "../support/enrich-fixtures.ts";
 import { stubLambdaEnv } from "../support/lambda-env.ts";
@@ -72,25 +72,6 @@ afterAll(async () => {
 /** Alert i is the hostNetwork exporter on node i: its `instance` is the node's InternalIP. */
 const onNode = (i: number) => `${internalIp(cluster, cluster.nodes[i]?.metadata.name as string)}:9417`;
 
-function alertsIn(event: ReturnType<typeof snsLambdaEvent>): string[] {
-  const record = event.Records[0]!.Sns;
-  const attributes = Object.fromEntries(
-    Object.entries(record.MessageAttributes).map(([k, v]) => [k, v.Value]),
-  );
-  const parsed = parseAmpMessage(
-    {
-      messageId: record.MessageId,
-      body: record.Message,
-      subject: null,
-      attributes,
-      topicArn: null,
-      timestamp: null,
-    },
-    { clusterLabel: "cluster" },
-  );
-  return parsed.ok ? parsed.group.alerts.map((a) => a.fingerprint) : [];
-}
-
 describe("storms on a 5,000-node cluster", () => {
   it.each([
     [
@@ -109,7 +90,7 @@ describe("storms on a 5,000-node cluster", () => {
     async (_, makeEvent) => {
       sns.resetHistory();
       const event = makeEvent();
-      const received = alertsIn(event);
+      const received = alertsInEvent(event).map((a) => a.fingerprint);
       expect(received.length).toBeGreaterThan(380);
       await ingest(event);
       const message = sns.commandCalls(PublishCommand).at(-1)?.args[0].input.Message ?? "";

@@ -2,7 +2,6 @@ import { DescribeClusterCommand, EKSClient, ResourceNotFoundException } from "@a
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { parseAmpMessage } from "../../shared/parse/index.ts";
 import {
   linkLocalGroup,
   renderAwsJsonTemplate,
@@ -10,6 +9,7 @@ import {
   snsLambdaEvent,
   truncateLikeAmp,
 } from "../../sim/alertmanager-messages.ts";
+import { alertsInEvent } from "../support/amp-message.ts";
 import { stubLambdaEnv } from "../support/lambda-env.ts";
 import { lambdaContext } from "../support/routing-lambda.ts";
 import { type CountingWebhook, startCountingWebhook } from "../support/routing-webhook.ts";
@@ -62,26 +62,6 @@ function internalRecord() {
   };
 }
 
-/** How many alerts the parser reads from the event's body: what ingest received. */
-function alertsIn(event: ReturnType<typeof snsLambdaEvent>): number {
-  const record = event.Records[0]!.Sns;
-  const attributes = Object.fromEntries(
-    Object.entries(record.MessageAttributes).map(([k, v]) => [k, v.Value]),
-  );
-  const parsed = parseAmpMessage(
-    {
-      messageId: record.MessageId,
-      body: record.Message,
-      subject: null,
-      attributes,
-      topicArn: null,
-      timestamp: null,
-    },
-    { clusterLabel: "cluster" },
-  );
-  return parsed.ok ? parsed.group.alerts.length : 0;
-}
-
 describe("storms", () => {
   it.each([
     [
@@ -98,7 +78,7 @@ describe("storms", () => {
       sns.resetHistory();
       const [slackBefore, pdBefore] = [slack.delivered.length, pagerDuty.delivered.length];
       const event = makeEvent();
-      const received = alertsIn(event);
+      const received = alertsInEvent(event).length;
       expect(received).toBeGreaterThan(300);
       await ingest(event);
       const record = internalRecord();

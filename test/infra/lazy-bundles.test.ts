@@ -1,15 +1,14 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { coldStartBytes } from "../../scripts/build.ts";
+import { coldStartBytes, coldStartOutputs } from "../../scripts/build.ts";
 import { linkLocalGroup, renderWebhookV4, snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
 import { generateCluster } from "../../sim/cluster-generator.ts";
 import { type KubeApiSimulator, startKubeApiServer } from "../../sim/kube-api-server.ts";
 import { ScenarioPresets } from "../../sim/scenarios.ts";
 import { type AwsJsonStandIn, startAwsJsonStandIn } from "../support/aws-json-stand-in.ts";
-import { samBuild, samBuildDir } from "../support/bundles.ts";
+import { importBuiltHandler, samBuild, samBuildDir } from "../support/bundles.ts";
 import { testPki } from "../support/cluster-tls.ts";
 import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
 import { type EksStandIn, startEksStandIn } from "../support/eks-stand-in.ts";
@@ -23,7 +22,6 @@ import { type CountingWebhook, startCountingWebhook } from "../support/routing-w
  * lazy chunk (YAML, RE2, SSM, Secrets Manager, DynamoDB, EKS) is loaded and works when its path runs.
  * Built through the Makefile exactly as `sam build` builds them.
  */
-type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 const build = samBuildDir();
 const files: Record<string, string> = {};
 const LAZY = [
@@ -50,32 +48,10 @@ const metafile = (id: string) =>
 
 /** Source files in the entry and the chunks it imports statically. */
 function loadedAtColdStart(meta: Metafile): string[] {
-  const outputs = meta.outputs;
-  const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint) as string;
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const i of outputs[file]?.imports ?? []) if (i.kind === "import-statement") visit(i.path);
-  };
-  visit(entry);
-  return [...seen].flatMap((file) => Object.keys(outputs[file]?.inputs ?? {}));
+  return coldStartOutputs(meta).flatMap((file) => Object.keys(meta.outputs[file]?.inputs ?? {}));
 }
 
-let loads = 0;
-async function load(id: string, env: Record<string, string>): Promise<Handler> {
-  for (const [name, value] of Object.entries({
-    AWS_REGION: "eu-west-1",
-    AWS_ACCESS_KEY_ID: "AKIDTEST",
-    AWS_SECRET_ACCESS_KEY: "test-secret",
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-    ...env,
-  }))
-    vi.stubEnv(name, value);
-  loads += 1;
-  return ((await import(`${pathToFileURL(files[id] as string).href}?load=${loads}`)) as { handler: Handler })
-    .handler;
-}
+const load = (id: string, env: Record<string, string>) => importBuiltHandler(files[id] as string, env);
 
 describe("what each bundle loads at cold start", () => {
   it.each(["IngestFunction", "NotifySlackFunction", "NotifyPagerDutyFunction"])(

@@ -1,4 +1,3 @@
-import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Deployment } from "../../shared/cluster/kube-objects.ts";
 import type { ScaleReport } from "../../shared/model/index.ts";
@@ -6,7 +5,7 @@ import { generateCluster } from "../../sim/cluster-generator.ts";
 import { coreDnsControllers } from "../../sim/controllers.ts";
 import { type KubeApiSimulator, startKubeApiServer } from "../../sim/kube-api-server.ts";
 import { ScenarioPresets } from "../../sim/scenarios.ts";
-import { samBuild, samBuildDir } from "../support/bundles.ts";
+import { importBuiltHandler, samBuild, samBuildDir } from "../support/bundles.ts";
 import { testPki } from "../support/cluster-tls.ts";
 import { type EksStandIn, startEksStandIn } from "../support/eks-stand-in.ts";
 import { rbacAuthorizer } from "../support/rbac.ts";
@@ -51,24 +50,15 @@ afterAll(async () => {
   build.remove();
 });
 
-let loads = 0;
-async function load(env: Record<string, string>): Promise<Handler> {
-  for (const [name, value] of Object.entries({
-    AWS_REGION: "eu-west-1",
-    AWS_ACCESS_KEY_ID: "AKIDTEST",
-    AWS_SECRET_ACCESS_KEY: "test-secret",
-    POWERTOOLS_LOG_LEVEL: "SILENT",
+function load(env: Record<string, string>): Promise<Handler> {
+  return importBuiltHandler(bundle, {
     INTERNAL_TOPIC_ARN: "arn:aws:sns:eu-west-1:111122223333:internal",
     EKS_CLUSTER_NAME: "prod-eu",
     AWS_ENDPOINT_URL_SNS: sns.url,
     AWS_ENDPOINT_URL_EKS: eks.url,
     COREDNS_READY_WAIT_SECONDS: "5",
     ...env,
-  }))
-    vi.stubEnv(name, value);
-  // A fresh module instance per load: the bundle reads its configuration once, at cold start.
-  loads += 1;
-  return ((await import(`${pathToFileURL(bundle).href}?load=${loads}`)) as { handler: Handler }).handler;
+  });
 }
 
 const group = () =>

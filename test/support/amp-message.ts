@@ -1,4 +1,6 @@
-import type { AmpMessage } from "../../shared/parse/index.ts";
+import type { Alert } from "../../shared/model/index.ts";
+import { type AmpMessage, parseAmpMessage } from "../../shared/parse/index.ts";
+import type { snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
 
 /** A fresh AMP message for each test, with the SNS fields a real delivery carries. */
 export function ampMessage(body: string, overrides: Partial<AmpMessage> = {}): AmpMessage {
@@ -11,4 +13,25 @@ export function ampMessage(body: string, overrides: Partial<AmpMessage> = {}): A
     timestamp: "2026-11-23T03:04:05.678Z",
     ...overrides,
   };
+}
+
+/** The alerts the parser reads from the first record of a Lambda SNS event: what ingest received. */
+export function alertsInEvent(event: ReturnType<typeof snsLambdaEvent>): Alert[] {
+  const record = event.Records[0]?.Sns;
+  if (!record) return [];
+  const attributes = Object.fromEntries(
+    Object.entries(record.MessageAttributes).map(([k, v]) => [k, v.Value]),
+  );
+  const parsed = parseAmpMessage(
+    {
+      messageId: record.MessageId,
+      body: record.Message,
+      subject: null,
+      attributes,
+      topicArn: null,
+      timestamp: null,
+    },
+    { clusterLabel: "cluster" },
+  );
+  return parsed.ok ? parsed.group.alerts : [];
 }

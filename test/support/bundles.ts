@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { vi } from "vitest";
 import { loadTemplate, repoRoot, serverlessFunctions } from "./infra-template.ts";
 
 const run = promisify(execFile);
@@ -44,4 +45,26 @@ export async function importWithEnvironment(
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
   }
+}
+
+export type BuiltHandler = (event: unknown, context?: unknown) => Promise<unknown>;
+
+let builtLoads = 0;
+
+/**
+ * A built handler with Lambda's environment (region, test credentials, silent logs, then `env`), as a fresh
+ * module instance each call: a bundle reads its configuration once, at cold start. Undo with vi.unstubAllEnvs.
+ */
+export async function importBuiltHandler(file: string, env: Record<string, string>): Promise<BuiltHandler> {
+  for (const [name, value] of Object.entries({
+    AWS_REGION: "eu-west-1",
+    AWS_ACCESS_KEY_ID: "AKIDTEST",
+    AWS_SECRET_ACCESS_KEY: "test-secret",
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+    ...env,
+  }))
+    vi.stubEnv(name, value);
+  builtLoads += 1;
+  return ((await import(`${pathToFileURL(file).href}?load=${builtLoads}`)) as { handler: BuiltHandler })
+    .handler;
 }

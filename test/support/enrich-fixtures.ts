@@ -1,5 +1,5 @@
 import { createHttpKubeClient, type HttpKubeClient } from "../../shared/cluster/http-kube-client.ts";
-import type { EnrichLogger } from "../../shared/enrich/index.ts";
+import type { CoreDnsAddonLookup, EnrichLogger } from "../../shared/enrich/index.ts";
 import type { Alert, AlertGroup, LabelSet } from "../../shared/model/index.ts";
 import type { ClusterScenario, GeneratedCluster } from "../../sim/cluster-generator.ts";
 import { generateCluster } from "../../sim/cluster-generator.ts";
@@ -70,4 +70,17 @@ export function internalIp(cluster: GeneratedCluster, nodeName: string): string 
   const ip = node?.status?.addresses?.find((a) => a.type === "InternalIP")?.address;
   if (!ip) throw new Error(`no node ${nodeName} in the generated cluster`);
   return ip;
+}
+
+/** The EKS coredns add-on as DescribeAddon would answer for a generated cluster (null when self-managed). */
+export function simAddonLookup(cluster: GeneratedCluster): CoreDnsAddonLookup {
+  return {
+    describeCoreDns: async () =>
+      cluster.corednsAddon
+        ? {
+            addonVersion: cluster.corednsAddon.addonVersion,
+            configurationValues: cluster.corednsAddon.configurationValues ?? null,
+          }
+        : null,
+  };
 }

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ACTION_NOW } from "../../../shared/deliver/slack/first-line.ts";
 import { renderSlackMessage } from "../../../shared/deliver/slack/index.ts";
 import { diagnose } from "../../../shared/diagnose/index.ts";
-import { type CoreDnsAddonLookup, enrichGroup } from "../../../shared/enrich/index.ts";
+import { enrichGroup } from "../../../shared/enrich/index.ts";
 import { type Diagnosis, DiagnosisCode } from "../../../shared/model/index.ts";
 import { ScenarioPresets } from "../../../sim/scenarios.ts";
 import { makeGroup } from "../../support/deliver-fixtures.ts";
@@ -12,6 +12,7 @@ import {
   type EnrichSim,
   internalIp,
   silentLogger,
+  simAddonLookup,
   startEnrichSim,
 } from "../../support/enrich-fixtures.ts";
 
@@ -33,15 +34,8 @@ async function realFindings(): Promise<Diagnosis[]> {
   ] as const) {
     const env = await startEnrichSim(scenario);
     running.push(env);
-    const addon: CoreDnsAddonLookup = {
-      describeCoreDns: async () =>
-        env.cluster.corednsAddon
-          ? {
-              addonVersion: env.cluster.corednsAddon.addonVersion,
-              configurationValues: env.cluster.corednsAddon.configurationValues ?? null,
-            }
-          : null,
-    };
+    const addon = simAddonLookup(env.cluster);
+
     const node = onCoreDns
       ? (env.cluster.facts.corednsNodes[0] as string)
       : (env.cluster.nodes.find((n) => !env.cluster.facts.corednsNodes.includes(n.metadata.name))?.metadata
