@@ -10,7 +10,7 @@ import {
   renderSlackHtmlPreview,
   renderSlackMessage,
 } from "../shared/deliver/index.ts";
-import { messageLinksFromEnv } from "../shared/deliver/links.ts";
+import { type MessageLinks, messageLinksFromEnv } from "../shared/deliver/links.ts";
 import { errorMessage } from "../shared/errors.ts";
 import type { EnrichedAlertGroup, Sink } from "../shared/model/index.ts";
 import {
@@ -33,9 +33,10 @@ export interface CliDeliveryOptions {
 export function cliDelivery(options: CliDeliveryOptions) {
   return async (group: EnrichedAlertGroup, dryRun: boolean): Promise<DeliveryRecord[]> => {
     const records: DeliveryRecord[] = [];
+    const links = messageLinksFromEnv(options.env);
     // coredns-scale is not a notifier: replay runs the scaler itself (see replayFile's `scale`).
     for (const sink of group.routes.filter((s) => s !== "coredns-scale"))
-      records.push(await deliverTo(sink, group, dryRun, options));
+      records.push(await deliverTo(sink, group, dryRun, options, links));
     return records;
   };
 }
@@ -45,9 +46,10 @@ async function deliverTo(
   group: EnrichedAlertGroup,
   dryRun: boolean,
   options: CliDeliveryOptions,
+  links: MessageLinks,
 ): Promise<DeliveryRecord> {
   if (sink === "slack") {
-    const payload = renderSlackMessage(group, messageLinksFromEnv(options.env));
+    const payload = renderSlackMessage(group, links);
     if (dryRun) {
       const previewFile = join(options.previewDir, `slack-${safeName(group.source.messageId)}.html`);
       await mkdir(options.previewDir, { recursive: true });
@@ -61,18 +63,16 @@ async function deliverTo(
     }
     return send(sink, payload, async () => {
       const webhookUrl = await secretReaderFromEnv(options.env, SLACK_WEBHOOK_URL_SECRET).get();
-      await createSlackNotifier({ webhookUrl, links: messageLinksFromEnv(options.env) }).send(group);
+      await createSlackNotifier({ webhookUrl, links }).send(group);
     });
   }
   if (sink !== "pagerduty") return { sink, payload: null, sent: false, note: `no notifier for ${sink}` };
-  const payload = renderPagerDutyEvent(group, messageLinksFromEnv(options.env));
+  const payload = renderPagerDutyEvent(group, links);
   if (dryRun) return { sink, payload, sent: false };
   return send(sink, payload, async () => {
     const routingKey = await secretReaderFromEnv(options.env, PAGERDUTY_ROUTING_KEY_SECRET).get();
     const eventsUrl = pagerDutyEventsUrlFromEnv(options.env);
-    await createPagerDutyNotifier({ routingKey, eventsUrl, links: messageLinksFromEnv(options.env) }).send(
-      group,
-    );
+    await createPagerDutyNotifier({ routingKey, eventsUrl, links }).send(group);
   });
 }
 
