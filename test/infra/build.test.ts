@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { functionNames } from "../../scripts/build.ts";
+import { bundle, functionNames } from "../../scripts/build.ts";
 import { importWithEnvironment, samBuild, samBuildDir } from "../support/bundles.ts";
 import {
   entryPoint,
@@ -42,4 +46,30 @@ describe("bundles for the template's functions", () => {
       expect(typeof module.handler).toBe("function");
     },
   );
+});
+
+describe("the build's guard against esbuild issue 3245", () => {
+  const dir = mkdtempSync(join(tmpdir(), "linklocal-split-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "client.cjs"), "exports.Client = class Client { hello() { return 'hi'; } };\n");
+  writeFileSync(join(dir, "lazy-client.ts"), 'export { Client } from "./client.cjs";\n');
+
+  it("refuses a split import() of a CommonJS module (it would expose only `default`)", async () => {
+    writeFileSync(join(dir, "direct.ts"), 'export const load = () => import("./client.cjs");\n');
+    await expect(
+      bundle({ entryPoints: [join(dir, "direct.ts")], outdir: join(dir, "direct") }),
+    ).rejects.toThrow(/import\(\) of CommonJS .*direct\.ts -> .*client\.cjs/);
+  });
+
+  it("builds one through an ESM re-export module, and the named export works split", async () => {
+    writeFileSync(
+      join(dir, "via.ts"),
+      'export const hello = async () => new (await import("./lazy-client.ts")).Client().hello();\n',
+    );
+    await bundle({ entryPoints: [join(dir, "via.ts")], outdir: join(dir, "via") });
+    const built = (await import(pathToFileURL(join(dir, "via/index.mjs")).href)) as {
+      hello: () => Promise<string>;
+    };
+    await expect(built.hello()).resolves.toBe("hi");
+  });
 });
