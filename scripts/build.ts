@@ -38,9 +38,11 @@ export const bundleOptions: BuildOptions = {
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
-  // Source maps only when asked for (SOURCEMAP=1): loading them with --enable-source-maps costs CPU and memory
-  // at every cold start.
-  sourcemap: process.env.SOURCEMAP === "1" ? "linked" : false,
+  // Small source maps beside every file (names and lines, no sources inside). Node reads them only with
+  // --enable-source-maps (the template's SourceMaps=on), which then costs about 12% more load time and 5 MB
+  // more memory; without it, they cost nothing at run time.
+  sourcemap: "linked",
+  sourcesContent: false,
   alias: Object.fromEntries(BROWSER_ONLY.map((name) => [name, join(root, "scripts/browser-only.ts")])),
   legalComments: "none",
   logLevel: "warning",

@@ -1,7 +1,9 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { bundle, functionNames } from "../../scripts/build.ts";
 import { importWithEnvironment, samBuild, samBuildDir } from "../support/bundles.ts";
@@ -71,5 +73,25 @@ describe("the build's guard against esbuild issue 3245", () => {
       hello: () => Promise<string>;
     };
     await expect(built.hello()).resolves.toBe("hi");
+  });
+});
+
+describe("source maps", () => {
+  /** The stderr of a bundle that fails at load (notify-slack without a webhook), with or without the flag. */
+  async function loadError(file: string, nodeOptions: string[]): Promise<string> {
+    const result = await promisify(execFile)(process.execPath, [...nodeOptions, file], {
+      env: { PATH: process.env.PATH ?? "", AWS_REGION: "eu-west-1" },
+    }).catch((error: { stderr: string }) => error);
+    return result.stderr;
+  }
+
+  it("ship with every bundle and are read only with --enable-source-maps (SourceMaps=on)", async () => {
+    const file = await samBuild("NotifySlackFunction", outDir.path);
+    const mapped = await loadError(file, ["--enable-source-maps"]);
+    expect(mapped).toContain("SLACK_WEBHOOK_URL");
+    expect(mapped).toMatch(/at readSecretSource \(.*shared\/secrets\/secret-source\.ts:\d+:\d+\)/);
+    const plain = await loadError(file, []);
+    expect(plain).toContain("SLACK_WEBHOOK_URL");
+    expect(plain).not.toMatch(/\.ts:\d+/);
   });
 });
