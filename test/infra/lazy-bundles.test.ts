@@ -98,25 +98,31 @@ describe("what each bundle loads at cold start", () => {
 });
 
 describe("every lazy path of the built bundles", () => {
-  const SM_SLACK = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf";
-  const SM_PAGERDUTY = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:pagerduty-AbCdEf";
-  const SSM_SLACK = "/ls/slack-webhook";
-  const SSM_PAGERDUTY = "/ls/pagerduty-routing-key";
-  const ROUTING_KEY = "R0UTINGKEY0123456789abcdef012345";
+  /** Where each notifier's secret is kept, by store: a Secrets Manager ARN or an SSM parameter name. */
+  const SECRETS = {
+    "Secrets Manager": {
+      slack: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf",
+      pagerduty: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:pagerduty-AbCdEf",
+    },
+    SSM: { slack: "/ls/slack-webhook", pagerduty: "/ls/pagerduty-routing-key" },
+  } as const;
+  type Store = keyof typeof SECRETS;
+  const ROUTING_KEYS: Record<Store, string> = {
+    "Secrets Manager": "SECRETSMANAGERKEY0123456789abcde",
+    SSM: "SSMROUTINGKEY0123456789abcdef012",
+  };
   let slack: CountingWebhook;
   let pagerDuty: CountingWebhook;
   let secrets: AwsJsonStandIn;
   let dynamo: LocalDynamo;
-  const table = (name: string) => ({ IDEMPOTENCY_TABLE: name, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
   beforeAll(async () => {
     slack = await startCountingWebhook();
     pagerDuty = await startCountingWebhook();
-    const stored: Record<string, string> = {
-      [SM_SLACK]: `${slack.url}/services/T0/B0/from-secrets-manager`,
-      [SM_PAGERDUTY]: ROUTING_KEY,
-      [SSM_SLACK]: `${slack.url}/services/T0/B0/from-ssm`,
-      [SSM_PAGERDUTY]: ROUTING_KEY,
-    };
+    const stored: Record<string, string> = {};
+    for (const store of Object.keys(SECRETS) as Store[]) {
+      stored[SECRETS[store].slack] = `${slack.url}/services/T0/B0/${store.replace(" ", "-")}`;
+      stored[SECRETS[store].pagerduty] = ROUTING_KEYS[store];
+    }
     secrets = await startAwsJsonStandIn({
       "secretsmanager.GetSecretValue": (body) => {
         const id = String((body as { SecretId?: string }).SecretId);
@@ -128,70 +134,58 @@ describe("every lazy path of the built bundles", () => {
       },
     });
     dynamo = await startDynalite();
-    await dynamo.createIdempotencyTable("lazy-slack");
-    await dynamo.createIdempotencyTable("lazy-pagerduty");
+    await dynamo.createIdempotencyTable("lazy-idempotency");
   });
   afterAll(async () => {
     await Promise.all([slack.close(), pagerDuty.close(), secrets.close(), dynamo.close()]);
   });
 
-  const targets = () => secrets.requests.map((r) => r.target);
-  const slackPaths = () => slack.delivered.map((p) => p.path.replace(/^.*\/services\//, "/services/"));
+  /** Per notifier: its secret variable, its other settings, and what reached its sink (one entry a delivery). */
+  const notifiers = {
+    NotifySlackFunction: {
+      name: "notify-slack",
+      secret: (store: Store) => ({ SLACK_WEBHOOK_SECRET: SECRETS[store].slack }),
+      delivered: () => slack.delivered.map((p) => p.path.replace(/^.*\/services\//, "/services/")),
+      expected: (store: Store) => `/services/T0/B0/${store.replace(" ", "-")}`,
+    },
+    NotifyPagerDutyFunction: {
+      name: "notify-pagerduty",
+      secret: (store: Store) => ({
+        PAGERDUTY_ROUTING_KEY_SECRET: SECRETS[store].pagerduty,
+        PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
+      }),
+      delivered: () => pagerDuty.delivered.map((p) => JSON.parse(p.body).routing_key as string),
+      expected: (store: Store) => ROUTING_KEYS[store],
+    },
+  };
 
-  it("notify-slack: the webhook from Secrets Manager, no table", async () => {
-    const handler = await load("NotifySlackFunction", {
-      SLACK_WEBHOOK_SECRET: SM_SLACK,
+  it.each([
+    ["NotifySlackFunction", "Secrets Manager", false],
+    ["NotifySlackFunction", "SSM", true],
+    ["NotifyPagerDutyFunction", "Secrets Manager", true],
+    ["NotifyPagerDutyFunction", "SSM", false],
+  ] as const)("%s: the secret from %s, IDEMPOTENCY_TABLE set: %s", async (id, store, withTable) => {
+    const notifier = notifiers[id];
+    const handler = await load(id, {
+      ...notifier.secret(store),
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    });
-    const before = slack.delivered.length;
-    await handler(internalTopicEvent([enrichedGroup()]), lambdaContext("notify-slack"));
-    expect(targets()).toContain("secretsmanager.GetSecretValue");
-    expect(slackPaths().slice(before)).toEqual(["/services/T0/B0/from-secrets-manager"]);
-  });
-
-  it("notify-slack: the webhook from SSM, the idempotency table in DynamoDB, once per message", async () => {
-    const handler = await load("NotifySlackFunction", {
-      SLACK_WEBHOOK_SECRET: SSM_SLACK,
       AWS_ENDPOINT_URL_SSM: secrets.url,
-      ...table("lazy-slack"),
+      ...(withTable
+        ? { IDEMPOTENCY_TABLE: "lazy-idempotency", AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }
+        : {}),
     });
-    const before = slack.delivered.length;
-    const event = internalTopicEvent([enrichedGroup()]);
-    await handler(event, lambdaContext("notify-slack"));
-    await handler(event, lambdaContext("notify-slack"));
-    expect(targets()).toContain("AmazonSSM.GetParameter");
-    expect(slackPaths().slice(before)).toEqual(["/services/T0/B0/from-ssm"]);
-  });
-
-  it("notify-pagerduty: the routing key from Secrets Manager, no table", async () => {
-    const handler = await load("NotifyPagerDutyFunction", {
-      PAGERDUTY_ROUTING_KEY_SECRET: SM_PAGERDUTY,
-      PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    });
-    const before = pagerDuty.delivered.length;
-    await handler(internalTopicEvent([enrichedGroup()]), lambdaContext("notify-pagerduty"));
-    const sent = pagerDuty.delivered.slice(before);
-    expect(targets()).toContain("secretsmanager.GetSecretValue");
-    expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0]?.body ?? "{}").routing_key).toBe(ROUTING_KEY);
-  });
-
-  it("notify-pagerduty: the routing key from SSM, the idempotency table in DynamoDB, once per message", async () => {
-    const handler = await load("NotifyPagerDutyFunction", {
-      PAGERDUTY_ROUTING_KEY_SECRET: SSM_PAGERDUTY,
-      PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
-      AWS_ENDPOINT_URL_SSM: secrets.url,
-      ...table("lazy-pagerduty"),
-    });
-    const before = pagerDuty.delivered.length;
-    const event = internalTopicEvent([enrichedGroup()]);
-    await handler(event, lambdaContext("notify-pagerduty"));
-    await handler(event, lambdaContext("notify-pagerduty"));
-    const sent = pagerDuty.delivered.slice(before);
-    expect(targets()).toContain("AmazonSSM.GetParameter");
-    expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0]?.body ?? "{}").routing_key).toBe(ROUTING_KEY);
+    const reads = secrets.requests.length;
+    const before = notifier.delivered().length;
+    // The same SNS message twice (a redelivery): with the table it is delivered once, without it twice.
+    const event = internalTopicEvent([enrichedGroup()], [`redelivered-${id}-${store}`]);
+    await handler(event, lambdaContext(notifier.name));
+    await handler(event, lambdaContext(notifier.name));
+    expect(secrets.requests.slice(reads).map((r) => r.target)).toEqual([
+      store === "SSM" ? "AmazonSSM.GetParameter" : "secretsmanager.GetSecretValue",
+    ]);
+    expect(notifier.delivered().slice(before)).toEqual(
+      Array(withTable ? 1 : 2).fill(notifier.expected(store)),
+    );
   });
 
   describe("ingest through EKS: ROUTES with and without a regex, the add-on configured in YAML or JSON", () => {
