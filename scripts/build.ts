@@ -39,8 +39,8 @@ export const bundleOptions: BuildOptions = {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
   // Small source maps beside every file (names and lines, no sources inside). Node reads them only with
-  // --enable-source-maps (the template's SourceMaps=on), which then costs about 12% more load time and 5 MB
-  // more memory; without it, they cost nothing at run time.
+  // --enable-source-maps (the template's SourceMaps=on), which then costs about 12-14% more load time and a
+  // few MB of memory; without it, they cost nothing at run time.
   sourcemap: "linked",
   sourcesContent: false,
   alias: Object.fromEntries(BROWSER_ONLY.map((name) => [name, join(root, "scripts/browser-only.ts")])),
