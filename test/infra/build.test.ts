@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { bundle, functionNames } from "../../scripts/build.ts";
-import { importWithEnvironment, samBuild, samBuildDir } from "../support/bundles.ts";
+import { importHandler, samBuild, samBuildDir } from "../support/bundles.ts";
 import {
   entryPoint,
   environmentOf,
@@ -19,7 +19,10 @@ const template = loadTemplate();
 const functions = serverlessFunctions(template);
 const outDir = samBuildDir();
 
-afterAll(() => outDir.remove());
+afterAll(() => {
+  vi.unstubAllEnvs();
+  outDir.remove();
+});
 
 describe("bundles for the template's functions", () => {
   it("are the functions npm run build bundles, one template function per functions/ folder", () => {
@@ -44,8 +47,7 @@ describe("bundles for the template's functions", () => {
         environmentOf(template, fn as (typeof functions)[number]),
         parameters,
       );
-      const module = await importWithEnvironment(file, env);
-      expect(typeof module.handler).toBe("function");
+      expect(typeof (await importHandler(file, env))).toBe("function");
     },
   );
 });

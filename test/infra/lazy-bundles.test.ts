@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { coldStartBytes, coldStartOutputs, dynamicImportsOfCommonJs } from "../../scripts/build.ts";
@@ -9,7 +8,7 @@ import { generateCluster } from "../../sim/cluster-generator.ts";
 import { type KubeApiSimulator, startKubeApiServer } from "../../sim/kube-api-server.ts";
 import { ScenarioPresets } from "../../sim/scenarios.ts";
 import { type AwsJsonStandIn, startAwsJsonStandIn } from "../support/aws-json-stand-in.ts";
-import { samBuild, samBuildDir } from "../support/bundles.ts";
+import { importHandler, samBuild, samBuildDir } from "../support/bundles.ts";
 import { testPki } from "../support/cluster-tls.ts";
 import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
 import { type EksStandIn, startEksStandIn } from "../support/eks-stand-in.ts";
@@ -24,7 +23,6 @@ import { type CountingWebhook, startCountingWebhook } from "../support/routing-w
  * lazy chunk (YAML, RE2, SSM, Secrets Manager, DynamoDB, EKS) is loaded and works when its path runs.
  * Built through the Makefile exactly as `sam build` builds them, every function of the template.
  */
-type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 const build = samBuildDir();
 const files: Record<string, string> = {};
 const functionIds = serverlessFunctions(loadTemplate()).map((f) => f.logicalId);
@@ -55,21 +53,7 @@ function loadedAtColdStart(meta: Metafile): string[] {
   return coldStartOutputs(meta).flatMap((file) => Object.keys(meta.outputs[file]?.inputs ?? {}));
 }
 
-let loads = 0;
-async function load(id: string, env: Record<string, string>): Promise<Handler> {
-  vi.unstubAllEnvs();
-  for (const [name, value] of Object.entries({
-    AWS_REGION: "eu-west-1",
-    AWS_ACCESS_KEY_ID: "AKIDTEST",
-    AWS_SECRET_ACCESS_KEY: "test-secret",
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-    ...env,
-  }))
-    vi.stubEnv(name, value);
-  loads += 1;
-  return ((await import(`${pathToFileURL(files[id] as string).href}?load=${loads}`)) as { handler: Handler })
-    .handler;
-}
+const load = (id: string, env: Record<string, string>) => importHandler(files[id] as string, env);
 
 describe("what each bundle loads at cold start", () => {
   it("covers every function of the template", () => {

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { vi } from "vitest";
 import { loadTemplate, repoRoot, serverlessFunctions } from "./infra-template.ts";
+import { stubLambdaEnv } from "./lambda-env.ts";
 
 const run = promisify(execFile);
 
@@ -31,17 +33,19 @@ export async function samBuild(logicalId: string, outDir: string): Promise<strin
   return join(artifacts, "index.mjs");
 }
 
-/** Imports a bundle with the environment Lambda would give it (the given variables plus Lambda's own). */
-export async function importWithEnvironment(
-  file: string,
-  env: Record<string, string>,
-): Promise<Record<string, unknown>> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env, { AWS_REGION: "eu-west-1", AWS_DEFAULT_REGION: "eu-west-1" });
-  try {
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
+export type BundleHandler = (event: unknown, context?: unknown) => Promise<unknown>;
+
+let imports = 0;
+
+/**
+ * A built function's handler, loaded as Lambda would: with Lambda's environment (stubLambdaEnv) plus `env`,
+ * each call a fresh instance of the entry module (its chunks are shared), earlier stubs undone first.
+ * `vi.unstubAllEnvs()` undoes these.
+ */
+export async function importHandler(file: string, env: Record<string, string>): Promise<BundleHandler> {
+  vi.unstubAllEnvs();
+  stubLambdaEnv(env);
+  imports += 1;
+  const module = (await import(`${pathToFileURL(file).href}?load=${imports}`)) as { handler: BundleHandler };
+  return module.handler;
 }
