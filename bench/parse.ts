@@ -1,5 +1,3 @@
-import { build } from "esbuild";
-import { buildFunction, bundleBytes } from "../scripts/build.ts";
 import { parseAmpMessage } from "../shared/parse/index.ts";
 import {
   linkLocalGroup,
@@ -43,24 +41,4 @@ export async function run(): Promise<void> {
     ),
   ];
   printTable("Parse: 300-alert group (1500 for the truncated body)", rows);
-
-  const ingest = await buildFunction("ingest", { metafile: true });
-  const ingestBytes = bundleBytes(ingest);
-  const baseline = await build({
-    stdin: {
-      contents: 'import { SNSClient } from "@aws-sdk/client-sns"; export const c = new SNSClient({});',
-      resolveDir: ".",
-    },
-    bundle: true,
-    minify: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
-    write: false,
-  });
-  const baselineBytes = baseline.outputFiles[0]?.contents.byteLength ?? 0;
-  console.log("\nBundle size (minified ESM, nodejs22.x)");
-  console.log(`  baseline: SNSClient alone         ${(baselineBytes / 1024).toFixed(1)} KiB`);
-  console.log(`  functions/ingest                  ${(ingestBytes / 1024).toFixed(1)} KiB`);
-  console.log(`  our code and its other deps add   ${((ingestBytes - baselineBytes) / 1024).toFixed(1)} KiB`);
 }

@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { AwsCallBudgets, awsClientOptions } from "../shared/aws/client-options.ts";
 import { KubeconfigError } from "../shared/cluster/errors.ts";
 import { ConfigError, errorMessage, InputError } from "../shared/errors.ts";
 import { loadRoutes, routeGroup } from "../shared/route/index.ts";
@@ -210,19 +209,14 @@ async function redriveCommand(args: string[]): Promise<number> {
     throw new InputError(
       "redrive takes exactly one QUEUE_URL, https://sqs.<region>.amazonaws.com/... (try: redrive --help)",
     );
-  // Loaded here: only redrive needs the SQS and Lambda clients.
-  const [{ redriveQueue }, { SQSClient }, { LambdaClient }] = await Promise.all([
-    import("./redrive.ts"),
-    import("@aws-sdk/client-sqs"),
-    import("@aws-sdk/client-lambda"),
-  ]);
+  // Loaded here: only redrive needs the SQS and Lambda clients (they come with its module).
+  const { redriveClients, redriveQueue } = await import("./redrive.ts");
   const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const summary = await redriveQueue({
     queueUrl,
     functionName: values.function ?? null,
     dryRun: values["dry-run"],
-    sqs: new SQSClient({ region, ...awsClientOptions(AwsCallBudgets.sqs) }),
-    lambda: new LambdaClient({ region, ...awsClientOptions(AwsCallBudgets.lambdaInvoke) }),
+    ...redriveClients(region),
     print: (line) => process.stdout.write(`${forTerminal(line)}\n`),
   });
   process.stdout.write(`${formatRedriveSummary(summary, values["dry-run"])}\n`);

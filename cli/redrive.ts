@@ -1,11 +1,12 @@
-import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
-  type SQSClient,
+  SQSClient,
 } from "@aws-sdk/client-sqs";
+import { AwsCallBudgets, awsClientOptions } from "../shared/aws/client-options.ts";
 import { errorMessage } from "../shared/errors.ts";
 import { readOnFailureRecord } from "../shared/ingest/index.ts";
 
@@ -33,6 +34,25 @@ export interface RedriveSummary {
   unreadable: number;
   /** With --dry-run: what would have been invoked. */
   wouldRedrive: number;
+}
+
+/**
+ * The SQS and Lambda clients redrive uses, made here so that the CLI loads their packages only with this module.
+ * The SQS client sends to the queue URL's host unless an endpoint is configured (AWS_ENDPOINT_URL_SQS or
+ * AWS_ENDPOINT_URL, e.g. a VPC endpoint): the SDK's default would ignore that setting.
+ */
+export function redriveClients(
+  region: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { sqs: SQSClient; lambda: LambdaClient } {
+  return {
+    sqs: new SQSClient({
+      region,
+      useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS && !env.AWS_ENDPOINT_URL,
+      ...awsClientOptions(AwsCallBudgets.sqs),
+    }),
+    lambda: new LambdaClient({ region, ...awsClientOptions(AwsCallBudgets.lambdaInvoke) }),
+  };
 }
 
 // Long enough for the slowest function (the notify functions run up to 180 s) to answer a redriven event.

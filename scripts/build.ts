@@ -18,13 +18,19 @@ export const functionNames = readdirSync(functionsDir).filter((name) =>
 /** `bowser` parses browser user agents; the AWS SDK imports it only on its browser path. Never in a Node bundle. */
 const BROWSER_ONLY = ["bowser"];
 
-const shared: BuildOptions = {
+/** The settings every shipped bundle is built with; the benchmark builds its baselines with them too. */
+export const bundleOptions: BuildOptions = {
   bundle: true,
   minify: true,
   platform: "node",
   target: "node22",
   format: "esm",
   splitting: true,
+  // The ESM build of packages that ship both (the AWS SDK's dist-es, @aws-crypto's build/module) before their
+  // CommonJS `main`: ESM is tree-shaken, and the SDK's own import() of its credential providers stays a split
+  // point (a CommonJS require() would pull every provider into the cold start). esbuild's default for Node is
+  // main first. Packages with an `exports` map are resolved by it either way.
+  mainFields: ["module", "main"],
   entryNames: "index",
   chunkNames: "chunks/[name]-[hash]",
   outExtension: { ".js": ".mjs" },
@@ -32,51 +38,84 @@ const shared: BuildOptions = {
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
-  // Source maps only when asked for (SOURCEMAP=1): loading them with --enable-source-maps costs CPU and memory
-  // at every cold start.
-  sourcemap: process.env.SOURCEMAP === "1" ? "linked" : false,
+  // Small source maps beside every file (names and lines, no sources inside). Node reads them only with
+  // --enable-source-maps (the template's SourceMaps=on), which then costs about 12-14% more load time and a
+  // few MB of memory; without it, they cost nothing at run time.
+  sourcemap: "linked",
+  sourcesContent: false,
   alias: Object.fromEntries(BROWSER_ONLY.map((name) => [name, join(root, "scripts/browser-only.ts")])),
   legalComments: "none",
   logLevel: "warning",
+  // Resolves packages for entries outside the checkout too (the benchmark's baselines in a temp folder).
+  nodePaths: [join(root, "node_modules")],
 };
+
+/**
+ * Builds with the shipped settings and refuses a bundle whose import() reaches a CommonJS module: with code
+ * splitting such an import() yields only `default` (esbuild issue 3245, "n is not a constructor" at run
+ * time). A lazy dependency is reached through an ESM re-export module of ours instead (shared/lazy/).
+ */
+export async function bundle(options: BuildOptions): Promise<BuildResult & { metafile: Metafile }> {
+  const result = await build({ ...bundleOptions, ...options, metafile: true });
+  const cjs = dynamicImportsOfCommonJs(result.metafile);
+  if (cjs.length > 0)
+    throw new Error(
+      `import() of CommonJS (only \`default\` would be exported when split; import an ESM re-export module instead): ${cjs.join(", ")}`,
+    );
+  return result;
+}
+
+/** `importer -> module` for every import() whose target esbuild read as CommonJS. */
+export function dynamicImportsOfCommonJs(metafile: Metafile): string[] {
+  return Object.entries(metafile.inputs).flatMap(([file, input]) =>
+    input.imports
+      .filter((i) => i.kind === "dynamic-import" && !i.external && metafile.inputs[i.path]?.format === "cjs")
+      .map((i) => `${file} -> ${i.path}`),
+  );
+}
 
 export async function buildFunction(
   name: string,
-  { metafile = false, outdir = join(outDir, name) } = {},
-): Promise<BuildResult> {
-  return build({ ...shared, entryPoints: [join(functionsDir, name, "index.ts")], outdir, metafile });
+  { outdir = join(outDir, name) } = {},
+): Promise<BuildResult & { metafile: Metafile }> {
+  return bundle({ entryPoints: [join(functionsDir, name, "index.ts")], outdir });
 }
 
 /** The CLI as one prebuilt entry (dist/cli/main.mjs): `npx linklocal-sentinel` runs no TypeScript at run time. */
 export async function buildCli({
-  metafile = false,
   outdir = join(outDir, "cli"),
-} = {}): Promise<BuildResult> {
-  return build({
-    ...shared,
-    entryPoints: { main: join(root, "cli/main.ts") },
-    entryNames: "[name]",
-    outdir,
-    metafile,
-  });
+} = {}): Promise<BuildResult & { metafile: Metafile }> {
+  return bundle({ entryPoints: { main: join(root, "cli/main.ts") }, entryNames: "[name]", outdir });
 }
 
-/** The entry file and every chunk it imports statically: what a cold start loads. */
+/**
+ * The output files a cold start loads: the entry and every chunk it imports statically. The entry is the
+ * output whose source no module reaches by import() (esbuild marks the target of an import() as an entry
+ * point too).
+ */
 export function coldStartOutputs(metafile: Metafile): string[] {
   const outputs = metafile.outputs;
-  const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint);
+  const lazy = new Set(
+    Object.values(metafile.inputs).flatMap((input) =>
+      input.imports.filter((i) => i.kind === "dynamic-import").map((i) => i.path),
+    ),
+  );
+  const entries = Object.keys(outputs).filter((file) => {
+    const source = outputs[file]?.entryPoint;
+    return source !== undefined && !lazy.has(source);
+  });
+  if (entries.length !== 1) throw new Error(`expected one entry point, found ${entries.length}`);
   const seen = new Set<string>();
-  const visit = (file: string | undefined) => {
-    if (file === undefined || seen.has(file) || !outputs[file]) return;
+  const visit = (file: string) => {
+    if (seen.has(file) || !outputs[file]) return;
     seen.add(file);
-    for (const imported of outputs[file]?.imports ?? [])
-      if (imported.kind === "import-statement") visit(imported.path);
+    for (const i of outputs[file]?.imports ?? []) if (i.kind === "import-statement") visit(i.path);
   };
-  visit(entry);
+  visit(entries[0] as string);
   return [...seen];
 }
 
-/** Bytes of what a cold start loads. */
+/** Bytes of the entry file and of every chunk it imports statically: what a cold start loads. */
 export function coldStartBytes(metafile: Metafile): number {
   return coldStartOutputs(metafile).reduce((sum, file) => sum + (metafile.outputs[file]?.bytes ?? 0), 0);
 }
@@ -88,10 +127,7 @@ export function totalBytes(metafile: Metafile): number {
     .reduce((sum, [, output]) => sum + output.bytes, 0);
 }
 
-/** Kept for callers that read one size: the cold-start bytes. */
-export function bundleBytes(result: BuildResult): number {
-  return result.metafile ? coldStartBytes(result.metafile) : 0;
-}
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1).padStart(6)} KiB`;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   // `--function NAME --outdir DIR`: one function, as `sam build` asks through the Makefile.
@@ -100,17 +136,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const name of names) {
     if (!functionNames.includes(name)) throw new Error(`no functions/${name}`);
     const outdir = values.outdir ? resolve(values.outdir) : join(outDir, name);
-    const result = await buildFunction(name, { metafile: true, outdir });
-    const meta = result.metafile as Metafile;
-    writeFileSync(join(outdir, "meta.json"), JSON.stringify(meta));
+    const { metafile } = await buildFunction(name, { outdir });
+    writeFileSync(join(outdir, "meta.json"), JSON.stringify(metafile));
     console.log(
-      `${name.padEnd(20)} ${(coldStartBytes(meta) / 1024).toFixed(1).padStart(6)} KiB at cold start, ${(totalBytes(meta) / 1024).toFixed(1)} KiB in all`,
+      `${name.padEnd(20)} ${kib(coldStartBytes(metafile))} at cold start, ${kib(totalBytes(metafile)).trim()} in all`,
     );
   }
   if (!values.function) {
-    const cli = await buildCli({ metafile: true });
-    console.log(
-      `${"cli".padEnd(20)} ${(coldStartBytes(cli.metafile as Metafile) / 1024).toFixed(1).padStart(6)} KiB  dist/cli/main.mjs`,
-    );
+    const { metafile } = await buildCli();
+    console.log(`${"cli".padEnd(20)} ${kib(coldStartBytes(metafile))} at start    dist/cli/main.mjs`);
   }
 }

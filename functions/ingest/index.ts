@@ -1,5 +1,6 @@
 import { SNSClient } from "@aws-sdk/client-sns";
 import { AwsCallBudgets, awsClientOptions } from "../../shared/aws/client-options.ts";
+import { loadEksModules } from "../../shared/cluster/eks-cluster.ts";
 import { readIngestConfig } from "../../shared/config/ingest-config.ts";
 import { createClusterFactsCache, readEnrichConfig } from "../../shared/enrich/index.ts";
 import { clusterEnricher, eksConnector, ingestSnsEvent, SnsPublisher } from "../../shared/ingest/index.ts";
@@ -9,6 +10,8 @@ import { loadRoutes, routeGroup } from "../../shared/route/index.ts";
 const config = readIngestConfig(process.env);
 // Top-level await: the RE2 engine is loaded only when ROUTES has a regex matcher.
 const routes = await loadRoutes(process.env);
+// With a cluster every group is enriched through EKS: its client loads during init, not in the first invocation.
+if (config.defaultClusterName !== null) await loadEksModules();
 const sns = new SnsPublisher(() => new SNSClient(awsClientOptions(AwsCallBudgets.sns)));
 // Cluster-wide DNS facts (CoreDNS placement, node count) are reused across warm invocations
 // (CLUSTER_FACTS_CACHE_SECONDS, default 60).

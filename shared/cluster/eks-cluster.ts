@@ -13,6 +13,14 @@ export async function createEksClient(config: EKSClientConfig): Promise<EKSClien
 }
 
 /**
+ * Loads what reaching an EKS cluster takes (the EKS client, SigV4 signing for the token) ahead of the first
+ * group: a Lambda whose every group goes to its cluster does it during init instead of in an invocation.
+ */
+export async function loadEksModules(): Promise<void> {
+  await Promise.all([import("../lazy/eks.ts"), import("../lazy/sigv4.ts")]);
+}
+
+/**
  * Reaching an EKS cluster from Lambda: DescribeCluster for the endpoint and CA (cached for the life of the
  * container; they change only when the cluster is replaced), an IAM bearer token, and the HTTPS client.
  */

@@ -13,11 +13,14 @@ export function eksConnector(options: {
   defaultCluster: string | null;
   timeoutMs: number;
 }): ClusterConnector {
-  let eks: Promise<EKSClient> | undefined;
+  const newClient = () =>
+    createEksClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.eks) });
+  // With a default cluster every group needs the client: made now (in a Lambda's init), not on the first group.
+  let eks: Promise<EKSClient> | undefined = options.defaultCluster !== null ? newClient() : undefined;
   return (group) => {
     const target = targetCluster(group, options.defaultCluster);
     if (typeof target === "string") return target;
-    eks ??= createEksClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.eks) });
+    eks ??= newClient();
     const client = eks;
     return {
       name: target.name,

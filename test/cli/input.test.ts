@@ -2,34 +2,16 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { forTerminal, MAX_INPUT_BYTES, readInputFile } from "../../cli/input-file.ts";
-import { main } from "../../cli/main.ts";
 import { InputError } from "../../shared/errors.ts";
 import { linkLocalGroup, renderWebhookV4 } from "../../sim/alertmanager-messages.ts";
+import { CLI_TIMEOUT_MS, runCli as run } from "../support/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cli-input-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => vi.restoreAllMocks());
 
-/** Runs the CLI's main in this process and returns its exit code and what it wrote. */
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
-
-describe("replay input", () => {
+describe("replay input", { timeout: CLI_TIMEOUT_MS + 10_000 }, () => {
   it("reads a regular file", async () => {
     const file = join(dir, "ok.json");
     writeFileSync(file, '{"alerts": []}');
@@ -80,7 +62,7 @@ describe("replay input", () => {
   });
 });
 
-describe("human-readable output", () => {
+describe("human-readable output", { timeout: CLI_TIMEOUT_MS + 10_000 }, () => {
   it("strips terminal escapes and bidi overrides a label could carry", () => {
     expect(forTerminal("node \u001b[2J\u001b]0;pwned\u0007x\u009b31m \u202Eevil\u202C ok\ttab\nline")).toBe(
       "node [2J]0;pwnedx31m evil ok\ttab\nline",

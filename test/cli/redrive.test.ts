@@ -6,10 +6,12 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { redriveQueue } from "../../cli/redrive.ts";
 import { ampMessagesFromFile } from "../../shared/ingest/index.ts";
 import { linkLocalGroup, renderAwsJsonTemplate, snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
+import { CLI_TIMEOUT_MS, runCli } from "../support/cli.ts";
+import { type SqsLambdaStandIn, startSqsLambdaStandIn } from "../support/sqs-lambda-stand-in.ts";
 
 const QUEUE = "https://sqs.eu-west-1.amazonaws.com/111122223333/linklocal-sentinel-ingest-failures";
 const INGEST = "arn:aws:lambda:eu-west-1:111122223333:function:linklocal-sentinel-ingest:$LATEST";
@@ -127,5 +129,48 @@ describe("replay reads an on-failure record as the event it holds", () => {
     expect(input.kind).toBe("lambda-sns-event");
     expect(input.messages.map((m) => m.messageId)).toEqual(["amp-9"]);
     expect(input.messages[0]?.body).toContain('"receiver": "sns"');
+  });
+});
+
+// The built CLI, as `npx linklocal-sentinel redrive` runs it: its SQS and Lambda clients are loaded with the
+// redrive chunk, so a bundling break there (a split import() of a CommonJS client, "a is not a constructor")
+// fails here. Loopback SQS and Lambda endpoints through the standard AWS_ENDPOINT_URL_* variables.
+describe("linklocal-sentinel redrive, the built CLI", { timeout: CLI_TIMEOUT_MS + 10_000 }, () => {
+  let aws: SqsLambdaStandIn;
+  beforeAll(async () => {
+    aws = await startSqsLambdaStandIn({
+      messages: [
+        parked("m-ok", onFailureRecord(event("amp-1"))),
+        parked("m-again", onFailureRecord(event("amp-2"))),
+        parked("m-junk", "not json"),
+      ],
+      invoke: (payload) =>
+        (payload as ReturnType<typeof event>).Records[0]?.Sns.MessageId === "amp-2"
+          ? { functionError: "Unhandled", body: '{"errorType":"PublishError"}' }
+          : { body: '{"published":1}' },
+    });
+  });
+  afterAll(() => aws.close());
+
+  it("invokes each parked event's function, deletes what succeeded and keeps the rest, exit 1", async () => {
+    const { code, stdout, stderr } = await runCli(["redrive", QUEUE], {
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "AKIDTEST",
+      AWS_SECRET_ACCESS_KEY: "test-secret",
+      AWS_ENDPOINT_URL_SQS: aws.url,
+      AWS_ENDPOINT_URL_LAMBDA: aws.url,
+    });
+    expect(stderr).not.toMatch(/not a constructor/);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`m-ok: redriven through ${INGEST}, deleted from the queue`);
+    expect(stdout).toMatch(/m-again: .* failed again \(Unhandled: \{"errorType":"PublishError"\}\); kept/);
+    expect(aws.invocations.map((i) => i.functionName)).toEqual([INGEST, INGEST]);
+    expect(aws.invocations[0]?.payload).toEqual(event("amp-1"));
+    expect(aws.calls("DeleteMessage").map((c) => c.ReceiptHandle)).toEqual(["rh-m-ok"]);
+    expect(aws.calls("ChangeMessageVisibility").map((c) => c.ReceiptHandle)).toEqual([
+      "rh-m-again",
+      "rh-m-junk",
+    ]);
+    expect(new Set(aws.calls("ReceiveMessage").map((c) => c.QueueUrl))).toEqual(new Set([QUEUE]));
   });
 });

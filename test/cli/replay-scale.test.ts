@@ -1,32 +1,21 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { SAMPLE_SCENARIO } from "../../scripts/make-samples.ts";
 import { LAST_SCALE_ANNOTATION } from "../../shared/scale/index.ts";
 import { coreDnsControllers } from "../../sim/controllers.ts";
 import { simulatorKubeconfig } from "../../sim/index.ts";
+import { CLI_TIMEOUT_MS, runCli } from "../support/cli.ts";
 import { startSimulator } from "../support/cluster-sim.ts";
 import { type CountingWebhook, startCountingWebhook } from "../support/routing-webhook.ts";
 
-const run = promisify(execFile);
-const bin = new URL("../../bin/linklocal-sentinel.js", import.meta.url).pathname;
 const sample = new URL("../../samples/default-text.json", import.meta.url).pathname;
 
 async function replay(args: string[], env: Record<string, string>) {
-  const home = await mkdtemp(join(tmpdir(), "cli-scale-"));
-  try {
-    const { stdout } = await run(process.execPath, [bin, "replay", sample, "--json", ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: home, ...env },
-      timeout: 80_000,
-    });
-    return { code: 0, report: JSON.parse(stdout) };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    throw new Error(`replay exited ${e.code}: ${e.stderr}`);
-  }
+  const { code, stdout, stderr } = await runCli(["replay", sample, "--json", ...args], env);
+  if (code !== 0) throw new Error(`replay exited ${code}: ${stderr}`);
+  return { code, report: JSON.parse(stdout) };
 }
 
 const slacks: CountingWebhook[] = [];
@@ -55,8 +44,7 @@ async function scalableCluster() {
   return { sim, coredns, env, slack };
 }
 
-// One child process at a time, with a generous bound (see replay.test.ts).
-describe("linklocal-sentinel replay with a coredns-scale route", { timeout: 90_000 }, () => {
+describe("linklocal-sentinel replay with a coredns-scale route", { timeout: CLI_TIMEOUT_MS + 10_000 }, () => {
   it("COREDNS_SCALE_MODE=on scales the Deployment in the cluster and fills the report's scale field", async () => {
     const { sim, coredns, env } = await scalableCluster();
     const { report } = await replay(["--self-managed-coredns"], env);

@@ -1,35 +1,15 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_SCENARIO } from "../../scripts/make-samples.ts";
 import { simulatorKubeconfig } from "../../sim/index.ts";
+import { CLI_TIMEOUT_MS, runCli as cli } from "../support/cli.ts";
 import { startSimulator } from "../support/cluster-sim.ts";
 
-const run = promisify(execFile);
-const bin = new URL("../../bin/linklocal-sentinel.js", import.meta.url).pathname;
 const sample = (name: string) => new URL(`../../samples/${name}`, import.meta.url).pathname;
 
-/** Runs the real CLI in a child process with a clean environment (no KUBECONFIG, no AWS, no secrets). */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const cleanEnv = { PATH: process.env.PATH ?? "", HOME: await mkdtemp(join(tmpdir(), "cli-home-")), ...env };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: cleanEnv,
-      timeout: 80_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-// Each case is a child process running TypeScript through tsx: one at a time, with a generous bound, so a busy
-// 2-core machine cannot time them out (several at once did).
-describe("linklocal-sentinel replay", { timeout: 90_000 }, () => {
+describe("linklocal-sentinel replay", { timeout: CLI_TIMEOUT_MS + 10_000 }, () => {
   it("prints one JSON report with the documented shape", async () => {
     const { code, stdout, stderr } = await cli([
       "replay",
@@ -109,7 +89,7 @@ describe("linklocal-sentinel replay", { timeout: 90_000 }, () => {
   );
 });
 
-describe("linklocal-sentinel replay against a cluster", () => {
+describe("linklocal-sentinel replay against a cluster", { timeout: CLI_TIMEOUT_MS + 10_000 }, () => {
   it("enriches from a kubeconfig and writes an HTML preview on --dry-run", async () => {
     const { sim } = await startSimulator({ scenario: SAMPLE_SCENARIO, auth: { tokens: { t0k3n: "ci" } } });
     const dir = await mkdtemp(join(tmpdir(), "cli-"));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AwsCallBudgets, worstCaseMs } from "../../shared/aws/client-options.ts";
 import { linkLocalGroup, renderAwsJsonTemplate, snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
-import { importBuiltHandler, samBuild, samBuildDir } from "../support/bundles.ts";
+import { importHandler, samBuild, samBuildDir } from "../support/bundles.ts";
 import { startHungServer } from "../support/hung-server.ts";
 import { enrichedGroup } from "../support/routing-groups.ts";
 import { internalTopicEvent, lambdaContext } from "../support/routing-lambda.ts";
@@ -12,15 +12,13 @@ import { type CountingWebhook, startCountingWebhook } from "../support/routing-w
  * answers. Without `throwOnRequestTimeout` the SDK only logs a warning and these calls wait for the Lambda
  * timeout; here each handler must fail on its own (the vitest bound is the call's worst case plus a margin).
  */
-type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
-
 const build = samBuildDir();
 let hung: Awaited<ReturnType<typeof startHungServer>>;
 let sink: CountingWebhook;
 const MARGIN_MS = 30_000;
 
-async function loadBundle(logicalId: string, env: Record<string, string>): Promise<Handler> {
-  return importBuiltHandler(await samBuild(logicalId, build.path), env);
+async function loadBundle(logicalId: string, env: Record<string, string>) {
+  return importHandler(await samBuild(logicalId, build.path), env);
 }
 
 beforeAll(async () => {

@@ -1,6 +1,12 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { functionNames } from "../../scripts/build.ts";
-import { importWithEnvironment, samBuild, samBuildDir } from "../support/bundles.ts";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { bundle, functionNames } from "../../scripts/build.ts";
+import { importHandler, samBuild, samBuildDir } from "../support/bundles.ts";
 import {
   entryPoint,
   environmentOf,
@@ -13,7 +19,10 @@ const template = loadTemplate();
 const functions = serverlessFunctions(template);
 const outDir = samBuildDir();
 
-afterAll(() => outDir.remove());
+afterAll(() => {
+  vi.unstubAllEnvs();
+  outDir.remove();
+});
 
 describe("bundles for the template's functions", () => {
   it("are the functions npm run build bundles, one template function per functions/ folder", () => {
@@ -38,8 +47,53 @@ describe("bundles for the template's functions", () => {
         environmentOf(template, fn as (typeof functions)[number]),
         parameters,
       );
-      const module = await importWithEnvironment(file, env);
-      expect(typeof module.handler).toBe("function");
+      expect(typeof (await importHandler(file, env))).toBe("function");
     },
   );
+});
+
+describe("the build's guard against esbuild issue 3245", () => {
+  const dir = mkdtempSync(join(tmpdir(), "linklocal-split-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "client.cjs"), "exports.Client = class Client { hello() { return 'hi'; } };\n");
+  writeFileSync(join(dir, "lazy-client.ts"), 'export { Client } from "./client.cjs";\n');
+
+  it("refuses a split import() of a CommonJS module (it would expose only `default`)", async () => {
+    writeFileSync(join(dir, "direct.ts"), 'export const load = () => import("./client.cjs");\n');
+    await expect(
+      bundle({ entryPoints: [join(dir, "direct.ts")], outdir: join(dir, "direct") }),
+    ).rejects.toThrow(/import\(\) of CommonJS .*direct\.ts -> .*client\.cjs/);
+  });
+
+  it("builds one through an ESM re-export module, and the named export works split", async () => {
+    writeFileSync(
+      join(dir, "via.ts"),
+      'export const hello = async () => new (await import("./lazy-client.ts")).Client().hello();\n',
+    );
+    await bundle({ entryPoints: [join(dir, "via.ts")], outdir: join(dir, "via") });
+    const built = (await import(pathToFileURL(join(dir, "via/index.mjs")).href)) as {
+      hello: () => Promise<string>;
+    };
+    await expect(built.hello()).resolves.toBe("hi");
+  });
+});
+
+describe("source maps", () => {
+  /** The stderr of a bundle that fails at load (notify-slack without a webhook), with or without the flag. */
+  async function loadError(file: string, nodeOptions: string[]): Promise<string> {
+    const result = await promisify(execFile)(process.execPath, [...nodeOptions, file], {
+      env: { PATH: process.env.PATH ?? "", AWS_REGION: "eu-west-1" },
+    }).catch((error: { stderr: string }) => error);
+    return result.stderr;
+  }
+
+  it("ship with every bundle and are read only with --enable-source-maps (SourceMaps=on)", async () => {
+    const file = await samBuild("NotifySlackFunction", outDir.path);
+    const mapped = await loadError(file, ["--enable-source-maps"]);
+    expect(mapped).toContain("SLACK_WEBHOOK_URL");
+    expect(mapped).toMatch(/at readSecretSource \(.*shared\/secrets\/secret-source\.ts:\d+:\d+\)/);
+    const plain = await loadError(file, []);
+    expect(plain).toContain("SLACK_WEBHOOK_URL");
+    expect(plain).not.toMatch(/\.ts:\d+/);
+  });
 });

@@ -2,16 +2,17 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { coldStartBytes, coldStartOutputs } from "../../scripts/build.ts";
+import { coldStartBytes, coldStartOutputs, dynamicImportsOfCommonJs } from "../../scripts/build.ts";
 import { linkLocalGroup, renderWebhookV4, snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
 import { generateCluster } from "../../sim/cluster-generator.ts";
 import { type KubeApiSimulator, startKubeApiServer } from "../../sim/kube-api-server.ts";
 import { ScenarioPresets } from "../../sim/scenarios.ts";
 import { type AwsJsonStandIn, startAwsJsonStandIn } from "../support/aws-json-stand-in.ts";
-import { importBuiltHandler, samBuild, samBuildDir } from "../support/bundles.ts";
+import { importHandler, samBuild, samBuildDir } from "../support/bundles.ts";
 import { testPki } from "../support/cluster-tls.ts";
 import { type LocalDynamo, startDynalite } from "../support/dynalite.ts";
 import { type EksStandIn, startEksStandIn } from "../support/eks-stand-in.ts";
+import { loadTemplate, serverlessFunctions } from "../support/infra-template.ts";
 import { startSnsStandIn } from "../support/real-alertmanager.ts";
 import { enrichedGroup } from "../support/routing-groups.ts";
 import { internalTopicEvent, lambdaContext } from "../support/routing-lambda.ts";
@@ -20,23 +21,24 @@ import { type CountingWebhook, startCountingWebhook } from "../support/routing-w
 /**
  * What ships is the bundle, split: each function's entry loads only what every invocation needs, and each
  * lazy chunk (YAML, RE2, SSM, Secrets Manager, DynamoDB, EKS) is loaded and works when its path runs.
- * Built through the Makefile exactly as `sam build` builds them.
+ * Built through the Makefile exactly as `sam build` builds them, every function of the template.
  */
 const build = samBuildDir();
 const files: Record<string, string> = {};
-const LAZY = [
-  "node_modules/yaml/",
-  "node_modules/re2js/",
-  "@aws-sdk/client-ssm/",
-  "@aws-sdk/client-secrets-manager/",
-  "@aws-sdk/client-dynamodb/",
-  "@aws-lambda-powertools/idempotency/",
-  "@aws-sdk/client-eks/",
-];
+const functionIds = serverlessFunctions(loadTemplate()).map((f) => f.logicalId);
+/** Packages only some invocations need, and the functions that load them at cold start anyway. */
+const LAZY: Record<string, string[]> = {
+  "node_modules/yaml/": ["ScaleCorednsFunction"],
+  "node_modules/re2js/": [],
+  "@aws-sdk/client-ssm/": [],
+  "@aws-sdk/client-secrets-manager/": [],
+  "@aws-sdk/client-dynamodb/": [],
+  "@aws-lambda-powertools/idempotency/": [],
+  "@aws-sdk/client-eks/": [],
+};
 
 beforeAll(async () => {
-  for (const id of ["IngestFunction", "NotifySlackFunction", "NotifyPagerDutyFunction"])
-    files[id] = await samBuild(id, build.path);
+  for (const id of functionIds) files[id] = await samBuild(id, build.path);
 });
 afterAll(() => {
   vi.unstubAllEnvs();
@@ -51,26 +53,48 @@ function loadedAtColdStart(meta: Metafile): string[] {
   return coldStartOutputs(meta).flatMap((file) => Object.keys(meta.outputs[file]?.inputs ?? {}));
 }
 
-const load = (id: string, env: Record<string, string>) => importBuiltHandler(files[id] as string, env);
+const load = (id: string, env: Record<string, string>) => importHandler(files[id] as string, env);
 
 describe("what each bundle loads at cold start", () => {
-  it.each(["IngestFunction", "NotifySlackFunction", "NotifyPagerDutyFunction"])(
-    "%s: at most 600 KB, no lazy dependency, no browser-only module",
+  it("covers every function of the template", () => {
+    expect(functionIds).toEqual(
+      expect.arrayContaining(["IngestFunction", "NotifySlackFunction", "NotifyPagerDutyFunction"]),
+    );
+  });
+
+  it.each(functionIds)(
+    "%s: at most 600 KB, no lazy dependency, no browser-only module, no import() of CommonJS",
     (id) => {
       const meta = metafile(id);
       expect(coldStartBytes(meta)).toBeLessThanOrEqual(600_000);
       const loaded = loadedAtColdStart(meta);
-      for (const lazy of LAZY)
+      for (const [lazy, except] of Object.entries(LAZY)) {
+        if (except.includes(id)) continue;
         expect(
           loaded.filter((file) => file.includes(lazy)),
           lazy,
         ).toEqual([]);
+      }
       expect(Object.keys(meta.inputs).filter((file) => file.includes("node_modules/bowser/"))).toEqual([]);
+      expect(dynamicImportsOfCommonJs(meta)).toEqual([]);
     },
   );
 });
 
 describe("every lazy path of the built bundles", () => {
+  /** Where each notifier's secret is kept, by store: a Secrets Manager ARN or an SSM parameter name. */
+  const SECRETS = {
+    "Secrets Manager": {
+      slack: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf",
+      pagerduty: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:pagerduty-AbCdEf",
+    },
+    SSM: { slack: "/ls/slack-webhook", pagerduty: "/ls/pagerduty-routing-key" },
+  } as const;
+  type Store = keyof typeof SECRETS;
+  const ROUTING_KEYS: Record<Store, string> = {
+    "Secrets Manager": "SECRETSMANAGERKEY0123456789abcde",
+    SSM: "SSMROUTINGKEY0123456789abcdef012",
+  };
   let slack: CountingWebhook;
   let pagerDuty: CountingWebhook;
   let secrets: AwsJsonStandIn;
@@ -78,15 +102,19 @@ describe("every lazy path of the built bundles", () => {
   beforeAll(async () => {
     slack = await startCountingWebhook();
     pagerDuty = await startCountingWebhook();
+    const stored: Record<string, string> = {};
+    for (const store of Object.keys(SECRETS) as Store[]) {
+      stored[SECRETS[store].slack] = `${slack.url}/services/T0/B0/${store.replace(" ", "-")}`;
+      stored[SECRETS[store].pagerduty] = ROUTING_KEYS[store];
+    }
     secrets = await startAwsJsonStandIn({
-      "secretsmanager.GetSecretValue": { Name: "slack", SecretString: `${slack.url}/services/T0/B0/lazy` },
-      "AmazonSSM.GetParameter": {
-        Parameter: {
-          Name: "/ls/pd",
-          Type: "SecureString",
-          Value: "R0UTINGKEY0123456789abcdef012345",
-          Version: 1,
-        },
+      "secretsmanager.GetSecretValue": (body) => {
+        const id = String((body as { SecretId?: string }).SecretId);
+        return { ARN: id, Name: id, SecretString: stored[id] };
+      },
+      "AmazonSSM.GetParameter": (body) => {
+        const name = String((body as { Name?: string }).Name);
+        return { Parameter: { Name: name, Type: "SecureString", Value: stored[name], Version: 1 } };
       },
     });
     dynamo = await startDynalite();
@@ -96,44 +124,60 @@ describe("every lazy path of the built bundles", () => {
     await Promise.all([slack.close(), pagerDuty.close(), secrets.close(), dynamo.close()]);
   });
 
-  it("notify-slack: the webhook from Secrets Manager, no table", async () => {
-    const handler = await load("NotifySlackFunction", {
-      SLACK_WEBHOOK_SECRET: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-AbCdEf",
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    });
-    await handler(internalTopicEvent([enrichedGroup()]), lambdaContext("notify-slack"));
-    expect(secrets.requests.map((r) => r.target)).toContain("secretsmanager.GetSecretValue");
-    expect(slack.delivered.map((p) => p.path.replace(/^.*\/services\//, "/services/"))).toEqual([
-      "/services/T0/B0/lazy",
-    ]);
-  });
+  /** Per notifier: its secret variable, its other settings, and what reached its sink (one entry a delivery). */
+  const notifiers = {
+    NotifySlackFunction: {
+      name: "notify-slack",
+      secret: (store: Store) => ({ SLACK_WEBHOOK_SECRET: SECRETS[store].slack }),
+      delivered: () => slack.delivered.map((p) => p.path.replace(/^.*\/services\//, "/services/")),
+      expected: (store: Store) => `/services/T0/B0/${store.replace(" ", "-")}`,
+    },
+    NotifyPagerDutyFunction: {
+      name: "notify-pagerduty",
+      secret: (store: Store) => ({
+        PAGERDUTY_ROUTING_KEY_SECRET: SECRETS[store].pagerduty,
+        PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
+      }),
+      delivered: () => pagerDuty.delivered.map((p) => JSON.parse(p.body).routing_key as string),
+      expected: (store: Store) => ROUTING_KEYS[store],
+    },
+  };
 
-  it("notify-pagerduty: the routing key from SSM, the idempotency table in DynamoDB, once per message", async () => {
-    const handler = await load("NotifyPagerDutyFunction", {
-      PAGERDUTY_ROUTING_KEY_SECRET: "/ls/pd",
-      PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
-      IDEMPOTENCY_TABLE: "lazy-idempotency",
+  it.each([
+    ["NotifySlackFunction", "Secrets Manager", false],
+    ["NotifySlackFunction", "SSM", true],
+    ["NotifyPagerDutyFunction", "Secrets Manager", true],
+    ["NotifyPagerDutyFunction", "SSM", false],
+  ] as const)("%s: the secret from %s, IDEMPOTENCY_TABLE set: %s", async (id, store, withTable) => {
+    const notifier = notifiers[id];
+    const handler = await load(id, {
+      ...notifier.secret(store),
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       AWS_ENDPOINT_URL_SSM: secrets.url,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      ...(withTable
+        ? { IDEMPOTENCY_TABLE: "lazy-idempotency", AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint }
+        : {}),
     });
-    const event = internalTopicEvent([enrichedGroup()]);
-    await handler(event, lambdaContext("notify-pagerduty"));
-    await handler(event, lambdaContext("notify-pagerduty"));
-    expect(secrets.requests.map((r) => r.target)).toContain("AmazonSSM.GetParameter");
-    expect(pagerDuty.delivered).toHaveLength(1);
-    expect(JSON.parse(pagerDuty.delivered[0]?.body ?? "{}").routing_key).toBe(
-      "R0UTINGKEY0123456789abcdef012345",
+    const reads = secrets.requests.length;
+    const before = notifier.delivered().length;
+    // The same SNS message twice (a redelivery): with the table it is delivered once, without it twice.
+    const event = internalTopicEvent([enrichedGroup()], [`redelivered-${id}-${store}`]);
+    await handler(event, lambdaContext(notifier.name));
+    await handler(event, lambdaContext(notifier.name));
+    expect(secrets.requests.slice(reads).map((r) => r.target)).toEqual([
+      store === "SSM" ? "AmazonSSM.GetParameter" : "secretsmanager.GetSecretValue",
+    ]);
+    expect(notifier.delivered().slice(before)).toEqual(
+      Array(withTable ? 1 : 2).fill(notifier.expected(store)),
     );
   });
 
-  describe("ingest: regex ROUTES (RE2) and an add-on configured in YAML, through EKS", () => {
+  describe("ingest through EKS: ROUTES with and without a regex, the add-on configured in YAML or JSON", () => {
     const cluster = generateCluster({ ...ScenarioPresets.addonReplicaCount, clusterName: "prod-eu" });
     let sim: KubeApiSimulator;
     let eks: EksStandIn;
     let sns: Awaited<ReturnType<typeof startSnsStandIn>>;
     beforeAll(async () => {
-      if (cluster.corednsAddon)
-        cluster.corednsAddon.configurationValues = "# pinned by the platform team\nreplicaCount: 3\n";
       sim = await startKubeApiServer({
         cluster,
         tls: { cert: testPki.serverCert, key: testPki.serverKey },
@@ -146,20 +190,30 @@ describe("every lazy path of the built bundles", () => {
       await Promise.all([sim.stop(), eks.close(), sns.close()]);
     });
 
-    it("routes with the RE2 engine and reads the YAML add-on configuration", async () => {
+    it.each([
+      [
+        "the RE2 engine and the YAML parser",
+        'cluster=~"prod-(?i:EU)" => pagerduty, slack; default => slack',
+        "# pinned by the platform team\nreplicaCount: 3\n",
+      ],
+      ["neither", 'cluster="prod-eu" => pagerduty, slack; default => slack', '{"replicaCount": 3}'],
+    ])("routes and reads the add-on configuration with %s", async (_, routes, configurationValues) => {
+      if (cluster.corednsAddon) cluster.corednsAddon.configurationValues = configurationValues;
       const handler = await load("IngestFunction", {
         INTERNAL_TOPIC_ARN: "arn:aws:sns:eu-west-1:111122223333:internal",
         EKS_CLUSTER_NAME: "prod-eu",
-        ROUTES: 'cluster=~"prod-(?i:EU)" => pagerduty, slack; default => slack',
+        ROUTES: routes,
         AWS_ENDPOINT_URL_SNS: sns.url,
         AWS_ENDPOINT_URL_EKS: eks.url,
       });
+      const before = sns.publishes.length;
       const node = cluster.facts.corednsNodes[0] as string;
       const body = renderWebhookV4(linkLocalGroup({ count: 1, cluster: "prod-eu", extraLabels: { node } }));
       await handler(snsLambdaEvent([{ body }]));
-      expect(sns.publishes).toHaveLength(1);
-      expect(sns.publishes[0]?.attributes.routes).toBe('["pagerduty","slack"]');
-      const group = JSON.parse(sns.publishes[0]?.message ?? "{}");
+      const published = sns.publishes.slice(before);
+      expect(published).toHaveLength(1);
+      expect(published[0]?.attributes.routes).toBe('["pagerduty","slack"]');
+      const group = JSON.parse(published[0]?.message ?? "{}");
       expect(group.coredns.replicaController.detail).toContain("with replicaCount 3");
       expect(group.alerts[0].node.name).toBe(node);
     });

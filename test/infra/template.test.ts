@@ -4,12 +4,14 @@ import { describe, expect, it } from "vitest";
 import { readSecretSource, SecretStore, SLACK_WEBHOOK_URL_SECRET } from "../../shared/secrets/index.ts";
 import {
   entryPoint,
+  environmentOf,
   isObject,
   type Json,
   type JsonObject,
   loadTemplate,
   PSEUDO_PARAMETERS,
   repoRoot,
+  resolveEnvironment,
   serverlessFunctions,
   subReferences,
   walk,
@@ -40,6 +42,7 @@ const owners: { where: string; condition: string | null; body: Json }[] = [
     condition: output.Condition ?? null,
     body: output as unknown as Json,
   })),
+  { where: "Globals.Function", condition: null, body: template.Globals.Function },
 ];
 
 /** A `Ref`, `Fn::GetAtt` or `${...}` in `Fn::Sub`, with where it is and the Fn::If conditions guarding it. */
@@ -109,15 +112,24 @@ describe("infra/template.yaml", () => {
     ]);
   });
 
-  it("builds every function through its Makefile target from an entry point that exists, with no source maps loaded", () => {
+  it("builds every function through its Makefile target from an entry point that exists", () => {
     for (const fn of functions) {
       const entry = entryPoint(fn);
       expect(existsSync(join(repoRoot, entry)), `${fn.logicalId}: ${entry}`).toBe(true);
       expect(fn.metadata.BuildMethod).toBe("makefile");
       expect(fn.properties.Handler).toBe("index.handler");
     }
-    // --enable-source-maps costs CPU and memory at each cold start; it is opt-in (README).
-    expect(JSON.stringify(template.Globals.Function.Environment)).not.toContain("enable-source-maps");
+  });
+
+  it("reads source maps only when SourceMaps=on (they cost time and memory at each cold start)", () => {
+    expect(template.Parameters.SourceMaps?.Default).toBe("off");
+    for (const fn of functions) {
+      const env = environmentOf(template, fn);
+      expect(resolveEnvironment(template, env, {}).NODE_OPTIONS).toBeUndefined();
+      expect(resolveEnvironment(template, env, { SourceMaps: "on" }).NODE_OPTIONS).toBe(
+        "--enable-source-maps",
+      );
+    }
   });
 
   it("resolves CodeUri to the repo root so esbuild finds shared/", () => {

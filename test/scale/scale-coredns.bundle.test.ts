@@ -5,7 +5,7 @@ import { generateCluster } from "../../sim/cluster-generator.ts";
 import { coreDnsControllers } from "../../sim/controllers.ts";
 import { type KubeApiSimulator, startKubeApiServer } from "../../sim/kube-api-server.ts";
 import { ScenarioPresets } from "../../sim/scenarios.ts";
-import { importBuiltHandler, samBuild, samBuildDir } from "../support/bundles.ts";
+import { importHandler, samBuild, samBuildDir } from "../support/bundles.ts";
 import { testPki } from "../support/cluster-tls.ts";
 import { type EksStandIn, startEksStandIn } from "../support/eks-stand-in.ts";
 import { rbacAuthorizer } from "../support/rbac.ts";
@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 function load(env: Record<string, string>): Promise<Handler> {
-  return importBuiltHandler(bundle, {
+  return importHandler(bundle, {
     INTERNAL_TOPIC_ARN: "arn:aws:sns:eu-west-1:111122223333:internal",
     EKS_CLUSTER_NAME: "prod-eu",
     AWS_ENDPOINT_URL_SNS: sns.url,

@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { vi } from "vitest";
 import { loadTemplate, repoRoot, serverlessFunctions } from "./infra-template.ts";
+import { stubLambdaEnv } from "./lambda-env.ts";
 
 const run = promisify(execFile);
 
@@ -32,39 +33,19 @@ export async function samBuild(logicalId: string, outDir: string): Promise<strin
   return join(artifacts, "index.mjs");
 }
 
-/** Imports a bundle with the environment Lambda would give it (the given variables plus Lambda's own). */
-export async function importWithEnvironment(
-  file: string,
-  env: Record<string, string>,
-): Promise<Record<string, unknown>> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env, { AWS_REGION: "eu-west-1", AWS_DEFAULT_REGION: "eu-west-1" });
-  try {
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-  }
-}
+export type BundleHandler = (event: unknown, context?: unknown) => Promise<unknown>;
 
-export type BuiltHandler = (event: unknown, context?: unknown) => Promise<unknown>;
-
-let builtLoads = 0;
+let imports = 0;
 
 /**
- * A built handler with Lambda's environment (region, test credentials, silent logs, then `env`), as a fresh
- * module instance each call: a bundle reads its configuration once, at cold start. Undo with vi.unstubAllEnvs.
+ * A built function's handler, loaded as Lambda would: with Lambda's environment (stubLambdaEnv) plus `env`,
+ * each call a fresh instance of the entry module (its chunks are shared), earlier stubs undone first.
+ * `vi.unstubAllEnvs()` undoes these.
  */
-export async function importBuiltHandler(file: string, env: Record<string, string>): Promise<BuiltHandler> {
-  for (const [name, value] of Object.entries({
-    AWS_REGION: "eu-west-1",
-    AWS_ACCESS_KEY_ID: "AKIDTEST",
-    AWS_SECRET_ACCESS_KEY: "test-secret",
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-    ...env,
-  }))
-    vi.stubEnv(name, value);
-  builtLoads += 1;
-  return ((await import(`${pathToFileURL(file).href}?load=${builtLoads}`)) as { handler: BuiltHandler })
-    .handler;
+export async function importHandler(file: string, env: Record<string, string>): Promise<BundleHandler> {
+  vi.unstubAllEnvs();
+  stubLambdaEnv(env);
+  imports += 1;
+  const module = (await import(`${pathToFileURL(file).href}?load=${imports}`)) as { handler: BundleHandler };
+  return module.handler;
 }

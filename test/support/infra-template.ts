@@ -175,25 +175,48 @@ export function environmentOf(template: Template, fn: ServerlessFunction): Recor
 
 /**
  * Resolves the values of an environment map the way CloudFormation would for the given parameter values:
- * `Ref` to a parameter is its value, `Ref` to a resource a recognisable placeholder.
+ * `Ref` to a parameter is its value, `Ref` to a resource a recognisable placeholder, `Fn::If` on a condition
+ * of the template its branch, and a variable whose value is `AWS::NoValue` is left out.
  */
 export function resolveEnvironment(
   template: Template,
   env: Record<string, Json>,
   parameters: Record<string, string>,
 ): Record<string, string> {
-  const resolve = (value: Json): string => {
+  const NO_VALUE = Symbol("AWS::NoValue");
+  const resolve = (value: Json): string | typeof NO_VALUE => {
     if (typeof value === "string" || typeof value === "number") return String(value);
     if (isObject(value) && typeof value.Ref === "string") {
       const name = value.Ref;
+      if (name === "AWS::NoValue") return NO_VALUE;
       if (name in parameters) return parameters[name] ?? "";
       const declared = template.Parameters[name];
       if (declared) return String(declared.Default ?? "");
       if (name in template.Resources) return `physical-id-of-${name}`;
     }
+    if (isObject(value) && Array.isArray(value["Fn::If"])) {
+      const [condition, whenTrue, whenFalse] = value["Fn::If"] as [string, Json, Json];
+      return resolve(holds(template.Conditions[condition] ?? null) ? whenTrue : whenFalse);
+    }
     throw new Error(`cannot resolve environment value ${JSON.stringify(value)}`);
   };
-  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, resolve(value)]));
+  const holds = (condition: Json): boolean => {
+    if (isObject(condition) && Array.isArray(condition["Fn::Equals"])) {
+      const [a, b] = condition["Fn::Equals"] as [Json, Json];
+      return resolve(a) === resolve(b);
+    }
+    if (isObject(condition) && Array.isArray(condition["Fn::Not"]))
+      return !holds((condition["Fn::Not"] as Json[])[0] ?? null);
+    if (isObject(condition) && typeof condition.Condition === "string")
+      return holds(template.Conditions[condition.Condition] ?? null);
+    throw new Error(`cannot evaluate condition ${JSON.stringify(condition)}`);
+  };
+  return Object.fromEntries(
+    Object.entries(env).flatMap(([name, value]) => {
+      const resolved = resolve(value);
+      return resolved === NO_VALUE ? [] : [[name, resolved]];
+    }),
+  );
 }
 
 /**
