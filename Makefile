@@ -15,3 +15,6 @@ build-NotifyPagerDutyFunction:
 
 build-ScaleCorednsFunction:
 	$(BUILD) --function scale-coredns --outdir "$(ARTIFACTS_DIR)"
+
+build-VerifyDropsFunction:
+	$(BUILD) --function verify-drops --outdir "$(ARTIFACTS_DIR)"

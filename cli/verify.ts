@@ -2,6 +2,8 @@ import { parseArgs } from "node:util";
 import { InputError } from "../shared/errors.ts";
 import { dropRateQuery, queryRange } from "../shared/verify/amp-query.ts";
 import { type Verification, verifyDrops } from "../shared/verify/verdict.ts";
+import { ampRegion } from "../shared/verify/verify-config.ts";
+import { QUIET_SECONDS } from "../shared/verify/verify-group.ts";
 
 export const VERIFY_USAGE = `Usage: linklocal-sentinel verify --cluster C --nodes N1,N2 [options]
 
@@ -50,7 +52,7 @@ export async function verifyCommand(
   const queryUrl = values["query-url"] ?? env.AMP_QUERY_URL;
   if (!queryUrl)
     throw new InputError("verify needs --query-url or AMP_QUERY_URL (the workspace's Prometheus endpoint)");
-  const region = values.region ?? env.AWS_REGION ?? /aps-workspaces\.([a-z0-9-]+)\./.exec(queryUrl)?.[1];
+  const region = values.region ?? env.AWS_REGION ?? ampRegion(queryUrl);
   if (!region) throw new InputError("verify needs --region (or AWS_REGION)");
   const seconds = durationSeconds(values.since);
   const now = values.at ? Number(values.at) : Math.floor(Date.now() / 1000);
@@ -61,8 +63,7 @@ export async function verifyCommand(
     end: now,
     stepSeconds: step,
   });
-  // The 2m rate window lags: a node is still dropping if its rate was above zero in the last 5 minutes.
-  const verdict: Verification = verifyDrops(nodes, series, now, 300);
+  const verdict: Verification = verifyDrops(nodes, series, now, QUIET_SECONDS);
   const output = values.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.summary}\n`;
   return { code: verdict.stopped ? 0 : 1, output };
 }

@@ -2,14 +2,9 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context } from "aws-lambda";
 import { AwsCallBudgets, awsClientOptions } from "../../shared/aws/client-options.ts";
 import { readIngestConfig } from "../../shared/config/ingest-config.ts";
-import { SnsPublisher } from "../../shared/ingest/index.ts";
+import { publishFollowUp, SnsPublisher } from "../../shared/ingest/index.ts";
 import { logger } from "../../shared/logger.ts";
-import {
-  eksScaleConnector,
-  publishScaleReport,
-  readScaleConfig,
-  scaleSnsEvent,
-} from "../../shared/scale/index.ts";
+import { eksScaleConnector, readScaleConfig, scaleSnsEvent } from "../../shared/scale/index.ts";
 
 // Read once per cold start: a bad COREDNS_* variable fails the first invocation, naming the variable.
 const config = readScaleConfig(process.env);
@@ -26,7 +21,7 @@ export const handler = async (event: unknown, context: Context) => {
   return scaleSnsEvent(event, {
     config,
     connect,
-    publish: (report) => publishScaleReport(sns, cluster.internalTopicArn, report),
+    publish: (report) => publishFollowUp(sns, cluster.internalTopicArn, report),
     logger,
   });
 };

@@ -6,5 +6,6 @@ export * from "./ingest-message.ts";
 export * from "./ingest-sns-event.ts";
 export * from "./internal-message.ts";
 export * from "./on-failure-record.ts";
+export * from "./publish-follow-up.ts";
 export * from "./publish-group.ts";
 export * from "./sns-input.ts";

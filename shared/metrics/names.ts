@@ -24,6 +24,8 @@ export const MetricName = {
   duplicatesSuppressed: "DuplicatesSuppressed",
   /** Scaler decisions; breakdown by `action` (scaled, would-scale, refused, skipped). */
   scaleDecisions: "ScaleDecisions",
+  /** Follow-ups checked in AMP; breakdown by `outcome` (stopped, dropping, not-verified, ...). */
+  verifications: "Verifications",
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 

@@ -79,4 +79,7 @@ export interface ScaleReport extends ScaleOutcome {
   decidedAt: string;
   /** Where the report goes: slack, and pagerduty when the group was routed there. Never coredns-scale. */
   routes: Sink[];
+  /** The group's firing nodes and when its first alert started: what the verification after it asks AMP about. */
+  nodes: string[];
+  firstFiringAt: string | null;
 }

@@ -19,6 +19,12 @@ export interface VerificationReport {
   /** RFC 3339 time of the check. */
   checkedAt: string;
   stopped: boolean;
+  /** False when AMP could not be asked (every attempt failed): `summary` then says why, and nothing is judged. */
+  checked: boolean;
+  /** What was done between the alert and the check, when the scaler acted: "after scaling CoreDNS to 4". */
+  after: string | null;
+  /** The next step when the drops go on (or the check failed); null when they stopped. */
+  next: string | null;
   /** "drops stopped at 03:14 UTC on every node" or "still dropping on 2 of 3 node(s): ...". */
   summary: string;
   nodes: NodeDropState[];

@@ -4,6 +4,5 @@ export { applyStep, parseScaleStep, readScaleConfig, type ScaleConfig, ScaleDefa
 export { LAST_SCALE_ANNOTATION } from "./cooldown.ts";
 export { eksScaleConnector } from "./eks-scale-connector.ts";
 export { scaleOutcome } from "./outcome.ts";
-export { publishScaleReport, scaleReportAttributes } from "./publish-report.ts";
 export { type ScaleDeps, ScaleLimits, scaleForGroup } from "./scale-group.ts";
 export { type ScaleConnector, scaleSnsEvent, scaleThrough } from "./scale-sns-event.ts";

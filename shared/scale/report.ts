@@ -1,5 +1,6 @@
 import type { EnrichedAlertGroup, ScaleMode, ScaleReport } from "../model/index.ts";
 import { Sink } from "../model/index.ts";
+import { firingNodeNames, firstFiringAt } from "../verify/follow-up-target.ts";
 import type { Verdict } from "./decide.ts";
 
 /** A verdict as the report notifiers render; it goes to Slack, and to PagerDuty when the group went there. */
@@ -24,6 +25,8 @@ export function toReport(
     alertname: group.alertname,
     messageId: group.source.messageId,
     routes: group.routes.includes(Sink.pagerduty) ? [Sink.slack, Sink.pagerduty] : [Sink.slack],
+    nodes: firingNodeNames(group),
+    firstFiringAt: firstFiringAt(group),
     ...extra,
   };
 }

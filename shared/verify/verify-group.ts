@@ -1,6 +1,7 @@
-import { type EnrichedAlertGroup, Sink, type VerificationReport } from "../model/index.ts";
+import type { EnrichedAlertGroup, VerificationReport } from "../model/index.ts";
 import { dropRateQuery } from "./amp-query.ts";
-import { type RateSeries, verifyDrops } from "./verdict.ts";
+import { type FollowUpTarget, targetOfGroup } from "./follow-up-target.ts";
+import { type RateSeries, type Verification, verifyDrops } from "./verdict.ts";
 
 export interface VerifyDeps {
   /** A range query of the drop rate (queryRange with the workspace's URL and credentials, in production). */
@@ -14,41 +15,86 @@ export interface VerifyDeps {
 
 /** How far back the check looks: from a little before the group's first drop, at most 2 hours. */
 const MAX_WINDOW_SECONDS = 2 * 3600;
-const QUIET_SECONDS = 300;
+const BEFORE_FIRST_DROP_SECONDS = 300;
+/** The 2m rate window lags: a node whose rate was above zero in the last 5 minutes still drops. */
+export const QUIET_SECONDS = 300;
 
 /**
  * The follow-up of one firing group: its nodes' drop rate since the group started, judged now. Null when the
  * group names no node to ask about (a raw fallback, alerts without node facts) or no cluster.
  */
-export async function verifyGroup(
-  group: EnrichedAlertGroup,
+export function verifyGroup(group: EnrichedAlertGroup, deps: VerifyDeps): Promise<VerificationReport | null> {
+  return verifyTarget(targetOfGroup(group), deps);
+}
+
+export async function verifyTarget(
+  target: FollowUpTarget,
   deps: VerifyDeps,
 ): Promise<VerificationReport | null> {
-  const nodes = [
-    ...new Set(
-      group.alerts
-        .filter((alert) => alert.status === "firing")
-        .map((alert) => alert.node?.name ?? alert.labels.node)
-        .filter((node): node is string => typeof node === "string" && node !== ""),
-    ),
-  ].sort();
-  if (nodes.length === 0 || !group.cluster) return null;
-  const starts = group.alerts.map((a) => Date.parse(a.startsAt ?? "")).filter(Number.isFinite);
-  const since = starts.length > 0 ? Math.floor(Math.min(...starts) / 1000) - 300 : deps.now - 1800;
-  const start = Math.max(since, deps.now - MAX_WINDOW_SECONDS);
+  const { cluster, nodes } = target;
+  if (nodes.length === 0 || !cluster) return null;
+  const since =
+    target.firstFiringAt === null ? deps.now - 1800 : target.firstFiringAt - BEFORE_FIRST_DROP_SECONDS;
+  const start = Math.floor(Math.max(since, deps.now - MAX_WINDOW_SECONDS));
   const stepSeconds = Math.max(15, Math.floor((deps.now - start) / 120));
-  const series = await deps.query(dropRateQuery(group.cluster, nodes), { start, end: deps.now, stepSeconds });
-  const verdict = verifyDrops(nodes, series, deps.now, QUIET_SECONDS);
+  const series = await deps.query(dropRateQuery(cluster, nodes), { start, end: deps.now, stepSeconds });
+  return toVerification(target, verifyDrops(nodes, series, deps.now, QUIET_SECONDS), deps.now);
+}
+
+function toVerification(target: FollowUpTarget, verdict: Verification, now: number): VerificationReport {
   return {
-    schemaVersion: 1,
-    kind: "verification",
-    cluster: group.cluster,
-    alertname: group.alertname,
-    messageId: group.source.messageId,
-    checkedAt: new Date(deps.now * 1000).toISOString(),
+    ...header(target, now),
+    checked: true,
     stopped: verdict.stopped,
-    summary: verdict.summary,
+    summary: target.after ? `${verdict.summary}, ${target.after}` : verdict.summary,
+    next: verdict.stopped ? null : nextStep(target, verdict),
     nodes: verdict.nodes,
-    routes: group.routes.filter((sink) => sink === Sink.slack || sink === Sink.pagerduty),
   };
+}
+
+/**
+ * The verification sent when AMP could not be asked at all (every attempt failed): on-call waits for a
+ * follow-up, so silence would read as "nothing to say".
+ */
+export function uncheckedVerification(target: FollowUpTarget, why: string, now: number): VerificationReport {
+  return {
+    ...header(target, now),
+    checked: false,
+    stopped: false,
+    summary: `could not ask AMP whether the drops stopped: ${why}`,
+    next: `look at the drops on the dashboard, or run ${verifyCommand(target)}`,
+    nodes: [],
+  };
+}
+
+function header(target: FollowUpTarget, now: number) {
+  return {
+    schemaVersion: 1 as const,
+    kind: "verification" as const,
+    cluster: target.cluster,
+    alertname: target.alertname,
+    messageId: target.messageId,
+    checkedAt: new Date(now * 1000).toISOString(),
+    after: target.after,
+    routes: target.routes,
+  };
+}
+
+function nextStep(target: FollowUpTarget, verdict: Verification): string {
+  const dropping = verdict.nodes.filter((node) => node.state === "dropping").map((node) => node.node);
+  if (target.after?.startsWith("after scaling"))
+    return (
+      "more CoreDNS replicas did not stop the drops on these nodes, so their DNS traffic likely bypasses " +
+      "CoreDNS: look for hostNetwork pods with dnsPolicy ClusterFirst or Default on them (the first " +
+      "message names them), or deploy NodeLocal DNSCache; then run " +
+      verifyCommand({ ...target, nodes: dropping })
+    );
+  return (
+    "the fix has not taken on these nodes yet: apply the first message's finding (its runbook section), " +
+    `then run ${verifyCommand({ ...target, nodes: dropping })}`
+  );
+}
+
+function verifyCommand(target: Pick<FollowUpTarget, "cluster" | "nodes">): string {
+  return `linklocal-sentinel verify --cluster ${target.cluster ?? "C"} --nodes ${target.nodes.join(",")}`;
 }

@@ -9,7 +9,14 @@ import {
   DYNAMODB_CALLS_PER_ORDER_CHECK,
 } from "../../shared/idempotency/index.ts";
 import { readScaleConfig, scaleWorstCaseMs } from "../../shared/scale/index.ts";
+import { MAX_QUERY_TIMEOUT_MS, readVerifyConfig } from "../../shared/verify/verify-config.ts";
 import { loadTemplate } from "../support/infra-template.ts";
+
+/** What the template passes through intrinsics (the workspace URL, the topic), as literal stand-ins. */
+const verifyEnv = {
+  AMP_QUERY_URL: "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/",
+  INTERNAL_TOPIC_ARN: "arn:aws:sns:eu-west-1:111122223333:internal",
+};
 
 /** The longest one delivery can take: every attempt times out and every wait is the longest allowed. */
 function worstCaseDeliveryMs(requestTimeoutMs: number): number {
@@ -68,6 +75,29 @@ describe("function timeouts hold every worst-case budget", () => {
     expect(() => readScaleConfig({ COREDNS_ADDON_UPDATE_WAIT_SECONDS: "121" })).toThrow(/<= 120/);
     const budget = scaleWorstCaseMs({ kubeTimeoutMs: readClusterReadConfig(env).kubeTimeoutMs, config });
     expect(budget).toBeLessThan(timeoutMs("ScaleCorednsFunction"));
+  });
+
+  it("VerifyDropsFunction: each record's AMP query and Publish, every call timing out; SQS waits long enough", () => {
+    const fn = resources.VerifyDropsFunction?.Properties as Record<string, unknown>;
+    const batchSize = Number(
+      (fn.Events as Record<string, { Properties: { BatchSize: number } }>).Delayed?.Properties.BatchSize,
+    );
+    // The query timeout at the largest value AMP_QUERY_TIMEOUT_MS accepts, so no setting can outgrow it.
+    expect(() =>
+      readVerifyConfig({ ...verifyEnv, AMP_QUERY_TIMEOUT_MS: String(MAX_QUERY_TIMEOUT_MS + 1) }),
+    ).toThrow(/AMP_QUERY_TIMEOUT_MS must be <=/);
+    const budget = batchSize * (MAX_QUERY_TIMEOUT_MS + worstCaseMs(AwsCallBudgets.sns));
+    expect(budget).toBeLessThan(timeoutMs("VerifyDropsFunction"));
+    const queue = resources.VerifyQueue?.Properties as Record<string, unknown>;
+    // Lambda's rule for an SQS trigger: a visibility timeout of at least six times the function's timeout.
+    expect(Number(queue.VisibilityTimeout) * 1000).toBeGreaterThanOrEqual(
+      6 * timeoutMs("VerifyDropsFunction"),
+    );
+    // The last receive sends "not verified": the function must know which receive is the last.
+    const redrive = queue.RedrivePolicy as { maxReceiveCount: number };
+    expect(readVerifyConfig({ ...verifyEnv, ...environment("VerifyDropsFunction") }).maxReceives).toBe(
+      redrive.maxReceiveCount,
+    );
   });
 
   it("counts every attempt and the backoff between them", () => {

@@ -69,6 +69,7 @@ describe("IAM in infra/template.yaml", () => {
       "NotifyPagerDutyRole",
       "NotifySlackRole",
       "ScaleCorednsRole",
+      "VerifyDropsRole",
     ]);
     for (const id of roleIds) expect(template.Resources[id]?.Properties.ManagedPolicyArns).toBeUndefined();
     for (const fn of serverlessFunctions(template)) expect(fn.properties.Policies).toBeUndefined();
@@ -115,7 +116,7 @@ describe("IAM in infra/template.yaml", () => {
     for (const resource of eks[0]?.resources ?? []) expect(refersTo(resource, "EksClusterName")).toBe(true);
   });
 
-  it("lets nobody but the ingest and scaler roles publish to the internal topic (explicit Deny for every other principal)", () => {
+  it("lets nobody but the ingest, scaler and verify roles publish to the internal topic (explicit Deny for every other principal)", () => {
     const policy = template.Resources.InternalTopicPolicy;
     expect(policy?.Type).toBe("AWS::SNS::TopicPolicy");
     expect(policy?.Properties.Topics).toEqual([{ Ref: "InternalTopic" }]);
@@ -123,18 +124,36 @@ describe("IAM in infra/template.yaml", () => {
     const deny = statements.find((st) => st.Effect === "Deny");
     expect(deny).toMatchObject({ Principal: "*", Action: "sns:Publish", Resource: { Ref: "InternalTopic" } });
     const exempt = (((deny?.Condition ?? {}) as JsonObject).ArnNotEquals as JsonObject)["aws:PrincipalArn"];
-    // The scaler (and its role) exists only with a cluster; without one, the ingest role alone.
-    expect(exempt).toEqual({
-      "Fn::If": [
-        "HasEksCluster",
-        [{ "Fn::GetAtt": ["IngestRole", "Arn"] }, { "Fn::GetAtt": ["ScaleCorednsRole", "Arn"] }],
-        [{ "Fn::GetAtt": ["IngestRole", "Arn"] }],
-      ],
-    });
+    // The scaler's and the verifier's roles exist only under their conditions; the ingest role always.
+    expect(exempt).toEqual([
+      { "Fn::GetAtt": ["IngestRole", "Arn"] },
+      { "Fn::If": ["HasEksCluster", { "Fn::GetAtt": ["ScaleCorednsRole", "Arn"] }, { Ref: "AWS::NoValue" }] },
+      { "Fn::If": ["VerifiesDrops", { "Fn::GetAtt": ["VerifyDropsRole", "Arn"] }, { Ref: "AWS::NoValue" }] },
+    ]);
     // No statement allows a principal the Deny does not exempt.
     for (const st of statements.filter((x) => x.Effect === "Allow")) {
       expect((st.Principal as JsonObject).AWS).toEqual(exempt);
     }
+    // Every role that publishes there is exempt, and no other.
+    const publishers = all.filter(
+      (st) => st.actions.includes("sns:Publish") && st.resources.some((r) => refersTo(r, "InternalTopic")),
+    );
+    expect(publishers.map((st) => st.role).sort()).toEqual([
+      "IngestRole",
+      "ScaleCorednsRole",
+      "VerifyDropsRole",
+    ]);
+  });
+
+  it("lets the verify function query only the workspace AMP_QUERY_URL names, read only its queue, publish only to the internal topic", () => {
+    const statements = statementsOf("VerifyDropsRole");
+    const query = statements.filter((st) => st.actions.some((a) => a.startsWith("aps:")));
+    expect(query.map((st) => st.actions)).toEqual([["aps:QueryMetrics"]]);
+    expect(refersTo(query[0]?.resources[0] ?? null, "AmpQueryUrl")).toBe(true);
+    const sqs = statements.filter((st) => st.actions.some((a) => a.startsWith("sqs:")));
+    expect(sqs.flatMap((st) => st.resources)).toEqual([{ "Fn::GetAtt": ["VerifyQueue", "Arn"] }]);
+    for (const action of actionsOf("VerifyDropsRole"))
+      expect(action).not.toMatch(/^(eks|dynamodb|secretsmanager|ssm):/);
   });
 
   it("lets only the scaler write to EKS, and only to the coredns add-on of the one cluster", () => {
@@ -169,9 +188,11 @@ describe("IAM in infra/template.yaml", () => {
   });
 
   it("decrypts secrets only through Secrets Manager or SSM and only with the named key", () => {
-    // The ingest and scaler roles decrypt only for the internal topic's key (publishing to it).
+    // The ingest, scaler and verify roles decrypt only for the internal topic's key (publishing to it).
     const decrypts = all.filter(
-      (s) => s.actions.includes("kms:Decrypt") && s.role !== "IngestRole" && s.role !== "ScaleCorednsRole",
+      (s) =>
+        s.actions.includes("kms:Decrypt") &&
+        !["IngestRole", "ScaleCorednsRole", "VerifyDropsRole"].includes(s.role),
     );
     expect(decrypts).toHaveLength(2);
     for (const s of decrypts) {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { followUpAttributes } from "../../shared/ingest/publish-follow-up.ts";
 import { groupMessageAttributes } from "../../shared/ingest/publish-group.ts";
 import { Sink } from "../../shared/model/index.ts";
-import { scaleReportAttributes } from "../../shared/scale/index.ts";
 import { isObject, type JsonObject, loadTemplate, serverlessFunctions } from "../support/infra-template.ts";
 import { enrichedGroup } from "../support/routing-groups.ts";
-import { scaleReportFixture } from "../support/scale-fixtures.ts";
+import { scaleReportFixture, verificationFixture } from "../support/scale-fixtures.ts";
 
 const template = loadTemplate();
 
@@ -29,22 +29,29 @@ const subscriptions: InternalSubscription[] = serverlessFunctions(template).flat
 
 /**
  * SNS's rule for the policies used here: an exact-string list on an attribute matches when the attribute's
- * value (or, for a String.Array, any element of it) equals one of the strings.
+ * value (or, for a String.Array, any element of it) equals one of the strings; `{"exists": false}` matches an
+ * absent attribute, `{"exists": true}` a present one; `$or` holds when one of its policies does; every key
+ * of a policy must hold.
  */
 function matches(
   policy: JsonObject,
   attributes: Record<string, { DataType?: string; StringValue?: string }>,
-) {
+): boolean {
   return Object.entries(policy).every(([name, allowed]) => {
+    if (name === "$or") return (allowed as JsonObject[]).some((branch) => matches(branch, attributes));
+    if (!Array.isArray(allowed)) return false;
     const attribute = attributes[name];
-    if (!attribute?.StringValue || !Array.isArray(allowed)) return false;
+    if (!attribute?.StringValue) return allowed.some((a) => isObject(a) && a.exists === false);
     const values =
       attribute.DataType === "String.Array"
         ? (JSON.parse(attribute.StringValue) as unknown[])
         : [attribute.StringValue];
-    return values.some((value) => allowed.includes(value as string));
+    return values.some((value) => allowed.some((a) => (isObject(a) ? a.exists === true : a === value)));
   });
 }
+
+/** The verify queue's subscription: firing drop groups and scale reports, delayed for the check in AMP. */
+const verifySubscription = template.Resources.VerifySubscription?.Properties as JsonObject;
 
 function receivers(routes: Sink[]): string[] {
   const attributes = groupMessageAttributes(enrichedGroup({ routes }));
@@ -101,8 +108,8 @@ describe("internal topic subscriptions", () => {
   });
 
   it("send scale reports to the notifiers they name and never back to the scaler", () => {
-    const slackOnly = scaleReportAttributes(scaleReportFixture({ routes: [Sink.slack] }));
-    const both = scaleReportAttributes(scaleReportFixture({ routes: [Sink.slack, Sink.pagerduty] }));
+    const slackOnly = followUpAttributes(scaleReportFixture({ routes: [Sink.slack] }));
+    const both = followUpAttributes(scaleReportFixture({ routes: [Sink.slack, Sink.pagerduty] }));
     const to = (attributes: typeof slackOnly) =>
       subscriptions
         .filter((s) => matches(s.filterPolicy, attributes))
@@ -110,6 +117,47 @@ describe("internal topic subscriptions", () => {
         .sort();
     expect(to(slackOnly)).toEqual(["NotifySlackFunction"]);
     expect(to(both)).toEqual(["NotifyPagerDutyFunction", "NotifySlackFunction"]);
+  });
+
+  it("send firing drop groups and scale reports to the verify queue, never a resolved group, a headroom warning or a verification", () => {
+    expect(verifySubscription).toMatchObject({
+      TopicArn: { Ref: "InternalTopic" },
+      Protocol: "sqs",
+      RawMessageDelivery: false,
+      FilterPolicyScope: "MessageAttributes",
+    });
+    const policy = verifySubscription.FilterPolicy as JsonObject;
+    const toVerify = (attributes: Parameters<typeof matches>[1]) => matches(policy, attributes);
+    expect(toVerify(groupMessageAttributes(enrichedGroup({ routes: [Sink.slack] })))).toBe(true);
+    expect(
+      toVerify(groupMessageAttributes(enrichedGroup({ routes: [Sink.pagerduty, Sink.corednsScale] }))),
+    ).toBe(true);
+    expect(
+      toVerify(groupMessageAttributes(enrichedGroup({ routes: [Sink.slack], status: "resolved" }))),
+    ).toBe(false);
+    const headroom = enrichedGroup({ routes: [Sink.slack] });
+    expect(
+      toVerify(groupMessageAttributes({ ...headroom, alertname: "LinkLocalAllowanceHeadroomLow" })),
+    ).toBe(false);
+    expect(toVerify(followUpAttributes(scaleReportFixture()))).toBe(true);
+    expect(toVerify(followUpAttributes(scaleReportFixture({ action: "refused" })))).toBe(true);
+    expect(
+      toVerify(followUpAttributes(scaleReportFixture({ alertname: "LinkLocalAllowanceHeadroomLow" }))),
+    ).toBe(false);
+    const verification = verificationFixture();
+    expect(toVerify(followUpAttributes(verification))).toBe(false);
+    // A verification reaches the notifiers it names, and no scaler.
+    expect(
+      subscriptions
+        .filter((sub) =>
+          matches(
+            sub.filterPolicy,
+            followUpAttributes({ ...verification, routes: [Sink.slack, Sink.pagerduty] }),
+          ),
+        )
+        .map((sub) => sub.functionId)
+        .sort(),
+    ).toEqual(["NotifyPagerDutyFunction", "NotifySlackFunction"]);
   });
 
   it("subscribe the ingest function, unfiltered, to the AMP topic only", () => {

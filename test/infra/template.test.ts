@@ -101,6 +101,25 @@ function implied(name: string): Set<string> {
   return result;
 }
 
+/**
+ * Where a function's failed events end: the on-failure destination of an SNS-invoked function, or the
+ * dead-letter queue of the queue that triggers an SQS-invoked one.
+ */
+function failureQueueOf(fn: (typeof functions)[number]): string {
+  const invoke = fn.properties.EventInvokeConfig as JsonObject | undefined;
+  if (invoke) {
+    const onFailure = (invoke.DestinationConfig as JsonObject).OnFailure as JsonObject;
+    expect(onFailure.Type).toBe("SQS");
+    return ((onFailure.Destination as JsonObject)["Fn::GetAtt"] as string[])[0] as string;
+  }
+  const sqsEvent = Object.values((fn.properties.Events ?? {}) as JsonObject).find(
+    (event) => isObject(event) && event.Type === "SQS",
+  ) as JsonObject;
+  const queueId = (((sqsEvent.Properties as JsonObject).Queue as JsonObject)["Fn::GetAtt"] as string[])[0];
+  const redrive = template.Resources[queueId as string]?.Properties.RedrivePolicy as JsonObject;
+  return ((redrive.deadLetterTargetArn as JsonObject)["Fn::GetAtt"] as string[])[0] as string;
+}
+
 describe("infra/template.yaml", () => {
   it("is a SAM template", () => {
     expect((template as unknown as JsonObject).Transform).toBe("AWS::Serverless-2016-10-31");
@@ -109,6 +128,7 @@ describe("infra/template.yaml", () => {
       "NotifyPagerDutyFunction",
       "NotifySlackFunction",
       "ScaleCorednsFunction",
+      "VerifyDropsFunction",
     ]);
   });
 
@@ -186,12 +206,9 @@ describe("infra/template.yaml", () => {
       const logGroup = template.Resources[logGroupId];
       expect(logGroup?.Type).toBe("AWS::Logs::LogGroup");
       expect(logGroup?.Properties.RetentionInDays).toEqual({ Ref: "LogRetentionDays" });
-      const onFailure = ((fn.properties.EventInvokeConfig as JsonObject).DestinationConfig as JsonObject)
-        .OnFailure as JsonObject;
-      expect(onFailure.Type).toBe("SQS");
-      const queueId = (onFailure.Destination as JsonObject)["Fn::GetAtt"] as string[];
-      expect(template.Resources[queueId[0] as string]?.Type).toBe("AWS::SQS::Queue");
-      for (const resourceId of [role[0], logGroupId, queueId[0]])
+      const queueId = failureQueueOf(fn);
+      expect(template.Resources[queueId]?.Type).toBe("AWS::SQS::Queue");
+      for (const resourceId of [role[0], logGroupId, queueId])
         expect(template.Resources[resourceId as string]?.Condition ?? null).toBe(fn.condition);
     }
     const roles = functions.map((fn) => JSON.stringify(fn.properties.Role));
@@ -211,15 +228,18 @@ describe("infra/template.yaml", () => {
           return String(value.Ref ?? (value["Fn::GetAtt"] as string[])[0]);
         })
         .sort();
-    const queues = Object.entries(template.Resources)
-      .filter(([, r]) => r.Type === "AWS::SQS::Queue")
-      .map(([id]) => id)
-      .sort();
+    const failureQueues = functions.map(failureQueueOf).sort();
     const functionIds = functions.map((f) => f.logicalId).sort();
-    expect(alarmed("ApproximateNumberOfMessagesVisible", "QueueName")).toEqual(queues);
-    for (const metric of ["DestinationDeliveryFailures", "AsyncEventsDropped", "Throttles"]) {
-      expect(alarmed(metric, "FunctionName")).toEqual(functionIds);
-    }
+    expect(alarmed("ApproximateNumberOfMessagesVisible", "QueueName")).toEqual(failureQueues);
+    // Every queue is a failure queue but the verify queue, whose messages wait their delay there by design.
+    const queues = Object.entries(template.Resources).filter(([, r]) => r.Type === "AWS::SQS::Queue");
+    expect(queues.map(([id]) => id).filter((id) => !failureQueues.includes(id))).toEqual(["VerifyQueue"]);
+    // Async invocations (SNS) can fail to a destination or be dropped; an SQS-triggered function cannot.
+    const asyncIds = functions.filter((f) => f.properties.EventInvokeConfig).map((f) => f.logicalId);
+    expect(asyncIds).toHaveLength(functionIds.length - 1);
+    for (const metric of ["DestinationDeliveryFailures", "AsyncEventsDropped"])
+      expect(alarmed(metric, "FunctionName")).toEqual(asyncIds.sort());
+    expect(alarmed("Throttles", "FunctionName")).toEqual(functionIds);
     // An invocation that fails and succeeds on Lambda's retry counts in Errors: no alarm pages on it.
     expect(alarmed("Errors", "FunctionName")).toEqual([]);
   });
@@ -350,7 +370,6 @@ describe("infra/template.yaml", () => {
     for (const name of ["AmpTopicArn", "InternalTopicArn", "IngestRoleArn", "IdempotencyTableName"])
       expect(outputs).toContain(name);
     for (const fn of functions) expect(outputs).toContain(`${fn.logicalId}Name`);
-    const queues = Object.entries(template.Resources).filter(([, r]) => r.Type === "AWS::SQS::Queue");
-    for (const [id] of queues) expect(outputs).toContain(`${id}Url`);
+    for (const id of functions.map(failureQueueOf)) expect(outputs).toContain(`${id}Url`);
   });
 });

@@ -207,6 +207,10 @@ export function resolveEnvironment(
     }
     if (isObject(condition) && Array.isArray(condition["Fn::Not"]))
       return !holds((condition["Fn::Not"] as Json[])[0] ?? null);
+    if (isObject(condition) && Array.isArray(condition["Fn::And"]))
+      return (condition["Fn::And"] as Json[]).every(holds);
+    if (isObject(condition) && Array.isArray(condition["Fn::Or"]))
+      return (condition["Fn::Or"] as Json[]).some(holds);
     if (isObject(condition) && typeof condition.Condition === "string")
       return holds(template.Conditions[condition.Condition] ?? null);
     throw new Error(`cannot evaluate condition ${JSON.stringify(condition)}`);

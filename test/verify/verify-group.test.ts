@@ -80,8 +80,11 @@ const stopped: VerificationReport = {
   alertname: "LinkLocalAllowanceExceeded",
   messageId: "m-1",
   checkedAt: "2026-11-23T09:00:00.000Z",
+  checked: true,
   stopped: true,
   summary: "drops stopped at 08:14 UTC on every node",
+  after: null,
+  next: null,
   nodes: [{ node: "n-1", state: "stopped", lastDropAt: NOW - 2760 }],
   routes: ["slack", "pagerduty"],
 };
@@ -97,13 +100,28 @@ describe("the follow-up message", () => {
       ...stopped,
       stopped: false,
       summary: "still dropping on 1 of 1 node(s): n-1",
+      next: "apply the first message's finding, then run linklocal-sentinel verify --cluster prod --nodes n-1",
       nodes: [{ node: "n-1", state: "dropping", lastDropAt: NOW, rate: 4 }],
     });
     expectValidSlackMessage(still);
     const stillText = slackTexts(still).join("\n");
     expect(stillText).toContain(":warning: Still dropping · prod");
     expect(stillText).toContain("`n-1` still dropping (4.0/s)");
-    expect(stillText).toContain("*Next:* the fix did not take on these nodes yet");
+    expect(stillText).toContain(
+      "*Next:* apply the first message's finding, then run linklocal-sentinel verify --cluster prod --nodes n-1",
+    );
+    const unchecked = renderVerification({
+      ...stopped,
+      checked: false,
+      stopped: false,
+      summary: "could not ask AMP whether the drops stopped: the PromQL query answered 503",
+      next: "look at the drops on the dashboard",
+      nodes: [],
+    });
+    expectValidSlackMessage(unchecked);
+    const uncheckedText = slackTexts(unchecked).join("\n");
+    expect(uncheckedText).toContain(":grey_question: Not verified · prod");
+    expect(uncheckedText).toContain("*Next:* look at the drops on the dashboard");
   });
 
   it("is a PagerDuty change event on the service", async () => {

@@ -1,4 +1,5 @@
 import type { ScaleReport, VerificationReport } from "../../model/index.ts";
+import { verificationHeadline } from "../../verify/headline.ts";
 import { cutText, oneLine } from "../text.ts";
 import { PagerDutyLimits } from "./limits.ts";
 
@@ -58,12 +59,19 @@ export function renderVerificationChangeEvent(report: VerificationReport): Pager
   return {
     payload: {
       summary: cutText(
-        oneLine(`${report.stopped ? "Drops stopped" : "Still dropping"} on ${cluster}: ${report.summary}`),
+        oneLine(`${verificationHeadline(report)} on ${cluster}: ${report.summary}`),
         PagerDutyLimits.summaryChars,
       ),
       source: `linklocal-sentinel/${cluster}`,
       timestamp: report.checkedAt,
-      custom_details: { stopped: report.stopped, nodes: report.nodes, follows_up_message: report.messageId },
+      custom_details: {
+        checked: report.checked,
+        stopped: report.stopped,
+        after: report.after,
+        next: report.next,
+        nodes: report.nodes,
+        follows_up_message: report.messageId,
+      },
     },
   };
 }

@@ -1,0 +1,64 @@
+import { type Env, readBoolean, readInt, readRequired, readString } from "../config/env.ts";
+import { ConfigError } from "../errors.ts";
+
+export interface VerifyConfig {
+  /** The workspace's Prometheus endpoint: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/ */
+  queryUrl: string;
+  region: string;
+  internalTopicArn: string;
+  /**
+   * True when the scaler publishes a report for every group routed to it (deployed, mode not off): such a
+   * group is then followed up from its report, after the scale-up, and not a second time from the group.
+   */
+  followsScaleReports: boolean;
+  /** The verify queue's maxReceiveCount: the last receive sends "not verified" instead of failing again. */
+  maxReceives: number;
+  queryTimeoutMs: number;
+}
+
+export const VerifyDefaults = { maxReceives: 3, queryTimeoutMs: 10_000 } as const;
+/** The longest AMP_QUERY_TIMEOUT_MS accepted, so the function's timeout holds it (function-timeouts test). */
+export const MAX_QUERY_TIMEOUT_MS = 20_000;
+
+/**
+ * `AMP_QUERY_URL` (required: the stack creates the verify function only when it is set), `AWS_REGION` (else the
+ * URL's), `INTERNAL_TOPIC_ARN`, `VERIFY_FOLLOWS_SCALE_REPORTS` (default false), `VERIFY_MAX_RECEIVES` (default
+ * 3), `AMP_QUERY_TIMEOUT_MS` (default 10000).
+ */
+export function readVerifyConfig(env: Env): VerifyConfig {
+  const queryUrl = readAmpQueryUrl(readRequired(env, "AMP_QUERY_URL"));
+  const region = readString(env, "AWS_REGION") ?? ampRegion(queryUrl);
+  if (!region) throw new ConfigError("AWS_REGION is required when AMP_QUERY_URL names no region");
+  return {
+    queryUrl,
+    region,
+    internalTopicArn: readRequired(env, "INTERNAL_TOPIC_ARN"),
+    followsScaleReports: readBoolean(env, "VERIFY_FOLLOWS_SCALE_REPORTS", false),
+    maxReceives: readInt(env, "VERIFY_MAX_RECEIVES", VerifyDefaults.maxReceives, { min: 1, max: 10 }),
+    queryTimeoutMs: readInt(env, "AMP_QUERY_TIMEOUT_MS", VerifyDefaults.queryTimeoutMs, {
+      min: 1_000,
+      max: MAX_QUERY_TIMEOUT_MS,
+    }),
+  };
+}
+
+/** An https URL (plain http only to a loopback address: a local Prometheus or a test stand-in). */
+export function readAmpQueryUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`AMP_QUERY_URL must be a URL, got "${text}"`);
+  }
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback))
+    throw new ConfigError(`AMP_QUERY_URL must be an https URL, got "${url.origin}"`);
+  if (url.username || url.password || url.search)
+    throw new ConfigError("AMP_QUERY_URL must carry no credentials and no query: SigV4 signs each request");
+  return url.href;
+}
+
+/** The region in an AMP endpoint's host name (aps-workspaces.<region>.amazonaws.com). */
+export function ampRegion(queryUrl: string): string | undefined {
+  return /(?:^|\/\/)aps-workspaces\.([a-z0-9-]+)\.amazonaws\.com/.exec(queryUrl)?.[1];
+}

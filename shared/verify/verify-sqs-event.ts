@@ -1,0 +1,152 @@
+import { errorMessage, InputError } from "../errors.ts";
+import type { logger as sharedLogger } from "../logger.ts";
+import { countBy, flushMetrics } from "../metrics/metrics.ts";
+import { MetricName } from "../metrics/names.ts";
+import { Sink, type VerificationReport } from "../model/index.ts";
+import { readInternalMessage, type SnsRecordLike } from "../notify/read-group.ts";
+import { type FollowUpTarget, targetOfGroup, targetOfScaleReport } from "./follow-up-target.ts";
+import type { RateSeries } from "./verdict.ts";
+import type { VerifyConfig } from "./verify-config.ts";
+import { uncheckedVerification, verifyTarget } from "./verify-group.ts";
+
+export type VerifyLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
+
+export interface VerifyEventDeps {
+  config: Pick<VerifyConfig, "followsScaleReports" | "maxReceives">;
+  query: (
+    promql: string,
+    range: { start: number; end: number; stepSeconds: number },
+  ) => Promise<RateSeries[]>;
+  publish: (report: VerificationReport) => Promise<unknown>;
+  /** Unix seconds. */
+  now: () => number;
+  logger: VerifyLogger;
+}
+
+/** Lambda's partial batch response: the records SQS delivers again (and parks after maxReceiveCount). */
+export interface SqsBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+interface SqsRecordLike {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+}
+
+/**
+ * Every record of the verify queue (the internal topic's groups and scale reports, delayed): the check in
+ * AMP, published as a verification for the notifiers. A record that fails is retried by SQS; on its last
+ * receive a failed AMP query is reported as "not verified" rather than left to the dead-letter queue, so
+ * on-call always hears back. A record that cannot be read fails each receive and ends in the dead-letter queue.
+ */
+export async function verifySqsEvent(event: unknown, deps: VerifyEventDeps): Promise<SqsBatchResponse> {
+  const failures: SqsBatchResponse["batchItemFailures"] = [];
+  for (const record of sqsRecords(event)) {
+    deps.logger.setCorrelationId(record.messageId);
+    try {
+      const outcome = await verifyRecord(record, deps);
+      countBy(MetricName.verifications, { outcome });
+    } catch (error) {
+      deps.logger.error("verification failed; SQS delivers the record again", {
+        error: errorMessage(error),
+        receiveCount: record.receiveCount,
+      });
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  flushMetrics();
+  return { batchItemFailures: failures };
+}
+
+/** What happened to one record, as the Verifications metric counts it. */
+type RecordOutcome = "stopped" | "dropping" | "not-verified" | "nothing-to-check" | "left-to-scale-report";
+
+async function verifyRecord(record: SqsRecordLike, deps: VerifyEventDeps): Promise<RecordOutcome> {
+  const message = readInternalMessage(snsNotification(record), 0);
+  if (message.kind === "verification")
+    throw new InputError(
+      `SQS message ${record.messageId} is a verification: the queue's filter lets none in`,
+    );
+  if (message.kind === "group" && deps.config.followsScaleReports && routedToScaler(message.group.routes)) {
+    deps.logger.info("the scaler's report on this group is followed up instead");
+    return "left-to-scale-report";
+  }
+  const target =
+    message.kind === "group" ? targetOfGroup(message.group) : targetOfScaleReport(message.report);
+  deps.logger.setCorrelationId(target.messageId);
+  const report = await check(target, record, deps);
+  if (report === null) {
+    deps.logger.info("nothing to verify: the group names no node or no cluster");
+    return "nothing-to-check";
+  }
+  await deps.publish(report);
+  deps.logger.info("verification", {
+    checked: report.checked,
+    stopped: report.stopped,
+    summary: report.summary,
+  });
+  if (!report.checked) return "not-verified";
+  return report.stopped ? "stopped" : "dropping";
+}
+
+async function check(
+  target: FollowUpTarget,
+  record: SqsRecordLike,
+  deps: VerifyEventDeps,
+): Promise<VerificationReport | null> {
+  const now = deps.now();
+  try {
+    return await verifyTarget(target, { query: deps.query, now });
+  } catch (error) {
+    if (record.receiveCount < deps.config.maxReceives) throw error;
+    deps.logger.warn("AMP could not be asked on the last receive: sending 'not verified'", {
+      error: errorMessage(error),
+    });
+    return uncheckedVerification(target, errorMessage(error), now);
+  }
+}
+
+function routedToScaler(routes: readonly string[]): boolean {
+  return routes.includes(Sink.corednsScale);
+}
+
+/** `Records` of an SQS Lambda event; anything else is an InputError (a wrong trigger, a test event). */
+function sqsRecords(event: unknown): SqsRecordLike[] {
+  const records = (event as { Records?: unknown } | null)?.Records;
+  if (!Array.isArray(records)) throw new InputError("the event is not an SQS event: it has no Records array");
+  return records.map((record, index) => {
+    const r = record as {
+      messageId?: unknown;
+      body?: unknown;
+      attributes?: { ApproximateReceiveCount?: unknown };
+    };
+    if (typeof r?.messageId !== "string" || typeof r.body !== "string")
+      throw new InputError(`SQS record at index ${index} has no messageId and body strings`);
+    const receiveCount = Number(r.attributes?.ApproximateReceiveCount ?? 1);
+    return {
+      messageId: r.messageId,
+      body: r.body,
+      receiveCount: Number.isFinite(receiveCount) ? receiveCount : 1,
+    };
+  });
+}
+
+/** The SNS notification an SQS subscription wraps around the message (raw delivery off). */
+function snsNotification(record: SqsRecordLike): SnsRecordLike {
+  let envelope: { Type?: unknown; MessageId?: unknown; Message?: unknown };
+  try {
+    envelope = JSON.parse(record.body) as typeof envelope;
+  } catch {
+    throw new InputError(`SQS message ${record.messageId} is not JSON: expected an SNS notification`);
+  }
+  if (
+    envelope?.Type !== "Notification" ||
+    typeof envelope.MessageId !== "string" ||
+    typeof envelope.Message !== "string"
+  )
+    throw new InputError(
+      `SQS message ${record.messageId} is not an SNS notification (Type Notification with MessageId and Message)`,
+    );
+  return { Sns: { MessageId: envelope.MessageId, Message: envelope.Message } };
+}
