@@ -56,18 +56,23 @@ export async function queryRange(
     sha256: Sha256,
   });
   const signed = await signer.sign(request);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  // One signal for the request and the body: a server that sends headers and then stalls is cut too.
+  const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
+  let text: string;
   try {
     response = await fetch(url, {
       method: "POST",
       headers: signed.headers as Record<string, string>,
       body,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      signal,
     });
+    text = await response.text();
   } catch (error) {
-    throw new Error(`the PromQL query to ${url.origin} failed: ${errorMessage(error)}`);
+    const why = signal.aborted ? `no answer within ${timeoutMs} ms` : errorMessage(error);
+    throw new Error(`the PromQL query to ${url.origin} failed: ${why}`);
   }
-  const text = await response.text();
   if (!response.ok) throw new Error(`the PromQL query answered ${response.status}: ${text.slice(0, 200)}`);
   const answer = JSON.parse(text) as {
     status: string;

@@ -1,4 +1,4 @@
-import type { Context, SNSEvent } from "aws-lambda";
+import type { Context, SNSEvent, SQSEvent } from "aws-lambda";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
 
 const INTERNAL_TOPIC = "arn:aws:sns:eu-west-1:111122223333:linklocal-sentinel-internal";
@@ -44,5 +44,48 @@ export function lambdaContext(functionName: string): Context {
     done: () => {},
     fail: () => {},
     succeed: () => {},
+  };
+}
+
+/**
+ * An SQS Lambda event from the verify queue: each body is the SNS notification the internal topic's SQS
+ * subscription wraps the message in (raw delivery off), `receiveCount` the queue's ApproximateReceiveCount.
+ */
+export function verifyQueueEvent(
+  messages: { message: unknown; attributes?: Record<string, string>; receiveCount?: number }[],
+): SQSEvent {
+  return {
+    Records: messages.map(({ message, attributes = {}, receiveCount = 1 }, index) => ({
+      messageId: `0d7f5a8e-0000-4000-8000-00000000000${index}`,
+      receiptHandle: `AQEB-receipt-${index}`,
+      body: JSON.stringify({
+        Type: "Notification",
+        MessageId: `internal-verify-${index}`,
+        TopicArn: INTERNAL_TOPIC,
+        Message: typeof message === "string" ? message : JSON.stringify(message),
+        Timestamp: "2026-11-23T08:00:06.000Z",
+        SignatureVersion: "1",
+        Signature: "EXAMPLE",
+        SigningCertURL: "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0000.pem",
+        UnsubscribeURL: "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe",
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([name, value]) => [
+            name,
+            { Type: name === "routes" ? "String.Array" : "String", Value: value },
+          ]),
+        ),
+      }),
+      attributes: {
+        ApproximateReceiveCount: String(receiveCount),
+        SentTimestamp: "1795392006000",
+        SenderId: "AIDAIENQZJOLO23YVJ4VO",
+        ApproximateFirstReceiveTimestamp: "1795392606000",
+      },
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:eu-west-1:111122223333:linklocal-sentinel-VerifyQueue",
+      awsRegion: "eu-west-1",
+    })),
   };
 }
