@@ -291,6 +291,34 @@ async function bundleRows(rows: Row[], work: string): Promise<void> {
     ratio: (mapsRss / plainRss).toFixed(2),
     target: "off by default",
   });
+  // What no notifier can go below, beside bare node too: an empty ES module (Node's ESM loader), and a
+  // bundle of only the Powertools Logger and Metrics the standards ask for, made as the notifiers make them.
+  const emptyModule = join(work, "empty.mjs");
+  writeFileSync(emptyModule, "");
+  const powertoolsEntry = join(work, "powertools.ts");
+  writeFileSync(
+    powertoolsEntry,
+    [
+      'import { Logger } from "@aws-lambda-powertools/logger";',
+      'import { Metrics } from "@aws-lambda-powertools/metrics";',
+      'export const logger = new Logger({ serviceName: "linklocal-sentinel" });',
+      'export const metrics = new Metrics({ namespace: "LinkLocalSentinel", serviceName: "linklocal-sentinel" });',
+    ].join("\n"),
+  );
+  await bundle({ entryPoints: [powertoolsEntry], outdir: join(work, "powertools") });
+  for (const [figure, file] of [
+    ["floor: an empty ES module", emptyModule],
+    ["floor: Powertools Logger + Metrics alone", join(work, "powertools/index.mjs")],
+  ] as const) {
+    const times = pairedTimes(load(file), bare, env);
+    rows.push({
+      figure: `${figure}: module load`,
+      value: ms(times.a),
+      baseline: `bare node ${ms(times.b)}`,
+      ratio: times.ratio.toFixed(2),
+      target: "",
+    });
+  }
   for (const name of ["notify-slack", "notify-pagerduty"]) {
     const times = pairedTimes(load(files[name] as string), bare, env);
     rows.push({
