@@ -15,5 +15,12 @@ process.env.POWERTOOLS_LOG_LEVEL = process.argv.includes("--verbose") ? "INFO" :
 process.env.POWERTOOLS_DEV = "true"; // use the global console, redirected below
 for (const method of ["log", "info", "debug", "warn", "trace"]) console[method] = console.error;
 
+// `linklocal-sentinel demo | head`: when the reader goes away, stop quietly as other Unix tools do, with the
+// status so far, instead of dying on an unhandled EPIPE with a stack trace.
+process.stdout.on("error", (error) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const { main } = await import(bundle.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_SCENARIO } from "../../scripts/make-samples.ts";
 import { simulatorKubeconfig } from "../../sim/index.ts";
-import { CLI_TIMEOUT_MS, runCli as cli } from "../support/cli.ts";
+import { CLI_TIMEOUT_MS, runCli as cli, runCliClosingStdout } from "../support/cli.ts";
 import { startSimulator } from "../support/cluster-sim.ts";
 
 const sample = (name: string) => new URL(`../../samples/${name}`, import.meta.url).pathname;
@@ -87,6 +87,16 @@ describe("linklocal-sentinel replay", { timeout: CLI_TIMEOUT_MS + 10_000 }, () =
       expect(stdout).toMatch(/^Usage|linklocal-sentinel:/);
     },
   );
+});
+
+describe("linklocal-sentinel piped into a reader that stops early", {
+  timeout: CLI_TIMEOUT_MS + 10_000,
+}, () => {
+  it("ends quietly, as `demo | head -1` expects, with no EPIPE stack trace", async () => {
+    const { code, stderr } = await runCliClosingStdout(["demo"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
 });
 
 describe("linklocal-sentinel replay against a cluster", { timeout: CLI_TIMEOUT_MS + 10_000 }, () => {

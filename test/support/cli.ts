@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,4 +46,31 @@ async function spawnCli(args: string[], env: Record<string, string>): Promise<Cl
   } finally {
     await rm(home, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs the built CLI with its stdout read until the first newline and then closed, as `| head -1` does: the
+ * exit code and what it wrote to stderr.
+ */
+export function runCliClosingStdout(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const next = queue.then(
+    () =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, ...args], {
+          env: { PATH: process.env.PATH ?? "" },
+          stdio: ["ignore", "pipe", "pipe"],
+          timeout: CLI_TIMEOUT_MS,
+        });
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString("utf8");
+        });
+        child.stdout.on("data", (chunk: Buffer) => {
+          if (chunk.includes(10)) child.stdout.destroy();
+        });
+        child.on("close", (code) => resolve({ code, stderr }));
+      }),
+  );
+  queue = next.catch(() => undefined);
+  return next;
 }
