@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { InputError } from "../shared/errors.ts";
-import { dropRateQuery, queryRange } from "../shared/verify/amp-query.ts";
+import { AmpQueryError, dropRateQuery, queryRange } from "../shared/verify/amp-query.ts";
 import { type Verification, verifyDrops } from "../shared/verify/verdict.ts";
 import { ampRegion } from "../shared/verify/verify-config.ts";
 import { QUIET_SECONDS } from "../shared/verify/verify-group.ts";
@@ -15,7 +15,8 @@ Options:
   --nodes N1,N2      node names (the series' node label)
   --since D          how far back to look: 30m (default), 2h, ...
   --query-url U      the workspace's Prometheus endpoint (default: $AMP_QUERY_URL)
-  --region R         the workspace's region (default: $AWS_REGION, or the one in the URL)
+  --region R         the workspace's region (default: the one in the URL, else $AWS_REGION)
+  --cluster-label L  the label naming the cluster on the series (default: $CLUSTER_LABEL, else cluster)
   --at T             judge as of this unix time (default: now)
   --json             print the verdict as JSON
   -h, --help         this help
@@ -36,6 +37,7 @@ export async function verifyCommand(
       since: { type: "string", default: "30m" },
       "query-url": { type: "string" },
       region: { type: "string" },
+      "cluster-label": { type: "string" },
       at: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -52,17 +54,27 @@ export async function verifyCommand(
   const queryUrl = values["query-url"] ?? env.AMP_QUERY_URL;
   if (!queryUrl)
     throw new InputError("verify needs --query-url or AMP_QUERY_URL (the workspace's Prometheus endpoint)");
-  const region = values.region ?? env.AWS_REGION ?? ampRegion(queryUrl);
+  const region = values.region ?? ampRegion(queryUrl) ?? env.AWS_REGION;
   if (!region) throw new InputError("verify needs --region (or AWS_REGION)");
   const seconds = durationSeconds(values.since);
   const now = values.at ? Number(values.at) : Math.floor(Date.now() / 1000);
   if (!Number.isFinite(now)) throw new InputError(`--at must be a unix time, got "${values.at}"`);
   const step = Math.max(15, Math.floor(seconds / 120));
-  const series = await queryRange({ queryUrl, region }, dropRateQuery(cluster, nodes), {
-    start: now - seconds,
-    end: now,
-    stepSeconds: step,
-  });
+  const clusterLabel = values["cluster-label"] ?? env.CLUSTER_LABEL ?? "cluster";
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(clusterLabel))
+    throw new InputError(`--cluster-label must be a Prometheus label name, got "${clusterLabel}"`);
+  let series: Awaited<ReturnType<typeof queryRange>>;
+  try {
+    series = await queryRange({ queryUrl, region }, dropRateQuery(cluster, nodes, clusterLabel), {
+      start: now - seconds,
+      end: now,
+      stepSeconds: step,
+    });
+  } catch (error) {
+    // At a terminal, AMP's own words help (a 403 names the missing permission).
+    if (error instanceof AmpQueryError && error.detail) throw new Error(`${error.message}: ${error.detail}`);
+    throw error;
+  }
   const verdict: Verification = verifyDrops(nodes, series, now, QUIET_SECONDS);
   const output = values.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.summary}\n`;
   return { code: verdict.stopped ? 0 : 1, output };

@@ -1,6 +1,6 @@
 import { type MessageAttributeValue, PublishCommand } from "@aws-sdk/client-sns";
 import type { ScaleReport, VerificationReport } from "../model/index.ts";
-import type { SnsPublisher } from "./publish-group.ts";
+import { attributeText, type SnsPublisher } from "./publish-group.ts";
 
 /** What follows an alert group on the internal topic: the scaler's report, then the verification. */
 export type FollowUpReport = ScaleReport | VerificationReport;
@@ -14,14 +14,17 @@ export function followUpAttributes(report: FollowUpReport): Record<string, Messa
   const strings: Record<string, string | null> = {
     kind: report.kind,
     action: report.kind === "scale-report" ? report.action : null,
-    cluster: report.cluster?.slice(0, 256) ?? null,
-    alertname: report.alertname?.slice(0, 256) ?? null,
+    cluster: report.cluster,
+    alertname: report.alertname,
   };
   const attributes: Record<string, MessageAttributeValue> = {
     routes: { DataType: "String.Array", StringValue: JSON.stringify(report.routes) },
   };
-  for (const [name, value] of Object.entries(strings))
-    if (value) attributes[name] = { DataType: "String", StringValue: value };
+  // Cleaned as a group's are: a label value could hold what SNS (or the SDK's serializer) refuses.
+  for (const [name, value] of Object.entries(strings)) {
+    const clean = attributeText(value ?? "");
+    if (clean) attributes[name] = { DataType: "String", StringValue: clean };
+  }
   return attributes;
 }
 

@@ -70,7 +70,7 @@ export async function publishGroup(
  * characters dropped (SNS rejects them and the publish would fail), at most 256 characters, never half a
  * surrogate pair.
  */
-function attributeText(value: string): string {
+export function attributeText(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
   const printable = wellFormed(value).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
   return [...printable].slice(0, 256).join("");

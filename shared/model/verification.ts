@@ -7,7 +7,9 @@ import type { Sink } from "./enriched.ts";
 export type NodeDropState =
   | { node: string; state: "stopped"; lastDropAt: number }
   | { node: string; state: "dropping"; lastDropAt: number; rate: number }
-  | { node: string; state: "no-drops" };
+  | { node: string; state: "no-drops" }
+  /** AMP holds no drop counter for this node in the window: its labels do not match, nothing can be judged. */
+  | { node: string; state: "no-data" };
 
 export interface VerificationReport {
   schemaVersion: 1;

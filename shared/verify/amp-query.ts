@@ -15,9 +15,12 @@ export interface AmpQueryOptions {
   timeoutMs?: number;
 }
 
-/** Drops per second per node over a window, both spellings of the counter, selected by cluster and node. */
-export function dropRateQuery(cluster: string, nodes: readonly string[]): string {
-  const selector = `cluster="${escapeLabel(cluster)}",node=~"${nodes.map(escapeRegex).join("|")}"`;
+/**
+ * Drops per second per node over a window, both spellings of the counter, selected by cluster (under the
+ * deployment's CLUSTER_LABEL, as the alerts carry it) and node.
+ */
+export function dropRateQuery(cluster: string, nodes: readonly string[], clusterLabel = "cluster"): string {
+  const selector = `${clusterLabel}="${escapeLabel(cluster)}",node=~"${nodes.map(escapeRegex).join("|")}"`;
   return (
     `sum by (node) (rate(node_ethtool_linklocal_allowance_exceeded{${selector}}[2m]) or ` +
     `rate(node_net_ethtool{type="linklocal_allowance_exceeded",${selector}}[2m]))`
@@ -56,6 +59,7 @@ export async function queryRange(
     sha256: Sha256,
   });
   const signed = await signer.sign(request);
+  const where = `the PromQL query to ${url.origin}`;
   const timeoutMs = options.timeoutMs ?? 10_000;
   // One signal for the request and the body: a server that sends headers and then stalls is cut too.
   const signal = AbortSignal.timeout(timeoutMs);
@@ -71,18 +75,39 @@ export async function queryRange(
     text = await response.text();
   } catch (error) {
     const why = signal.aborted ? `no answer within ${timeoutMs} ms` : errorMessage(error);
-    throw new Error(`the PromQL query to ${url.origin} failed: ${why}`);
+    throw new AmpQueryError(`${where} failed: ${why}`, "");
   }
-  if (!response.ok) throw new Error(`the PromQL query answered ${response.status}: ${text.slice(0, 200)}`);
-  const answer = JSON.parse(text) as {
-    status: string;
+  if (!response.ok) throw new AmpQueryError(`${where} answered ${response.status}`, text);
+  let answer: {
+    status?: string;
     data?: { result?: { metric: Record<string, string>; values: [number, string][] }[] };
   };
-  if (answer.status !== "success") throw new Error(`the PromQL query failed: ${text.slice(0, 200)}`);
+  try {
+    answer = JSON.parse(text) as typeof answer;
+  } catch {
+    throw new AmpQueryError(`${where} answered ${response.status} with a body that is not JSON`, text);
+  }
+  if (answer.status !== "success") throw new AmpQueryError(`${where} did not succeed`, text);
   return (answer.data?.result ?? []).map((series) => ({
     node: series.metric.node ?? "",
     values: series.values.map(([at, value]) => [Number(at), Number(value)] as [number, number]),
   }));
+}
+
+/**
+ * A failed query. The message says what failed and is fit for Slack and PagerDuty; AMP's answer (a 403 names
+ * the account and the role) is kept apart in `detail`, for the logs and the CLI.
+ */
+export class AmpQueryError extends Error {
+  override readonly name = "AmpQueryError";
+  constructor(
+    message: string,
+    /** The first 300 characters of what AMP answered, when it answered. */
+    readonly detail: string,
+  ) {
+    super(message);
+    this.detail = detail.slice(0, 300);
+  }
 }
 
 function escapeLabel(text: string): string {

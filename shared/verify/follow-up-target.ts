@@ -23,11 +23,14 @@ export interface FollowUpTarget {
   after: VerificationReport["after"];
 }
 
-/** The nodes of a group's firing alerts: enrichment's name, else the alert's own `node` label. */
+/**
+ * The nodes of a group's firing alerts as the series name them: the alert's own `node` label (copied from the
+ * series by the rule), else enrichment's node name.
+ */
 export function firingNodeNames(group: EnrichedAlertGroup): string[] {
   const names = group.alerts
     .filter((alert) => alert.status === "firing")
-    .map((alert) => alert.node?.name ?? alert.labels.node)
+    .map((alert) => alert.labels.node || alert.node?.name)
     .filter((node): node is string => typeof node === "string" && node !== "");
   return [...new Set(names)].sort();
 }
@@ -55,12 +58,13 @@ export function targetOfGroup(group: EnrichedAlertGroup): FollowUpTarget {
 }
 
 export function targetOfScaleReport(report: ScaleReport): FollowUpTarget {
-  const first = report.firstFiringAt === null ? Number.NaN : Date.parse(report.firstFiringAt);
+  // A report from a scaler older than these fields names no node: nothing to check, rather than a crash.
+  const first = typeof report.firstFiringAt === "string" ? Date.parse(report.firstFiringAt) : Number.NaN;
   return {
     cluster: report.cluster,
     alertname: report.alertname,
     messageId: report.messageId,
-    nodes: [...report.nodes],
+    nodes: Array.isArray(report.nodes) ? report.nodes.filter((node) => typeof node === "string") : [],
     firstFiringAt: Number.isFinite(first) ? first / 1000 : null,
     routes: report.routes,
     after: afterScale(report),

@@ -14,21 +14,27 @@ export interface VerifyConfig {
   /** The verify queue's maxReceiveCount: the last receive sends "not verified" instead of failing again. */
   maxReceives: number;
   queryTimeoutMs: number;
+  /** The label naming the cluster on the series, as on the alerts (CLUSTER_LABEL). */
+  clusterLabel: string;
 }
 
-export const VerifyDefaults = { maxReceives: 3, queryTimeoutMs: 10_000 } as const;
+export const VerifyDefaults = { maxReceives: 5, queryTimeoutMs: 10_000 } as const;
 /** The longest AMP_QUERY_TIMEOUT_MS accepted, so the function's timeout holds it (function-timeouts test). */
 export const MAX_QUERY_TIMEOUT_MS = 20_000;
 
 /**
- * `AMP_QUERY_URL` (required: the stack creates the verify function only when it is set), `AWS_REGION` (else the
- * URL's), `INTERNAL_TOPIC_ARN`, `VERIFY_FOLLOWS_SCALE_REPORTS` (default false), `VERIFY_MAX_RECEIVES` (default
- * 3), `AMP_QUERY_TIMEOUT_MS` (default 10000).
+ * `AMP_QUERY_URL` (required: the stack creates the verify function only when it is set; its region signs, else
+ * `AWS_REGION`), `INTERNAL_TOPIC_ARN`, `VERIFY_FOLLOWS_SCALE_REPORTS` (default false), `VERIFY_MAX_RECEIVES`
+ * (default 5), `AMP_QUERY_TIMEOUT_MS` (default 10000), `CLUSTER_LABEL` (default cluster).
  */
 export function readVerifyConfig(env: Env): VerifyConfig {
   const queryUrl = readAmpQueryUrl(readRequired(env, "AMP_QUERY_URL"));
-  const region = readString(env, "AWS_REGION") ?? ampRegion(queryUrl);
+  // The workspace's own region signs the query (a workspace may live in another region than the function).
+  const region = ampRegion(queryUrl) ?? readString(env, "AWS_REGION");
   if (!region) throw new ConfigError("AWS_REGION is required when AMP_QUERY_URL names no region");
+  const clusterLabel = readString(env, "CLUSTER_LABEL") ?? "cluster";
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(clusterLabel))
+    throw new ConfigError(`CLUSTER_LABEL must be a Prometheus label name, got "${clusterLabel}"`);
   return {
     queryUrl,
     region,
@@ -39,6 +45,7 @@ export function readVerifyConfig(env: Env): VerifyConfig {
       min: 1_000,
       max: MAX_QUERY_TIMEOUT_MS,
     }),
+    clusterLabel,
   };
 }
 
@@ -55,6 +62,11 @@ export function readAmpQueryUrl(text: string): string {
     throw new ConfigError(`AMP_QUERY_URL must be an https URL, got "${url.origin}"`);
   if (url.username || url.password || url.search)
     throw new ConfigError("AMP_QUERY_URL must carry no credentials and no query: SigV4 signs each request");
+  // The console also shows the query URL (.../api/v1/query); the API paths are added to the endpoint here.
+  if (/\/api\/v1(\/|$)/.test(url.pathname))
+    throw new ConfigError(
+      `AMP_QUERY_URL must be the workspace's endpoint (.../workspaces/<id>/), not an API URL; got a path ending in "${url.pathname.replace(/^.*\/api\/v1/, "/api/v1")}"`,
+    );
   return url.href;
 }
 

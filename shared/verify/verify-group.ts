@@ -11,6 +11,8 @@ export interface VerifyDeps {
   ) => Promise<RateSeries[]>;
   /** Unix seconds. */
   now: number;
+  /** The label naming the cluster on the series (CLUSTER_LABEL); `cluster` when not given. */
+  clusterLabel?: string;
 }
 
 /** How far back the check looks: from a little before the group's first drop, at most 2 hours. */
@@ -37,7 +39,11 @@ export async function verifyTarget(
     target.firstFiringAt === null ? deps.now - 1800 : target.firstFiringAt - BEFORE_FIRST_DROP_SECONDS;
   const start = Math.floor(Math.max(since, deps.now - MAX_WINDOW_SECONDS));
   const stepSeconds = Math.max(15, Math.floor((deps.now - start) / 120));
-  const series = await deps.query(dropRateQuery(cluster, nodes), { start, end: deps.now, stepSeconds });
+  const series = await deps.query(dropRateQuery(cluster, nodes, deps.clusterLabel), {
+    start,
+    end: deps.now,
+    stepSeconds,
+  });
   return toVerification(target, verifyDrops(nodes, series, deps.now, QUIET_SECONDS), deps.now);
 }
 
@@ -82,6 +88,11 @@ function header(target: FollowUpTarget, now: number) {
 
 function nextStep(target: FollowUpTarget, verdict: Verification): string {
   const dropping = verdict.nodes.filter((node) => node.state === "dropping").map((node) => node.node);
+  if (dropping.length === 0)
+    return (
+      "give the drop counter's series the cluster label (CLUSTER_LABEL) and the node label the alerts carry " +
+      `(docs/deploy.md shows the relabel), then run ${verifyCommand(target)}`
+    );
   if (target.after?.startsWith("after scaling"))
     return (
       "more CoreDNS replicas did not stop the drops on these nodes, so their DNS traffic likely bypasses " +

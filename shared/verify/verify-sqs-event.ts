@@ -3,7 +3,8 @@ import type { logger as sharedLogger } from "../logger.ts";
 import { countBy, flushMetrics } from "../metrics/metrics.ts";
 import { MetricName } from "../metrics/names.ts";
 import { Sink, type VerificationReport } from "../model/index.ts";
-import { readInternalMessage, type SnsRecordLike } from "../notify/read-group.ts";
+import { readInternalMessage } from "../notify/read-group.ts";
+import { AmpQueryError } from "./amp-query.ts";
 import { type FollowUpTarget, targetOfGroup, targetOfScaleReport } from "./follow-up-target.ts";
 import type { RateSeries } from "./verdict.ts";
 import type { VerifyConfig } from "./verify-config.ts";
@@ -12,7 +13,7 @@ import { uncheckedVerification, verifyTarget } from "./verify-group.ts";
 export type VerifyLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
 
 export interface VerifyEventDeps {
-  config: Pick<VerifyConfig, "followsScaleReports" | "maxReceives">;
+  config: Pick<VerifyConfig, "followsScaleReports" | "maxReceives" | "clusterLabel">;
   query: (
     promql: string,
     range: { start: number; end: number; stepSeconds: number },
@@ -37,8 +38,9 @@ interface SqsRecordLike {
 /**
  * Every record of the verify queue (the internal topic's groups and scale reports, delayed): the check in
  * AMP, published as a verification for the notifiers. A record that fails is retried by SQS; on its last
- * receive a failed AMP query is reported as "not verified" rather than left to the dead-letter queue, so
- * on-call always hears back. A record that cannot be read fails each receive and ends in the dead-letter queue.
+ * receive a failed AMP query is reported as "not verified" rather than left to the dead-letter queue. A record
+ * that cannot be read, or whose verification cannot be published, fails each receive and ends in the
+ * dead-letter queue, which alarms.
  */
 export async function verifySqsEvent(event: unknown, deps: VerifyEventDeps): Promise<SqsBatchResponse> {
   const failures: SqsBatchResponse["batchItemFailures"] = [];
@@ -63,7 +65,8 @@ export async function verifySqsEvent(event: unknown, deps: VerifyEventDeps): Pro
 type RecordOutcome = "stopped" | "dropping" | "not-verified" | "nothing-to-check" | "left-to-scale-report";
 
 async function verifyRecord(record: SqsRecordLike, deps: VerifyEventDeps): Promise<RecordOutcome> {
-  const message = readInternalMessage(snsNotification(record), 0);
+  // Raw message delivery: the body is the internal topic's message itself, as the notifiers read it.
+  const message = readInternalMessage({ Sns: { MessageId: record.messageId, Message: record.body } }, 0);
   if (message.kind === "verification")
     throw new InputError(
       `SQS message ${record.messageId} is a verification: the queue's filter lets none in`,
@@ -97,11 +100,20 @@ async function check(
 ): Promise<VerificationReport | null> {
   const now = deps.now();
   try {
-    return await verifyTarget(target, { query: deps.query, now });
+    return await verifyTarget(target, { query: deps.query, now, clusterLabel: deps.config.clusterLabel });
   } catch (error) {
-    if (record.receiveCount < deps.config.maxReceives) throw error;
+    const detail = error instanceof AmpQueryError ? error.detail : undefined;
+    if (record.receiveCount < deps.config.maxReceives) {
+      deps.logger.warn("AMP could not be asked; SQS delivers the record again", {
+        error: errorMessage(error),
+        detail,
+        receiveCount: record.receiveCount,
+      });
+      throw error;
+    }
     deps.logger.warn("AMP could not be asked on the last receive: sending 'not verified'", {
       error: errorMessage(error),
+      detail,
     });
     return uncheckedVerification(target, errorMessage(error), now);
   }
@@ -130,23 +142,4 @@ function sqsRecords(event: unknown): SqsRecordLike[] {
       receiveCount: Number.isFinite(receiveCount) ? receiveCount : 1,
     };
   });
-}
-
-/** The SNS notification an SQS subscription wraps around the message (raw delivery off). */
-function snsNotification(record: SqsRecordLike): SnsRecordLike {
-  let envelope: { Type?: unknown; MessageId?: unknown; Message?: unknown };
-  try {
-    envelope = JSON.parse(record.body) as typeof envelope;
-  } catch {
-    throw new InputError(`SQS message ${record.messageId} is not JSON: expected an SNS notification`);
-  }
-  if (
-    envelope?.Type !== "Notification" ||
-    typeof envelope.MessageId !== "string" ||
-    typeof envelope.Message !== "string"
-  )
-    throw new InputError(
-      `SQS message ${record.messageId} is not an SNS notification (Type Notification with MessageId and Message)`,
-    );
-  return { Sns: { MessageId: envelope.MessageId, Message: envelope.Message } };
 }

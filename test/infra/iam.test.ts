@@ -62,6 +62,35 @@ function actionsOf(roleId: string): Set<string> {
   return new Set(statementsOf(roleId).flatMap((s) => s.actions));
 }
 
+/** Fn::Sub with a variable map of Fn::Select/Fn::Split over parameters, as CloudFormation evaluates it. */
+function evaluateSub(resource: Json, parameters: Record<string, string>): string {
+  const pseudo: Record<string, string> = { "AWS::Partition": "aws", "AWS::AccountId": "111122223333" };
+  const value = (node: Json): string => {
+    if (typeof node === "string") return node;
+    if (isObject(node) && typeof node.Ref === "string") return parameters[node.Ref] ?? pseudo[node.Ref] ?? "";
+    if (isObject(node) && Array.isArray(node["Fn::Select"])) {
+      const [index, list] = node["Fn::Select"] as [number, Json];
+      const items = listOf(list);
+      if (Number(index) >= items.length) throw new Error(`Fn::Select index ${index} out of ${items.length}`);
+      return items[Number(index)] as string;
+    }
+    throw new Error(`cannot evaluate ${JSON.stringify(node)}`);
+  };
+  const listOf = (node: Json): string[] => {
+    if (isObject(node) && Array.isArray(node["Fn::Split"])) {
+      const [separator, text] = node["Fn::Split"] as [string, Json];
+      return value(text).split(separator);
+    }
+    throw new Error(`cannot evaluate list ${JSON.stringify(node)}`);
+  };
+  if (!isObject(resource) || !Array.isArray(resource["Fn::Sub"]))
+    throw new Error("not an Fn::Sub with variables");
+  const [text, variables] = resource["Fn::Sub"] as [string, JsonObject];
+  return text.replace(/\$\{([^}]+)\}/g, (_, name: string) =>
+    name in variables ? value(variables[name] as Json) : (pseudo[name] ?? parameters[name] ?? ""),
+  );
+}
+
 describe("IAM in infra/template.yaml", () => {
   it("has one role per function and no managed policies (they grant Resource: *)", () => {
     expect(roleIds.sort()).toEqual([
@@ -149,7 +178,28 @@ describe("IAM in infra/template.yaml", () => {
     const statements = statementsOf("VerifyDropsRole");
     const query = statements.filter((st) => st.actions.some((a) => a.startsWith("aps:")));
     expect(query.map((st) => st.actions)).toEqual([["aps:QueryMetrics"]]);
-    expect(refersTo(query[0]?.resources[0] ?? null, "AmpQueryUrl")).toBe(true);
+    // The workspace ARN, evaluated as CloudFormation would for every URL the parameter admits.
+    const arnOf = (url: string) => evaluateSub(query[0]?.resources[0] ?? null, { AmpQueryUrl: url });
+    const pattern = new RegExp(String(template.Parameters.AmpQueryUrl?.AllowedPattern));
+    for (const [url, arn] of [
+      [
+        "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-0a1b2c3d-4e5f/",
+        "arn:aws:aps:eu-west-1:111122223333:workspace/ws-0a1b2c3d-4e5f",
+      ],
+      [
+        "https://aps-workspaces.us-east-2.amazonaws.com/workspaces/ws-9z",
+        "arn:aws:aps:us-east-2:111122223333:workspace/ws-9z",
+      ],
+    ]) {
+      expect(pattern.test(url as string), url).toBe(true);
+      expect(arnOf(url as string)).toBe(arn);
+    }
+    for (const url of [
+      "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/query",
+      "https://prometheus.example.com/api/",
+      "http://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/",
+    ])
+      expect(pattern.test(url), url).toBe(false);
     const sqs = statements.filter((st) => st.actions.some((a) => a.startsWith("sqs:")));
     expect(sqs.flatMap((st) => st.resources)).toEqual([{ "Fn::GetAtt": ["VerifyQueue", "Arn"] }]);
     for (const action of actionsOf("VerifyDropsRole"))

@@ -123,8 +123,11 @@ describe("internal topic subscriptions", () => {
     expect(verifySubscription).toMatchObject({
       TopicArn: { Ref: "InternalTopic" },
       Protocol: "sqs",
-      RawMessageDelivery: false,
+      // The body is the message itself: no envelope to push a 256 KiB group past SQS's limit.
+      RawMessageDelivery: true,
       FilterPolicyScope: "MessageAttributes",
+      // What SNS cannot deliver is parked and alarmed on, not lost.
+      RedrivePolicy: { deadLetterTargetArn: { "Fn::GetAtt": ["VerifyDeadLetterQueue", "Arn"] } },
     });
     const policy = verifySubscription.FilterPolicy as JsonObject;
     const toVerify = (attributes: Parameters<typeof matches>[1]) => matches(policy, attributes);

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readScaleConfig } from "../../shared/scale/index.ts";
 import { readSecretSource, SecretStore, SLACK_WEBHOOK_URL_SECRET } from "../../shared/secrets/index.ts";
 import {
   entryPoint,
@@ -150,6 +151,19 @@ describe("infra/template.yaml", () => {
         "--enable-source-maps",
       );
     }
+  });
+
+  it("has the verifier follow the scaler's reports exactly when the scaler publishes one for every group routed to it", () => {
+    const verify = functions.find((f) => f.logicalId === "VerifyDropsFunction");
+    if (!verify) throw new Error("no VerifyDropsFunction");
+    const follows = (parameters: Record<string, string>) =>
+      resolveEnvironment(template, environmentOf(template, verify), parameters).VERIFY_FOLLOWS_SCALE_REPORTS;
+    // No cluster: no scaler. Mode off: the scaler publishes nothing. Otherwise a report follows every group.
+    expect(follows({ EksClusterName: "", CorednsScaleMode: "on" })).toBe("false");
+    expect(follows({ EksClusterName: "prod", CorednsScaleMode: "off" })).toBe("false");
+    expect(follows({ EksClusterName: "prod", CorednsScaleMode: "dry-run" })).toBe("true");
+    expect(follows({ EksClusterName: "prod", CorednsScaleMode: "on" })).toBe("true");
+    expect(readScaleConfig({ COREDNS_SCALE_MODE: "off" }).mode).toBe("off");
   });
 
   it("resolves CodeUri to the repo root so esbuild finds shared/", () => {

@@ -48,33 +48,15 @@ export function lambdaContext(functionName: string): Context {
 }
 
 /**
- * An SQS Lambda event from the verify queue: each body is the SNS notification the internal topic's SQS
- * subscription wraps the message in (raw delivery off), `receiveCount` the queue's ApproximateReceiveCount.
+ * An SQS Lambda event from the verify queue: its subscription to the internal topic uses raw message delivery,
+ * so each body is the published message itself; `receiveCount` is the queue's ApproximateReceiveCount.
  */
-export function verifyQueueEvent(
-  messages: { message: unknown; attributes?: Record<string, string>; receiveCount?: number }[],
-): SQSEvent {
+export function verifyQueueEvent(messages: { message: unknown; receiveCount?: number }[]): SQSEvent {
   return {
-    Records: messages.map(({ message, attributes = {}, receiveCount = 1 }, index) => ({
+    Records: messages.map(({ message, receiveCount = 1 }, index) => ({
       messageId: `0d7f5a8e-0000-4000-8000-00000000000${index}`,
       receiptHandle: `AQEB-receipt-${index}`,
-      body: JSON.stringify({
-        Type: "Notification",
-        MessageId: `internal-verify-${index}`,
-        TopicArn: INTERNAL_TOPIC,
-        Message: typeof message === "string" ? message : JSON.stringify(message),
-        Timestamp: "2026-11-23T08:00:06.000Z",
-        SignatureVersion: "1",
-        Signature: "EXAMPLE",
-        SigningCertURL: "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0000.pem",
-        UnsubscribeURL: "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe",
-        MessageAttributes: Object.fromEntries(
-          Object.entries(attributes).map(([name, value]) => [
-            name,
-            { Type: name === "routes" ? "String.Array" : "String", Value: value },
-          ]),
-        ),
-      }),
+      body: typeof message === "string" ? message : JSON.stringify(message),
       attributes: {
         ApproximateReceiveCount: String(receiveCount),
         SentTimestamp: "1795392006000",

@@ -15,10 +15,13 @@ describe("readVerifyConfig", () => {
       region: "eu-west-1",
       internalTopicArn: base.INTERNAL_TOPIC_ARN,
       followsScaleReports: false,
-      maxReceives: 3,
+      maxReceives: 5,
       queryTimeoutMs: 10_000,
+      clusterLabel: "cluster",
     });
-    expect(readVerifyConfig({ ...base, AWS_REGION: "us-east-1" }).region).toBe("us-east-1");
+    // The workspace's region signs its queries, whatever region the function runs in.
+    expect(readVerifyConfig({ ...base, AWS_REGION: "us-east-1" }).region).toBe("eu-west-1");
+    expect(readVerifyConfig({ ...base, CLUSTER_LABEL: "eks_cluster" }).clusterLabel).toBe("eks_cluster");
   });
 
   it.each([
@@ -28,6 +31,11 @@ describe("readVerifyConfig", () => {
     [{ AMP_QUERY_URL: "https://user:pw@aps.example.com/" }, /no credentials/],
     [{ AMP_QUERY_URL: "https://prometheus.internal/api/" }, /AWS_REGION is required/],
     [{ INTERNAL_TOPIC_ARN: "" }, /INTERNAL_TOPIC_ARN is required/],
+    [
+      { AMP_QUERY_URL: "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/query" },
+      /must be the workspace's endpoint \(\.\.\.\/workspaces\/<id>\/\), not an API URL; got a path ending in "\/api\/v1\/query"/,
+    ],
+    [{ CLUSTER_LABEL: "eks-cluster" }, /CLUSTER_LABEL must be a Prometheus label name, got "eks-cluster"/],
     [{ VERIFY_MAX_RECEIVES: "0" }, /VERIFY_MAX_RECEIVES must be >= 1/],
     [{ VERIFY_FOLLOWS_SCALE_REPORTS: "maybe" }, /VERIFY_FOLLOWS_SCALE_REPORTS must be true or false/],
   ])("refuses %j, naming what is wrong", (change, message) => {

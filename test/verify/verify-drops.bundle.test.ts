@@ -69,8 +69,14 @@ function group(routes: EnrichedAlertGroup["routes"]): EnrichedAlertGroup {
   return {
     ...base,
     alerts: [
-      { ...alert, startsAt, node: nodeFacts("n-stopped") },
-      { ...alert, fingerprint: "f-2", startsAt, node: nodeFacts("n-dropping") },
+      { ...alert, startsAt, labels: { ...alert.labels, node: "n-stopped" }, node: nodeFacts("n-stopped") },
+      {
+        ...alert,
+        fingerprint: "f-2",
+        startsAt,
+        labels: { ...alert.labels, node: "n-dropping" },
+        node: nodeFacts("n-dropping"),
+      },
     ],
   };
 }
@@ -157,7 +163,7 @@ describe.runIf(present)("the verify-drops bundle", { timeout: 120_000 }, () => {
       expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: expect.any(String) }] });
       expect(published()).toEqual([]);
       const last = await handler(
-        verifyQueueEvent([{ message: g, receiveCount: 3 }]),
+        verifyQueueEvent([{ message: g, receiveCount: 5 }]),
         lambdaContext("verify-drops"),
       );
       expect(last).toEqual({ batchItemFailures: [] });
@@ -172,22 +178,29 @@ describe.runIf(present)("the verify-drops bundle", { timeout: 120_000 }, () => {
     }
   });
 
-  it("fails a record that is not an SNS notification of the internal topic, so it reaches the dead-letter queue", async () => {
+  it("fails a record that is not a message of the internal topic, so it reaches the dead-letter queue", async () => {
     const handler = await load();
-    const event = verifyQueueEvent([{ message: group(["slack"]) }]);
-    const record = event.Records[0] as (typeof event.Records)[number];
     const result = await handler(
-      {
-        Records: [
-          { ...record, body: "not json" },
-          { ...record, messageId: "m-2", body: '{"Type":"Notification"}' },
-        ],
-      },
+      verifyQueueEvent([{ message: "not json" }, { message: { schemaVersion: 1, kind: "verification" } }]),
       lambdaContext("verify-drops"),
     );
     expect(result).toEqual({
-      batchItemFailures: [{ itemIdentifier: record.messageId }, { itemIdentifier: "m-2" }],
+      batchItemFailures: [
+        { itemIdentifier: "0d7f5a8e-0000-4000-8000-000000000000" },
+        { itemIdentifier: "0d7f5a8e-0000-4000-8000-000000000001" },
+      ],
     });
     expect(published()).toEqual([]);
+  });
+
+  it("never says 'Drops stopped' for a node AMP holds no counter for (a cluster label that does not match)", async () => {
+    const handler = await load({ CLUSTER_LABEL: "eks_cluster" });
+    await handler(verifyQueueEvent([{ message: group(["slack"]) }]), lambdaContext("verify-drops"));
+    const [sent] = published();
+    expect(sent?.report).toMatchObject({ checked: true, stopped: false });
+    expect(sent?.report.summary).toBe(
+      "no drop counter in AMP for 2 of 2 node(s): n-dropping, n-stopped (check the cluster and node labels of the series)",
+    );
+    expect(sent?.report.nodes.map((n) => n.state)).toEqual(["no-data", "no-data"]);
   });
 });

@@ -28,8 +28,19 @@ function group() {
   return {
     ...base,
     alerts: [
-      { ...alert, startsAt: "2026-11-23T08:00:00Z", node: nodeFacts("n-1") },
-      { ...alert, fingerprint: "f2", startsAt: "2026-11-23T08:10:00Z", node: nodeFacts("n-2") },
+      {
+        ...alert,
+        startsAt: "2026-11-23T08:00:00Z",
+        labels: { ...alert.labels, node: "n-1" },
+        node: nodeFacts("n-1"),
+      },
+      {
+        ...alert,
+        fingerprint: "f2",
+        startsAt: "2026-11-23T08:10:00Z",
+        labels: { ...alert.labels, node: "n-2" },
+        node: nodeFacts("n-2"),
+      },
     ],
   };
 }

@@ -11,13 +11,15 @@ const NODES_SHOWN = 20;
 export function renderVerification(report: VerificationReport): SlackMessage {
   const cluster = report.cluster ?? "unknown cluster";
   const headline = verificationHeadline(report);
-  const icon = !report.checked ? ":grey_question:" : report.stopped ? ":white_check_mark:" : ":warning:";
+  const icon =
+    { "Drops stopped": ":white_check_mark:", "Still dropping": ":warning:" }[headline] ?? ":grey_question:";
   const title = `${icon} ${headline} · ${cluster}`;
   const lines = report.nodes.slice(0, NODES_SHOWN).map((verdict) => {
     const node = `\`${escapeAndCut(oneLine(verdict.node), 120)}\``;
     if (verdict.state === "dropping") return `• ${node} still dropping (${verdict.rate.toFixed(1)}/s)`;
     if (verdict.state === "stopped")
       return `• ${node} last drop <!date^${verdict.lastDropAt}^{date_short_pretty} {time_secs}|${new Date(verdict.lastDropAt * 1000).toISOString()}>`;
+    if (verdict.state === "no-data") return `• ${node} no drop counter in AMP under this cluster and node`;
     return `• ${node} no drops in the window`;
   });
   if (report.nodes.length > NODES_SHOWN) lines.push(`… and ${report.nodes.length - NODES_SHOWN} more`);
