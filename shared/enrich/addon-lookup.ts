@@ -1,5 +1,6 @@
+import type { EnrichmentFailureReason } from "../model/index.ts";
 import { parseConfigurationValues } from "./configuration-values.ts";
-import { describeReadFailure } from "./failure.ts";
+import { readFailure } from "./failure.ts";
 /**
  * Whether CoreDNS is the EKS `coredns` add-on, and with which configuration values. Behind an interface so
  * the CLI on a plain kubeconfig can go without it and tests can stub it.
@@ -21,7 +22,7 @@ export type AddonLookupOutcome =
   | { kind: "absent" }
   /** `values`: the configuration values parsed (JSON or YAML), null when unset or unreadable. */
   | { kind: "present"; addon: CoreDnsAddon; values: unknown }
-  | { kind: "failed"; error: string };
+  | { kind: "failed"; error: string; reason: EnrichmentFailureReason };
 
 /** Adapts any `describeCoreDnsAddon(eks, cluster)`-shaped function (shared/cluster/eks-cluster.ts). */
 export function coreDnsAddonLookup<Client>(
@@ -51,6 +52,7 @@ export async function lookupCoreDnsAddon(
     if (!addon) return { kind: "absent" };
     return { kind: "present", addon, values: await parseConfigurationValues(addon.configurationValues) };
   } catch (error) {
-    return { kind: "failed", error: describeReadFailure("describing the EKS coredns add-on", error) };
+    const failure = readFailure("describing the EKS coredns add-on", error);
+    return { kind: "failed", error: failure.message, reason: failure.reason };
   }
 }

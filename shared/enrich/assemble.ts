@@ -1,4 +1,10 @@
-import type { AlertGroup, CapacityType, CoreDnsPlacement, EnrichedAlert } from "../model/index.ts";
+import type {
+  AlertGroup,
+  CapacityType,
+  CoreDnsPlacement,
+  EnrichedAlert,
+  EnrichmentFailureReason,
+} from "../model/index.ts";
 import { corednsPlacement } from "./coredns-placement.ts";
 import type { ClusterDnsFacts } from "./facts-cache.ts";
 import type { GroupReads } from "./group-reads.ts";
@@ -11,6 +17,8 @@ export interface Assembled {
   alerts: EnrichedAlert[];
   coredns: CoreDnsPlacement | null;
   errors: string[];
+  /** The kind of each failed read behind `errors`. */
+  failureReasons: EnrichmentFailureReason[];
   /** Alerts per resolution strategy, plus `unresolved`. */
   strategies: Record<string, number>;
   /** Complete cluster-wide facts worth caching, or null when something was missing or already cached. */
@@ -85,5 +93,6 @@ export function assembleEnrichment(
         schedulableNodeCount: counts.schedulable,
       }
     : null;
-  return { alerts, coredns, errors: [...new Set(errors)], strategies, factsToCache };
+  const failureReasons = [...reads.failureReasons, ...(addon.kind === "failed" ? [addon.reason] : [])];
+  return { alerts, coredns, errors: [...new Set(errors)], failureReasons, strategies, factsToCache };
 }

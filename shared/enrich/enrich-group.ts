@@ -1,10 +1,10 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import { logger as sharedLogger } from "../logger.ts";
-import type { AlertGroup, CoreDnsPlacement, EnrichedAlert } from "../model/index.ts";
+import type { AlertGroup, CoreDnsPlacement, EnrichedAlert, EnrichmentFailureReason } from "../model/index.ts";
 import type { CoreDnsAddonLookup } from "./addon-lookup.ts";
 import { assembleEnrichment } from "./assemble.ts";
 import type { ClusterFactsCache } from "./facts-cache.ts";
-import { describeReadFailure } from "./failure.ts";
+import { readFailure } from "./failure.ts";
 import { chooseFetchPlan, type FetchPlan } from "./fetch-plan.ts";
 import { readGroup } from "./group-reads.ts";
 import { identifyNode } from "./node-identity.ts";
@@ -40,6 +40,8 @@ export interface EnrichResult {
   coredns: CoreDnsPlacement | null;
   /** Group-level failures, one line each; empty when every read succeeded. */
   errors: string[];
+  /** The kind of each failure behind `errors`, from its type. */
+  failureReasons: EnrichmentFailureReason[];
   trace: EnrichTrace;
 }
 
@@ -57,11 +59,12 @@ export async function enrichGroup(group: AlertGroup, deps: EnrichDeps): Promise<
     outcome = await enrich(group, deps);
   } catch (error) {
     // readGroup keeps every read failure as a value; this only catches a bug, and still lets delivery go on.
-    const reason = describeReadFailure("enrichment failed", error);
+    const failure = readFailure("enrichment failed", error);
     outcome = {
-      alerts: group.alerts.map((alert) => ({ ...alert, node: null, enrichmentError: reason })),
+      alerts: group.alerts.map((alert) => ({ ...alert, node: null, enrichmentError: failure.message })),
       coredns: null,
-      errors: [reason],
+      errors: [failure.message],
+      failureReasons: [failure.reason],
       trace: { plan: "none", clusterFacts: "unavailable", strategies: { unresolved: group.alerts.length } },
     };
   }
@@ -81,6 +84,7 @@ async function enrich(group: AlertGroup, deps: EnrichDeps): Promise<Outcome> {
       alerts: [],
       coredns: null,
       errors: [],
+      failureReasons: [],
       trace: { plan: "none", clusterFacts: "unavailable", strategies: {} },
     };
   }
@@ -95,6 +99,7 @@ async function enrich(group: AlertGroup, deps: EnrichDeps): Promise<Outcome> {
     alerts: assembled.alerts,
     coredns: assembled.coredns,
     errors: assembled.errors,
+    failureReasons: assembled.failureReasons,
     trace: {
       plan: plan.kind,
       clusterFacts: cached ? "cached" : reads.workloads ? "read" : "unavailable",

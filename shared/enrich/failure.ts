@@ -1,6 +1,8 @@
 import {
+  EksClusterError,
   KubeApiError,
   KubeConnectionError,
+  KubeCredentialsError,
   KubeForbiddenError,
   KubeNotFoundError,
   KubeServerError,
@@ -8,6 +10,7 @@ import {
   KubeUnauthorizedError,
 } from "../cluster/errors.ts";
 import { errorMessage } from "../errors.ts";
+import { EnrichmentFailureReason } from "../model/index.ts";
 
 /** The RBAC enrichment needs, named in every 403 so the reader knows what to grant. */
 export const ENRICHMENT_RBAC =
@@ -33,13 +36,41 @@ export function describeReadFailure(what: string, error: unknown): string {
   return `${what}: ${errorMessage(error)}`;
 }
 
+/** What kind of failure it was, from its type: the metric's `reason`, and what an operator fixes. */
+export function failureReasonOf(error: unknown): EnrichmentFailureReason {
+  if (error instanceof KubeForbiddenError) return EnrichmentFailureReason.forbidden;
+  if (error instanceof KubeUnauthorizedError || error instanceof KubeCredentialsError)
+    return EnrichmentFailureReason.unauthorized;
+  if (error instanceof KubeTimeoutError) return EnrichmentFailureReason.timeout;
+  if (error instanceof KubeConnectionError || error instanceof KubeServerError)
+    return EnrichmentFailureReason.unreachable;
+  // EKS API calls (DescribeCluster, DescribeAddon) fail with the SDK's errors, named by AWS.
+  const aws = error instanceof EksClusterError ? error.cause : error;
+  const name = (aws as { name?: unknown } | null)?.name;
+  if (name === "AccessDeniedException" || name === "UnauthorizedException")
+    return EnrichmentFailureReason.forbidden;
+  if (name === "TimeoutError" || name === "RequestTimeout") return EnrichmentFailureReason.timeout;
+  if (error instanceof EksClusterError) return EnrichmentFailureReason.unreachable;
+  return EnrichmentFailureReason.other;
+}
+
+/** A read that failed: its one line for humans, and its kind. */
+export interface ReadFailure {
+  message: string;
+  reason: EnrichmentFailureReason;
+}
+
+export function readFailure(what: string, error: unknown): ReadFailure {
+  return { message: describeReadFailure(what, error), reason: failureReasonOf(error) };
+}
+
 /** Runs a read and keeps its failure as a value, so one failed read never discards the others. */
-export type Attempt<T> = { ok: true; value: T } | { ok: false; error: string };
+export type Attempt<T> = { ok: true; value: T } | ({ ok: false } & ReadFailure);
 
 export async function attempt<T>(what: string, read: () => Promise<T>): Promise<Attempt<T>> {
   try {
     return { ok: true, value: await read() };
   } catch (error) {
-    return { ok: false, error: describeReadFailure(what, error) };
+    return { ok: false, ...readFailure(what, error) };
   }
 }

@@ -1,5 +1,5 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
-import type { AlertGroup } from "../model/index.ts";
+import type { AlertGroup, EnrichmentFailureReason } from "../model/index.ts";
 import { type AddonLookupOutcome, type CoreDnsAddonLookup, lookupCoreDnsAddon } from "./addon-lookup.ts";
 import { EnrichLimits } from "./constants.ts";
 import { nodeLocalCoversEveryNode } from "./coredns-placement.ts";
@@ -37,6 +37,8 @@ export interface GroupReads {
   errors: string[];
   /** Failed or skipped node reads; they explain alerts left without a node. */
   nodeErrors: string[];
+  /** The kind of every failed read above (the add-on lookup's is on `addon`). */
+  failureReasons: EnrichmentFailureReason[];
 }
 
 /**
@@ -55,6 +57,8 @@ export async function readGroup(
 ): Promise<GroupReads> {
   const errors: string[] = [];
   const nodeErrors: string[] = [];
+  const failureReasons: EnrichmentFailureReason[] = [];
+  const keep = <T>(outcome: Attempt<T> | null, sink: string[]) => keepValue(outcome, sink, failureReasons);
   const records = new Map<string, NodeRecord>();
   const addRecords = (list: readonly NodeRecord[]) => {
     for (const record of list) records.set(record.name, mergeNodeRecords(records.get(record.name), record));
@@ -97,7 +101,7 @@ export async function readGroup(
 
   if (readRows && rows) {
     const unplaced = unresolvedIps(identities, buildNodeIndex(records.values(), podIps));
-    for (const [ip, node] of (await podIpFollowUp(kube, group, unplaced, nodeErrors)) ?? [])
+    for (const [ip, node] of (await podIpFollowUp(kube, group, unplaced, nodeErrors, failureReasons)) ?? [])
       podIps.set(ip, node);
   }
 
@@ -135,13 +139,19 @@ export async function readGroup(
     autoscalerParams: params,
     errors,
     nodeErrors,
+    failureReasons,
   };
 }
 
-function keep<T>(outcome: Attempt<T> | null, sink: string[]): T | null {
+function keepValue<T>(
+  outcome: Attempt<T> | null,
+  sink: string[],
+  reasons: EnrichmentFailureReason[],
+): T | null {
   if (!outcome) return null;
   if (outcome.ok) return outcome.value;
-  sink.push(outcome.error);
+  sink.push(outcome.message);
+  reasons.push(outcome.reason);
   return null;
 }
 
@@ -191,7 +201,9 @@ async function podIpFollowUp(
   group: AlertGroup,
   ips: readonly string[],
   nodeErrors: string[],
+  reasons: EnrichmentFailureReason[],
 ): Promise<Map<string, string> | null> {
+  const keep = <T>(outcome: Attempt<T> | null, sink: string[]) => keepValue(outcome, sink, reasons);
   if (ips.length === 0) return null;
   if (ips.length <= EnrichLimits.targetedHostLookups) {
     return keep(

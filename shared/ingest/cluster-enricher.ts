@@ -1,10 +1,16 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import { diagnose } from "../diagnose/index.ts";
-import { describeReadFailure } from "../enrich/failure.ts";
+import { failureReasonOf, readFailure } from "../enrich/failure.ts";
 import { type ClusterFactsCache, type CoreDnsAddonLookup, enrichGroup } from "../enrich/index.ts";
 import { fetchTalkers } from "../enrich/talkers.ts";
 import { errorMessage } from "../errors.ts";
-import type { AlertGroup, EnrichedAlert, NodeTalkers } from "../model/index.ts";
+import {
+  type AlertGroup,
+  type EnrichedAlert,
+  EnrichmentFailureReason,
+  mainFailureReason,
+  type NodeTalkers,
+} from "../model/index.ts";
 import type { GroupEnricher, GroupEnrichment } from "./enrichment.ts";
 
 /** How to reach one cluster. */
@@ -40,9 +46,14 @@ export function clusterEnricher(
     try {
       connection = connect(group);
     } catch (error) {
-      connection = `cannot reach the cluster: ${errorMessage(error)}`;
+      return unavailable(group, `cannot reach the cluster: ${errorMessage(error)}`, failureReasonOf(error));
     }
-    if (typeof connection === "string") return unavailable(group, connection);
+    if (typeof connection === "string") {
+      // By the connector's contract a string is one of two refusals: no cluster configured, or another one.
+      const reason =
+        connection === ENRICHMENT_OFF ? EnrichmentFailureReason.off : EnrichmentFailureReason.otherCluster;
+      return unavailable(group, connection, reason);
+    }
     const kube = connection.kube;
     // The client is shared across invocations: this group's requests are the difference.
     const requestsBefore = kube.stats.requests;
@@ -53,7 +64,7 @@ export function clusterEnricher(
       clusterKey: connection.name,
     }).then(async (enriched) => ({
       ...enriched,
-      talkers: await readTalkers(kube, enriched.alerts, enriched.errors),
+      talkers: await readTalkers(kube, enriched.alerts, enriched),
     }));
     const result =
       options.deadlineMs === undefined
@@ -63,6 +74,7 @@ export function clusterEnricher(
       return unavailable(
         group,
         `enrichment of cluster "${connection.name}" took longer than ${options.deadlineMs} ms`,
+        EnrichmentFailureReason.timeout,
       );
     }
     return {
@@ -74,6 +86,7 @@ export function clusterEnricher(
       }),
       kubeRequests: kube.stats.requests - requestsBefore,
       talkers: result.talkers ?? undefined,
+      failure: mainFailureReason(result.failureReasons),
     };
   };
 }
@@ -85,7 +98,7 @@ export function clusterEnricher(
 async function readTalkers(
   kube: KubeApi,
   alerts: readonly EnrichedAlert[],
-  errors: string[],
+  failures: { errors: string[]; failureReasons: EnrichmentFailureReason[] },
 ): Promise<NodeTalkers[] | null> {
   const nodes = [
     ...new Set(
@@ -98,7 +111,9 @@ async function readTalkers(
   try {
     return await fetchTalkers(kube, nodes);
   } catch (error) {
-    errors.push(describeReadFailure("listing the pods of the throttled nodes", error));
+    const failure = readFailure("listing the pods of the throttled nodes", error);
+    failures.errors.push(failure.message);
+    failures.failureReasons.push(failure.reason);
     return null;
   }
 }
@@ -115,9 +130,9 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | null> 
   }
 }
 
-function unavailable(group: AlertGroup, reason: string): GroupEnrichment {
-  const alerts = group.alerts.map((alert) => ({ ...alert, node: null, enrichmentError: reason }));
-  return { alerts, coredns: null, diagnosis: diagnose(alerts, null, [reason]) };
+function unavailable(group: AlertGroup, why: string, failure: EnrichmentFailureReason): GroupEnrichment {
+  const alerts = group.alerts.map((alert) => ({ ...alert, node: null, enrichmentError: why }));
+  return { alerts, coredns: null, diagnosis: diagnose(alerts, null, [why]), failure };
 }
 
 /**

@@ -1,4 +1,11 @@
-import type { AlertGroup, CoreDnsPlacement, Diagnosis, EnrichedAlert, NodeTalkers } from "../model/index.ts";
+import {
+  type AlertGroup,
+  type CoreDnsPlacement,
+  type Diagnosis,
+  type EnrichedAlert,
+  EnrichmentFailureReason,
+  type NodeTalkers,
+} from "../model/index.ts";
 
 /** What enrichment adds to a group; produced by shared/enrich, consumed by the ingest pipeline. */
 export interface GroupEnrichment {
@@ -9,6 +16,8 @@ export interface GroupEnrichment {
   kubeRequests?: number;
   /** Pods resolving through the VPC resolver on throttled nodes without CoreDNS, when looked up. */
   talkers?: NodeTalkers[];
+  /** Why (some) node facts are missing, from the failures' types; null or absent when nothing failed. */
+  failure?: EnrichmentFailureReason | null;
 }
 
 /**
@@ -22,4 +31,5 @@ export const withoutEnrichment: GroupEnricher = async (group) => ({
   alerts: group.alerts.map((alert) => ({ ...alert, node: null })),
   coredns: null,
   diagnosis: [],
+  failure: EnrichmentFailureReason.off,
 });

@@ -2,6 +2,7 @@ import { logger as defaultLogger } from "../logger.ts";
 import {
   type AlertGroup,
   type EnrichedAlertGroup,
+  type EnrichmentFailureReason,
   MessageFormat,
   type RawFallback,
   type Sink,
@@ -27,6 +28,8 @@ export interface IngestOutcome {
   heartbeat: boolean;
   /** Kubernetes API requests the enrichment made. */
   kubeRequests?: number;
+  /** Why (some) node facts are missing, when enrichment said (see GroupEnrichment.failure). */
+  enrichmentFailure?: EnrichmentFailureReason | null;
 }
 
 /**
@@ -78,6 +81,7 @@ export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Prom
     parseError: null,
     heartbeat: false,
     kubeRequests: enrichment.kubeRequests,
+    enrichmentFailure: enrichment.failure ?? null,
   };
 }
 

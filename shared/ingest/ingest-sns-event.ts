@@ -1,7 +1,7 @@
 import { errorMessage, SentinelError } from "../errors.ts";
 import { logger } from "../logger.ts";
 import { countBy, countMetric, flushMetrics } from "../metrics/metrics.ts";
-import { EnrichmentFailureReason, enrichmentFailureReason, MetricName } from "../metrics/names.ts";
+import { EnrichmentFailureReason, MetricName } from "../metrics/names.ts";
 import { DiagnosisCode } from "../model/index.ts";
 import { type IngestDeps, type IngestOutcome, ingestMessage } from "./ingest-message.ts";
 import { publishGroup, type SnsPublisher } from "./publish-group.ts";
@@ -64,8 +64,10 @@ function recordGroupMetrics(outcome: IngestOutcome): void {
   countBy(MetricName.groupsReceived, { format: group.source.format });
   countMetric(MetricName.alertsReceived, group.alerts.length);
   if (outcome.parseError !== null) countMetric(MetricName.rawFallbacks);
-  const unavailable = group.diagnosis.find((d) => d.code === DiagnosisCode.enrichmentUnavailable);
-  const reason = unavailable ? enrichmentFailureReason(unavailable.reason) : null;
+  const unavailable = group.diagnosis.some((d) => d.code === DiagnosisCode.enrichmentUnavailable);
+  // The kind comes from the failures' types; facts missing without a failed read (an alert naming no
+  // known node) count as `other`.
+  const reason = unavailable ? (outcome.enrichmentFailure ?? EnrichmentFailureReason.other) : null;
   // Enrichment turned off on purpose (no EKS_CLUSTER_NAME) is not a failure to alarm on.
   if (reason !== null && reason !== EnrichmentFailureReason.off)
     countBy(MetricName.enrichmentFailures, { reason });

@@ -29,25 +29,4 @@ export const MetricName = {
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
-/** Why a group lacks node facts, as a few stable values fit for a metric dimension. */
-export const EnrichmentFailureReason = {
-  off: "off",
-  forbidden: "forbidden",
-  unauthorized: "unauthorized",
-  timeout: "timeout",
-  otherCluster: "other-cluster",
-  unreachable: "unreachable",
-  other: "other",
-} as const;
-export type EnrichmentFailureReason = (typeof EnrichmentFailureReason)[keyof typeof EnrichmentFailureReason];
-
-export function enrichmentFailureReason(text: string): EnrichmentFailureReason {
-  if (/EKS_CLUSTER_NAME is not set/.test(text)) return EnrichmentFailureReason.off;
-  if (/\b403\b|forbidden|AccessDenied|not allowed/i.test(text)) return EnrichmentFailureReason.forbidden;
-  if (/\b401\b|unauthori[sz]ed/i.test(text)) return EnrichmentFailureReason.unauthorized;
-  if (/took longer|timed? ?out|did not answer|deadline/i.test(text)) return EnrichmentFailureReason.timeout;
-  if (/is for cluster .* but this deployment/.test(text)) return EnrichmentFailureReason.otherCluster;
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|connection|not found/i.test(text))
-    return EnrichmentFailureReason.unreachable;
-  return EnrichmentFailureReason.other;
-}
+export { EnrichmentFailureReason } from "../model/enrichment-failure.ts";

@@ -113,7 +113,10 @@ describe("decideReplicaController", () => {
     });
     expect(decideReplicaController({ ...none, addon: { kind: "skipped" } }).kind).toBe("unknown");
     expect(
-      decideReplicaController({ ...none, addon: { kind: "failed", error: "AccessDenied" } }).detail,
+      decideReplicaController({
+        ...none,
+        addon: { kind: "failed", error: "AccessDenied", reason: "forbidden" },
+      }).detail,
     ).toMatch(/lookup failed: AccessDenied/);
   });
 });
