@@ -27,6 +27,28 @@ export function scaleCoreDnsCommand(
   }
 }
 
+export const RESTART_COREDNS = "kubectl -n kube-system rollout restart deployment/coredns";
+
+/**
+ * The scale-up as a fix: the command to run, and the text around it (a cluster-proportional autoscaler's
+ * ConfigMap is edited by hand, so what to change follows the command in words).
+ */
+export function scaleCoreDnsFix(
+  coredns: CoreDnsPlacement,
+  replicas: number,
+  clusterName: string,
+): { command: string; text: string } {
+  if (coredns.replicaController.kind === ReplicaControllerKind.clusterProportionalAutoscaler) {
+    const command = "kubectl -n kube-system edit configmap dns-autoscaler";
+    return {
+      command,
+      text: `${command} (lower "nodesPerReplica" or set "min": ${replicas} in the linear parameters)`,
+    };
+  }
+  const command = scaleCoreDnsCommand(coredns, replicas, clusterName);
+  return { command, text: command };
+}
+
 /** Spreading CoreDNS one replica per node: a topology spread constraint on the hostname, per owner. */
 export function spreadCoreDnsCommand(coredns: CoreDnsPlacement, clusterName: string): string {
   const constraint =

@@ -19,6 +19,11 @@ export interface Diagnosis {
   reason: string;
   /** One line: what to do about it. */
   fix: string;
+  /**
+   * The shell commands `fix` holds, each exactly as it appears there, so a renderer can set them apart
+   * (Slack shows each in a code block). Absent or empty: `fix` is prose only.
+   */
+  commands?: string[];
   /** Nodes the finding is about (may be empty for cluster-wide findings). */
   nodes: string[];
 }

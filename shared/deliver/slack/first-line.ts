@@ -40,19 +40,21 @@ export function firstLine(diagnoses: readonly Diagnosis[], links: MessageLinks =
   );
 }
 
-/** A command runs to `;`, `, then`, or a closing parenthesis that ends a parenthesised command. */
-const COMMAND = /\b((?:kubectl|aws|helm) (?:(?!, then |\)(?:[,;\s]|$))[^;])*)/g;
-
 /**
  * A finding's fix with every command in a code block (copied whole, never reflowed), the prose around it
- * kept as text: "Spread the load: kubectl ...; and cache per node" becomes prose + ``` kubectl ... ```.
+ * kept as text: "Spread the load: kubectl ...; and cache per node" becomes prose + ``` kubectl ... ```. The
+ * commands are the finding's own list, each an exact part of its fix.
  */
-export function fixWithCommandBlocks(fix: string, maxChars: number): string {
-  const commands = [...fix.matchAll(COMMAND)].map((match) => (match[1] ?? "").trim());
+export function fixWithCommandBlocks(
+  diagnosis: Pick<Diagnosis, "fix" | "commands">,
+  maxChars: number,
+): string {
+  const { fix } = diagnosis;
+  const commands = (diagnosis.commands ?? []).filter((command) => command !== "" && fix.includes(command));
   if (commands.length === 0) return `*Fix:* ${escapeValueAndCut(fix, maxChars)}`;
-  const prose = fix
-    .split(COMMAND)
-    .filter((_, index) => index % 2 === 0)
+  let pieces = [fix];
+  for (const command of commands) pieces = pieces.flatMap((piece) => piece.split(command));
+  const prose = pieces
     .map((piece) =>
       piece.replace(/^[\s:;,)]*(?:then\b)?[\s:;,]*/, "").replace(/[\s:;,(]*(?:\bthen)?[\s:;,(]*$/, ""),
     )

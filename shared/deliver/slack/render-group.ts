@@ -220,7 +220,7 @@ function diagnosisBlocks(diagnoses: Diagnosis[], links: MessageLinks): SlackBloc
   const blocks: SlackBlock[] = shown.map((diagnosis) => {
     const lines = [
       `*\`${escapeCode(diagnosis.code)}\`* ${escapeValueAndCut(diagnosis.reason, 1000)}`,
-      fixWithCommandBlocks(diagnosis.fix, 1500),
+      fixWithCommandBlocks(diagnosis, 1500),
     ];
     if (diagnosis.nodes.length > 0) lines.push(`*Nodes:* ${nameList(diagnosis.nodes)}`);
     const runbook = slackLink(runbookLink(links, diagnosis.code), "Runbook section");

@@ -1,6 +1,6 @@
 import { DiagnosisCode } from "../../model/index.ts";
 import { nodeList } from "../context.ts";
-import { spreadCoreDnsCommand } from "../fixes.ts";
+import { RESTART_COREDNS, spreadCoreDnsCommand } from "../fixes.ts";
 import type { DiagnosisRule } from "../rule.ts";
 
 /** Replicas sharing a node share one ENI allowance: extra replicas there add no DNS capacity. */
@@ -11,10 +11,12 @@ export const corednsColocated: DiagnosisRule = {
     const counts = coredns.colocatedNodes.map(
       (node) => `${node} (${coredns.pods.filter((pod) => pod.node === node).length})`,
     );
+    const spread = spreadCoreDnsCommand(coredns, clusterName);
     return {
       code: this.code,
       reason: `CoreDNS replicas share nodes, and so one 1024 pps ENI allowance: ${nodeList(counts)}`,
-      fix: `${spreadCoreDnsCommand(coredns, clusterName)}; then kubectl -n kube-system rollout restart deployment/coredns`,
+      fix: `${spread}; then ${RESTART_COREDNS}`,
+      commands: [spread, RESTART_COREDNS],
       nodes: [...coredns.colocatedNodes],
     };
   },

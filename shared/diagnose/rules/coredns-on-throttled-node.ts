@@ -1,6 +1,6 @@
 import { DiagnosisCode } from "../../model/index.ts";
 import { nodeList, plural, recommendedReplicas } from "../context.ts";
-import { scaleCoreDnsCommand } from "../fixes.ts";
+import { scaleCoreDnsFix } from "../fixes.ts";
 import type { DiagnosisRule } from "../rule.ts";
 
 /** The ENI dropping packets carries a CoreDNS replica's upstream lookups: cluster-wide DNS failures. */
@@ -12,12 +12,14 @@ export const corednsOnThrottledNode: DiagnosisRule = {
     if (hosting.length === 0) return null;
     const pods = coredns.pods.filter((pod) => pod.node && hosting.includes(pod.node)).map((pod) => pod.name);
     const target = Math.max(coredns.desiredReplicas * 2, recommendedReplicas(coredns.clusterNodeCount));
+    const scale = scaleCoreDnsFix(coredns, target, clusterName);
     return {
       code: this.code,
       reason:
         `${plural(pods.length, "CoreDNS pod")} (${nodeList(pods)}) run on ${nodeList(hosting)}, whose ENI exceeds the ` +
         `1024 pps link-local allowance: lookups these replicas forward to the VPC resolver are dropped for the whole cluster`,
-      fix: `Spread the load over more ENIs: ${scaleCoreDnsCommand(coredns, target, clusterName)}; and cache per node with NodeLocal DNSCache`,
+      fix: `Spread the load over more ENIs: ${scale.text}; and cache per node with NodeLocal DNSCache`,
+      commands: [scale.command],
       nodes: hosting,
     };
   },

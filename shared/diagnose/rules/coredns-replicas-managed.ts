@@ -7,6 +7,9 @@ const OWNERS = new Set<string>([
 ]);
 
 /** Something other than the Deployment owns the replica count: a kubectl scale would be undone. */
+const EDIT_AUTOSCALER = "kubectl -n kube-system edit configmap dns-autoscaler";
+const UPDATE_ADDON = "aws eks update-addon --resolve-conflicts PRESERVE";
+
 export const corednsReplicasManaged: DiagnosisRule = {
   code: DiagnosisCode.corednsReplicasManaged,
   evaluate({ coredns }) {
@@ -16,8 +19,9 @@ export const corednsReplicasManaged: DiagnosisRule = {
       code: this.code,
       reason: `CoreDNS replicas (${coredns.desiredReplicas}) are owned by ${coredns.replicaController.detail}; kubectl scale would be reverted`,
       fix: cpa
-        ? "Change the autoscaler's parameters: kubectl -n kube-system edit configmap dns-autoscaler (nodesPerReplica, min)"
-        : "Change the add-on's configuration values (replicaCount or autoScaling.minReplicas) with aws eks update-addon --resolve-conflicts PRESERVE",
+        ? `Change the autoscaler's parameters: ${EDIT_AUTOSCALER} (nodesPerReplica, min)`
+        : `Change the add-on's configuration values (replicaCount or autoScaling.minReplicas) with ${UPDATE_ADDON}`,
+      commands: [cpa ? EDIT_AUTOSCALER : UPDATE_ADDON],
       nodes: [],
     };
   },

@@ -3,7 +3,7 @@ import { plural } from "../context.ts";
 import type { DiagnosisRule } from "../rule.ts";
 
 /** The fix for the usual ways cluster reads fail, recognised in the cluster client's error messages. */
-const FIXES: { pattern: RegExp; fix: string }[] = [
+const FIXES: { pattern: RegExp; fix: string; commands?: string[] }[] = [
   {
     pattern: /EKS_CLUSTER_NAME is not set/,
     fix: "Deploy the stack with EksClusterName set to the cluster's name: it sets EKS_CLUSTER_NAME, grants eks:DescribeCluster on that cluster and creates the access entry",
@@ -19,10 +19,12 @@ const FIXES: { pattern: RegExp; fix: string }[] = [
   {
     pattern: /\(403 Forbidden\)/,
     fix: "Apply infra/rbac.yaml and map the function role to its group with an EKS access entry (aws eks create-access-entry ... --kubernetes-groups linklocal-sentinel-readers)",
+    commands: ["aws eks create-access-entry ... --kubernetes-groups linklocal-sentinel-readers"],
   },
   {
     pattern: /\(401 Unauthorized\)/,
     fix: "Create an EKS access entry for the function role (aws eks create-access-entry --cluster-name <cluster> --principal-arn <role-arn>) or refresh the kubeconfig credentials",
+    commands: ["aws eks create-access-entry --cluster-name <cluster> --principal-arn <role-arn>"],
   },
   {
     pattern: /\(404 Not Found\)|ResourceNotFound|No cluster found/i,
@@ -55,6 +57,7 @@ export const enrichmentUnavailable: DiagnosisRule = {
       fix:
         known?.fix ??
         "Add a node label to the alert rule (relabel __meta_kubernetes_pod_node_name to `node` in the scrape config) so each alert names its node",
+      commands: known?.commands ?? [],
       nodes: [],
     };
   },

@@ -22,14 +22,18 @@ export const hostnetworkDnsBypass: DiagnosisRule = {
     const shown = all.slice(0, SHOWN).map(describeTalker).join(", ");
     const more = all.length > SHOWN ? ` and ${all.length - SHOWN} more` : "";
     const owner = firstOwner(all);
+    const patch = owner
+      ? `kubectl -n ${owner.namespace} patch ${owner.kind.toLowerCase()} ${owner.name} --type merge -p '{"spec":{"template":{"spec":{"dnsPolicy":"ClusterFirstWithHostNet"}}}}'`
+      : null;
     return {
       code: this.code,
       reason:
         `${nodeList(found.map((entry) => entry.node))} run pods that resolve through the VPC resolver from the node's ENI: ` +
         `${shown}${more}${quiet.length > 0 ? ` (usually quiet, by design: ${quiet.join(", ")})` : ""}`,
-      fix: owner
-        ? `Give them dnsPolicy ClusterFirstWithHostNet (hostNetwork) or ClusterFirst: kubectl -n ${owner.namespace} patch ${owner.kind.toLowerCase()} ${owner.name} --type merge -p '{"spec":{"template":{"spec":{"dnsPolicy":"ClusterFirstWithHostNet"}}}}'`
+      fix: patch
+        ? `Give them dnsPolicy ClusterFirstWithHostNet (hostNetwork) or ClusterFirst: ${patch}`
         : "Give them dnsPolicy ClusterFirstWithHostNet (hostNetwork pods) or ClusterFirst, so their lookups go to CoreDNS",
+      commands: patch ? [patch] : [],
       nodes: found.map((entry) => entry.node),
     };
   },

@@ -3,6 +3,9 @@ import { NODELOCAL_DNS_DOC } from "../fixes.ts";
 import type { DiagnosisRule } from "../rule.ts";
 
 /** Without a per-node cache every pod lookup crosses to CoreDNS and every miss to the VPC resolver. */
+const KUBE_DNS_IP = "kubectl -n kube-system get svc kube-dns -o jsonpath='{.spec.clusterIP}'";
+const APPLY_NODELOCAL = "kubectl apply -f nodelocaldns.yaml";
+
 export const nodelocalDnsAbsent: DiagnosisRule = {
   code: DiagnosisCode.nodelocalDnsAbsent,
   evaluate({ coredns }) {
@@ -13,7 +16,8 @@ export const nodelocalDnsAbsent: DiagnosisRule = {
       fix:
         `Install NodeLocal DNSCache (${NODELOCAL_DNS_DOC}): fetch nodelocaldns.yaml, substitute ` +
         "__PILLAR__LOCAL__DNS__ (169.254.20.10), __PILLAR__DNS__DOMAIN__ and __PILLAR__DNS__SERVER__ " +
-        "(kubectl -n kube-system get svc kube-dns -o jsonpath='{.spec.clusterIP}'), then kubectl apply -f nodelocaldns.yaml",
+        `(${KUBE_DNS_IP}), then ${APPLY_NODELOCAL}`,
+      commands: [KUBE_DNS_IP, APPLY_NODELOCAL],
       nodes: [],
     };
   },

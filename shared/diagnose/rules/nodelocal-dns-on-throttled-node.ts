@@ -6,6 +6,9 @@ import type { DiagnosisRule } from "../rule.ts";
  * A node with NodeLocal DNSCache still drops: the cache's misses (and everything under its TTL's churn) go
  * to the VPC resolver from this node's own ENI. Nodes hosting CoreDNS are left to that finding.
  */
+const EDIT_NODELOCAL = "kubectl -n kube-system edit configmap node-local-dns";
+const LIST_NODE_PODS = "kubectl get pods -A -o wide --field-selector spec.nodeName=<node>";
+
 export const nodelocalDnsOnThrottledNode: DiagnosisRule = {
   code: DiagnosisCode.nodelocalDnsOnThrottledNode,
   evaluate({ throttled, coredns }) {
@@ -20,9 +23,10 @@ export const nodelocalDnsOnThrottledNode: DiagnosisRule = {
         `${nodeList(nodes)} run NodeLocal DNSCache and still exceed the 1024 pps link-local allowance: ` +
         "cache misses go to the VPC resolver from the node's own ENI",
       fix:
-        "Raise the cache TTL and enable prefetch (kubectl -n kube-system edit configmap node-local-dns: `cache 300` and " +
+        `Raise the cache TTL and enable prefetch (${EDIT_NODELOCAL}: \`cache 300\` and ` +
         "`prefetch 10 60s` in the .:53 block), cut search-path lookups with pod dnsConfig ndots: 2, and check " +
-        "hostNetwork pods on the node (kubectl get pods -A -o wide --field-selector spec.nodeName=<node>)",
+        `hostNetwork pods on the node (${LIST_NODE_PODS})`,
+      commands: [EDIT_NODELOCAL, LIST_NODE_PODS],
       nodes,
     };
   },

@@ -14,6 +14,7 @@ export const nonCorednsNodeThrottled: DiagnosisRule = {
     const nodes = throttled.filter((node) => !node.hostsCoreDNS && !node.runsNodeLocalDNS);
     if (nodes.length === 0) return null;
     const first = nodes[0];
+    const listPods = `kubectl get pods -A -o wide --field-selector spec.nodeName=${first?.name ?? "<node>"}`;
     const shape =
       first && nodes.length === 1 && first.instanceType
         ? ` (${first.instanceType}, ${first.capacityType})`
@@ -27,9 +28,10 @@ export const nonCorednsNodeThrottled: DiagnosisRule = {
           talkers,
         )}`,
       fix:
-        `Find the talkers: kubectl get pods -A -o wide --field-selector spec.nodeName=${first?.name ?? "<node>"} ` +
+        `Find the talkers: ${listPods} ` +
         "(look for hostNetwork pods: give them dnsPolicy ClusterFirstWithHostNet); cache IMDS credentials in the SDK; " +
         "install NodeLocal DNSCache so lookups are answered on the node",
+      commands: [listPods],
       nodes: nodes.map((node) => node.name),
     };
   },
