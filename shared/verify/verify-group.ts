@@ -73,6 +73,18 @@ export function uncheckedVerification(target: FollowUpTarget, why: string, now: 
   };
 }
 
+/** The verification of a group that names no node (or no cluster): nothing to ask AMP, and why. */
+export function unaskableVerification(target: FollowUpTarget, now: number): VerificationReport {
+  const missing = target.cluster ? "node" : "cluster";
+  return {
+    ...uncheckedVerification(target, `the alerts name no ${missing} to ask about`, now),
+    next:
+      missing === "node"
+        ? "give the alert rule's series a node label (docs/deploy.md shows the relabel), so follow-ups can be checked"
+        : "give the alerts the cluster label (CLUSTER_LABEL), so follow-ups can be checked",
+  };
+}
+
 function header(target: FollowUpTarget, now: number) {
   return {
     schemaVersion: 1 as const,

@@ -8,7 +8,7 @@ import { AmpQueryError } from "./amp-query.ts";
 import { type FollowUpTarget, targetOfGroup, targetOfScaleReport } from "./follow-up-target.ts";
 import type { RateSeries } from "./verdict.ts";
 import type { VerifyConfig } from "./verify-config.ts";
-import { uncheckedVerification, verifyTarget } from "./verify-group.ts";
+import { unaskableVerification, uncheckedVerification, verifyTarget } from "./verify-group.ts";
 
 export type VerifyLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
 
@@ -38,7 +38,8 @@ interface SqsRecordLike {
 /**
  * Every record of the verify queue (the internal topic's groups and scale reports, delayed): the check in
  * AMP, published as a verification for the notifiers. A record that fails is retried by SQS; on its last
- * receive a failed AMP query is reported as "not verified" rather than left to the dead-letter queue. A record
+ * receive a failed AMP query is reported as "not verified" rather than left to the dead-letter queue, and so
+ * is a group that names no node to ask about. A record
  * that cannot be read, or whose verification cannot be published, fails each receive and ends in the
  * dead-letter queue, which alarms.
  */
@@ -78,12 +79,14 @@ async function verifyRecord(record: SqsRecordLike, deps: VerifyEventDeps): Promi
   const target =
     message.kind === "group" ? targetOfGroup(message.group) : targetOfScaleReport(message.report);
   deps.logger.setCorrelationId(target.messageId);
-  const report = await check(target, record, deps);
-  if (report === null) {
+  const checked = await check(target, record, deps);
+  // Nothing to ask AMP about is still said, so on-call is not left waiting for a follow-up.
+  const report = checked ?? unaskableVerification(target, deps.now());
+  await deps.publish(report);
+  if (checked === null) {
     deps.logger.info("nothing to verify: the group names no node or no cluster");
     return "nothing-to-check";
   }
-  await deps.publish(report);
   deps.logger.info("verification", {
     checked: report.checked,
     stopped: report.stopped,

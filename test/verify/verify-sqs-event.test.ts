@@ -110,7 +110,7 @@ describe("verifySqsEvent", () => {
     expect((await verifySqsEvent(event, h.deps)).batchItemFailures).toHaveLength(1);
   });
 
-  it("refuses a verification that came back, and checks nothing for a group or old report naming no node", async () => {
+  it("refuses a verification that came back, and says 'not verified' for a group or old report naming no node", async () => {
     const h = harness();
     const noNodes = group();
     noNodes.alerts = noNodes.alerts.map((a) => ({ ...a, labels: { ...a.labels, node: "" }, node: null }));
@@ -126,8 +126,13 @@ describe("verifySqsEvent", () => {
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([
       "0d7f5a8e-0000-4000-8000-000000000000",
     ]);
-    expect(h.published).toEqual([]);
+    // Nothing asked of AMP, and each of the two says so rather than staying silent.
     expect(h.asked).toEqual([]);
+    expect(h.published.map((r) => [r.checked, r.summary])).toEqual([
+      [false, "could not ask AMP whether the drops stopped: the alerts name no node to ask about"],
+      [false, "could not ask AMP whether the drops stopped: the alerts name no node to ask about"],
+    ]);
+    expect(h.published[0]?.next).toContain("node label");
   });
 
   it("leaves a group routed to the scaler to its report, and follows up the report with what was done", async () => {
