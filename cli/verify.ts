@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { InputError } from "../shared/errors.ts";
-import { AmpQueryError, dropRateQuery, queryRange } from "../shared/verify/amp-query.ts";
+import { AmpQueryError, dropRateQuery, isLabelName, queryRange } from "../shared/verify/amp-query.ts";
 import { type Verification, verifyDrops } from "../shared/verify/verdict.ts";
 import { ampRegion } from "../shared/verify/verify-config.ts";
 import { QUIET_SECONDS } from "../shared/verify/verify-group.ts";
@@ -61,7 +61,7 @@ export async function verifyCommand(
   if (!Number.isFinite(now)) throw new InputError(`--at must be a unix time, got "${values.at}"`);
   const step = Math.max(15, Math.floor(seconds / 120));
   const clusterLabel = values["cluster-label"] ?? env.CLUSTER_LABEL ?? "cluster";
-  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(clusterLabel))
+  if (!isLabelName(clusterLabel))
     throw new InputError(`--cluster-label must be a Prometheus label name, got "${clusterLabel}"`);
   let series: Awaited<ReturnType<typeof queryRange>>;
   try {

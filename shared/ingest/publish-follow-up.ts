@@ -1,6 +1,6 @@
 import { type MessageAttributeValue, PublishCommand } from "@aws-sdk/client-sns";
 import type { ScaleReport, VerificationReport } from "../model/index.ts";
-import { attributeText, type SnsPublisher } from "./publish-group.ts";
+import { routedAttributes, type SnsPublisher } from "./publish-group.ts";
 
 /** What follows an alert group on the internal topic: the scaler's report, then the verification. */
 export type FollowUpReport = ScaleReport | VerificationReport;
@@ -11,21 +11,13 @@ export type FollowUpReport = ScaleReport | VerificationReport;
  * reports and never a verification. `alertname` keeps headroom warnings out of the verify queue.
  */
 export function followUpAttributes(report: FollowUpReport): Record<string, MessageAttributeValue> {
-  const strings: Record<string, string | null> = {
+  // Cleaned as a group's are: a label value could hold what SNS (or the SDK's serializer) refuses.
+  return routedAttributes(report.routes, {
     kind: report.kind,
     action: report.kind === "scale-report" ? report.action : null,
     cluster: report.cluster,
     alertname: report.alertname,
-  };
-  const attributes: Record<string, MessageAttributeValue> = {
-    routes: { DataType: "String.Array", StringValue: JSON.stringify(report.routes) },
-  };
-  // Cleaned as a group's are: a label value could hold what SNS (or the SDK's serializer) refuses.
-  for (const [name, value] of Object.entries(strings)) {
-    const clean = attributeText(value ?? "");
-    if (clean) attributes[name] = { DataType: "String", StringValue: clean };
-  }
-  return attributes;
+  });
 }
 
 export function publishFollowUp(

@@ -17,10 +17,20 @@ export function groupMessageAttributes(group: EnrichedAlertGroup): Record<string
     alertname: group.alertname,
     format: group.source.format,
   };
+  return routedAttributes(group.routes, strings);
+}
+
+/**
+ * What every message on the internal topic carries: `routes` as a String.Array, and string attributes cleaned
+ * for SNS. SNS rejects empty attribute values, so absent ones are left out rather than sent blank.
+ */
+export function routedAttributes(
+  routes: readonly string[],
+  strings: Record<string, string | null | undefined>,
+): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {
-    routes: { DataType: "String.Array", StringValue: JSON.stringify(group.routes) },
+    routes: { DataType: "String.Array", StringValue: JSON.stringify(routes) },
   };
-  // SNS rejects empty attribute values, so absent ones are left out rather than sent blank.
   for (const [name, value] of Object.entries(strings)) {
     const clean = attributeText(value ?? "");
     if (clean) attributes[name] = { DataType: "String", StringValue: clean };
@@ -70,7 +80,7 @@ export async function publishGroup(
  * characters dropped (SNS rejects them and the publish would fail), at most 256 characters, never half a
  * surrogate pair.
  */
-export function attributeText(value: string): string {
+function attributeText(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
   const printable = wellFormed(value).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
   return [...printable].slice(0, 256).join("");

@@ -15,6 +15,11 @@ export interface AmpQueryOptions {
   timeoutMs?: number;
 }
 
+/** A Prometheus label name: it is written into the query unquoted, so nothing else may pass. */
+export function isLabelName(text: string): boolean {
+  return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(text);
+}
+
 /**
  * Drops per second per node over a window, both spellings of the counter, selected by cluster (under the
  * deployment's CLUSTER_LABEL, as the alerts carry it) and node.

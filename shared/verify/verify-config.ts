@@ -1,5 +1,6 @@
 import { type Env, readBoolean, readInt, readRequired, readString } from "../config/env.ts";
 import { ConfigError } from "../errors.ts";
+import { isLabelName } from "./amp-query.ts";
 
 export interface VerifyConfig {
   /** The workspace's Prometheus endpoint: https://aps-workspaces.<region>.amazonaws.com/workspaces/<id>/ */
@@ -33,7 +34,7 @@ export function readVerifyConfig(env: Env): VerifyConfig {
   const region = ampRegion(queryUrl) ?? readString(env, "AWS_REGION");
   if (!region) throw new ConfigError("AWS_REGION is required when AMP_QUERY_URL names no region");
   const clusterLabel = readString(env, "CLUSTER_LABEL") ?? "cluster";
-  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(clusterLabel))
+  if (!isLabelName(clusterLabel))
     throw new ConfigError(`CLUSTER_LABEL must be a Prometheus label name, got "${clusterLabel}"`);
   return {
     queryUrl,

@@ -1,6 +1,6 @@
-import type { EnrichedAlertGroup, VerificationReport } from "../model/index.ts";
+import type { VerificationReport } from "../model/index.ts";
 import { dropRateQuery } from "./amp-query.ts";
-import { type FollowUpTarget, targetOfGroup } from "./follow-up-target.ts";
+import type { FollowUpTarget } from "./follow-up-target.ts";
 import { type RateSeries, type Verification, verifyDrops } from "./verdict.ts";
 
 export interface VerifyDeps {
@@ -22,13 +22,9 @@ const BEFORE_FIRST_DROP_SECONDS = 300;
 export const QUIET_SECONDS = 300;
 
 /**
- * The follow-up of one firing group: its nodes' drop rate since the group started, judged now. Null when the
- * group names no node to ask about (a raw fallback, alerts without node facts) or no cluster.
+ * The follow-up of one firing group (or of the scaler's report on it): its nodes' drop rate since the group
+ * started, judged now. Null when the target names no node to ask about or no cluster.
  */
-export function verifyGroup(group: EnrichedAlertGroup, deps: VerifyDeps): Promise<VerificationReport | null> {
-  return verifyTarget(targetOfGroup(group), deps);
-}
-
 export async function verifyTarget(
   target: FollowUpTarget,
   deps: VerifyDeps,

@@ -39,9 +39,8 @@ interface SqsRecordLike {
  * Every record of the verify queue (the internal topic's groups and scale reports, delayed): the check in
  * AMP, published as a verification for the notifiers. A record that fails is retried by SQS; on its last
  * receive a failed AMP query is reported as "not verified" rather than left to the dead-letter queue, and so
- * is a group that names no node to ask about. A record
- * that cannot be read, or whose verification cannot be published, fails each receive and ends in the
- * dead-letter queue, which alarms.
+ * is a group that names no node to ask about. A record that cannot be read, or whose verification cannot be
+ * published, fails each receive and ends in the dead-letter queue, which alarms.
  */
 export async function verifySqsEvent(event: unknown, deps: VerifyEventDeps): Promise<SqsBatchResponse> {
   const failures: SqsBatchResponse["batchItemFailures"] = [];
@@ -53,6 +52,7 @@ export async function verifySqsEvent(event: unknown, deps: VerifyEventDeps): Pro
     } catch (error) {
       deps.logger.error("verification failed; SQS delivers the record again", {
         error: errorMessage(error),
+        detail: ampDetail(error),
         receiveCount: record.receiveCount,
       });
       failures.push({ itemIdentifier: record.messageId });
@@ -105,21 +105,19 @@ async function check(
   try {
     return await verifyTarget(target, { query: deps.query, now, clusterLabel: deps.config.clusterLabel });
   } catch (error) {
-    const detail = error instanceof AmpQueryError ? error.detail : undefined;
-    if (record.receiveCount < deps.config.maxReceives) {
-      deps.logger.warn("AMP could not be asked; SQS delivers the record again", {
-        error: errorMessage(error),
-        detail,
-        receiveCount: record.receiveCount,
-      });
-      throw error;
-    }
+    // Receives remain: the record fails, and verifySqsEvent logs it once.
+    if (record.receiveCount < deps.config.maxReceives) throw error;
     deps.logger.warn("AMP could not be asked on the last receive: sending 'not verified'", {
       error: errorMessage(error),
-      detail,
+      detail: ampDetail(error),
     });
     return uncheckedVerification(target, errorMessage(error), now);
   }
+}
+
+/** What AMP answered, for the log only: a 403 names the account and the role. */
+function ampDetail(error: unknown): string | undefined {
+  return error instanceof AmpQueryError ? error.detail : undefined;
 }
 
 function routedToScaler(routes: readonly string[]): boolean {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback.ts";
 
 /**
  * A loopback stand-in for AWS JSON-protocol services (Secrets Manager, SSM): answers each `X-Amz-Target`
@@ -33,11 +33,10 @@ export async function startAwsJsonStandIn(answers: Record<string, AwsJsonAnswer>
       res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify(answer));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close,
   };
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { describeAddonOutput, describeClusterOutput } from "../../sim/eks-responses.ts";
 import type { SimCluster } from "../../sim/sim-cluster.ts";
+import { listenOnLoopback } from "./loopback.ts";
 
 /**
  * A loopback stand-in for the EKS REST API, for bundles (which aws-sdk-client-mock cannot reach): the
@@ -53,11 +53,10 @@ export async function startEksStandIn(
       json(404, { message: `no route ${req.method} ${path}` }, "ResourceNotFoundException");
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close,
   };
 }

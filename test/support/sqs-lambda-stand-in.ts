@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback.ts";
 
 /**
  * A loopback stand-in for what `redrive` calls: an SQS queue (JSON protocol, `AmazonSQS.*` targets) holding
@@ -56,12 +56,11 @@ export async function startSqsLambdaStandIn(options: {
       res.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end(JSON.stringify(answer));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     invocations,
     calls: (action) => sqsCalls.filter((c) => c.action === action).map((c) => c.body),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close,
   };
 }

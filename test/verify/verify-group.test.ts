@@ -7,8 +7,9 @@ import { renderVerification } from "../../shared/deliver/slack/index.ts";
 import { createDeliveryGuard } from "../../shared/idempotency/index.ts";
 import type { VerificationReport } from "../../shared/model/index.ts";
 import { notifySnsEvent } from "../../shared/notify/index.ts";
+import { targetOfGroup } from "../../shared/verify/follow-up-target.ts";
 import type { RateSeries } from "../../shared/verify/verdict.ts";
-import { verifyGroup } from "../../shared/verify/verify-group.ts";
+import { verifyTarget } from "../../shared/verify/verify-group.ts";
 import { type ScriptedServer, startScriptedServer } from "../support/deliver-servers.ts";
 import { expectValidSlackMessage, slackTexts } from "../support/deliver-slack-checks.ts";
 import { nodeFacts } from "../support/enrich-diagnosis.ts";
@@ -45,14 +46,14 @@ function group() {
   };
 }
 
-describe("verifyGroup", () => {
+describe("verifyTarget of a group", () => {
   it("asks for the group's nodes since just before its first drop and judges now", async () => {
     const asked: { promql: string; start: number; end: number }[] = [];
     const series: RateSeries[] = [
       { node: "n-1", values: [[NOW - 2400, 9]] },
       { node: "n-2", values: [[NOW - 60, 4]] },
     ];
-    const report = await verifyGroup(group(), {
+    const report = await verifyTarget(targetOfGroup(group()), {
       now: NOW,
       query: async (promql, range) => {
         asked.push({ promql, start: range.start, end: range.end });
@@ -73,8 +74,11 @@ describe("verifyGroup", () => {
 
   it("has nothing to ask without nodes", async () => {
     const base = enrichedGroup({ cluster: "prod" });
-    const report = await verifyGroup(
-      { ...base, alerts: base.alerts.map((a) => ({ ...a, node: null, labels: { ...a.labels, node: "" } })) },
+    const report = await verifyTarget(
+      targetOfGroup({
+        ...base,
+        alerts: base.alerts.map((a) => ({ ...a, node: null, labels: { ...a.labels, node: "" } })),
+      }),
       {
         now: NOW,
         query: async () => [],
