@@ -1,52 +1,36 @@
 import { type CoreDnsPlacement, ReplicaControllerKind } from "../model/index.ts";
 
-/**
- * The command that raises CoreDNS replicas, for whoever owns the count: a kubectl scale would be reverted
- * by an autoscaler or the add-on, so the fix names the owner's own knob.
- */
-export function scaleCoreDnsCommand(
-  coredns: CoreDnsPlacement,
-  replicas: number,
-  clusterName: string,
-): string {
-  switch (coredns.replicaController.kind) {
-    case ReplicaControllerKind.eksAddon: {
-      const max = Math.max(replicas, 10);
-      return (
-        `aws eks update-addon --cluster-name ${clusterName} --addon-name coredns --resolve-conflicts PRESERVE ` +
-        `--configuration-values '{"autoScaling":{"enabled":true,"minReplicas":${replicas},"maxReplicas":${max}}}'`
-      );
-    }
-    case ReplicaControllerKind.clusterProportionalAutoscaler:
-      return (
-        "kubectl -n kube-system edit configmap dns-autoscaler " +
-        `(lower "nodesPerReplica" or set "min": ${replicas} in the linear parameters)`
-      );
-    default:
-      return `kubectl -n kube-system scale deployment/coredns --replicas=${replicas}`;
-  }
-}
-
 export const RESTART_COREDNS = "kubectl -n kube-system rollout restart deployment/coredns";
+export const EDIT_AUTOSCALER = "kubectl -n kube-system edit configmap dns-autoscaler";
 
 /**
- * The scale-up as a fix: the command to run, and the text around it (a cluster-proportional autoscaler's
- * ConfigMap is edited by hand, so what to change follows the command in words).
+ * The scale-up as a fix, for whoever owns the replica count: a kubectl scale would be reverted by an
+ * autoscaler or the add-on, so it names the owner's own knob. `command` is what to run; `text` adds, for a
+ * cluster-proportional autoscaler whose ConfigMap is edited by hand, what to change in words.
  */
 export function scaleCoreDnsFix(
   coredns: CoreDnsPlacement,
   replicas: number,
   clusterName: string,
 ): { command: string; text: string } {
-  if (coredns.replicaController.kind === ReplicaControllerKind.clusterProportionalAutoscaler) {
-    const command = "kubectl -n kube-system edit configmap dns-autoscaler";
-    return {
-      command,
-      text: `${command} (lower "nodesPerReplica" or set "min": ${replicas} in the linear parameters)`,
-    };
+  switch (coredns.replicaController.kind) {
+    case ReplicaControllerKind.eksAddon: {
+      const max = Math.max(replicas, 10);
+      const command =
+        `aws eks update-addon --cluster-name ${clusterName} --addon-name coredns --resolve-conflicts PRESERVE ` +
+        `--configuration-values '{"autoScaling":{"enabled":true,"minReplicas":${replicas},"maxReplicas":${max}}}'`;
+      return { command, text: command };
+    }
+    case ReplicaControllerKind.clusterProportionalAutoscaler:
+      return {
+        command: EDIT_AUTOSCALER,
+        text: `${EDIT_AUTOSCALER} (lower "nodesPerReplica" or set "min": ${replicas} in the linear parameters)`,
+      };
+    default: {
+      const command = `kubectl -n kube-system scale deployment/coredns --replicas=${replicas}`;
+      return { command, text: command };
+    }
   }
-  const command = scaleCoreDnsCommand(coredns, replicas, clusterName);
-  return { command, text: command };
 }
 
 /** Spreading CoreDNS one replica per node: a topology spread constraint on the hostname, per owner. */

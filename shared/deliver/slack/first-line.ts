@@ -1,4 +1,4 @@
-import { scaleCoreDnsCommand } from "../../diagnose/fixes.ts";
+import { scaleCoreDnsFix } from "../../diagnose/fixes.ts";
 import {
   HEADROOM_TARGET_SHARE,
   headroomReplicas,
@@ -77,7 +77,7 @@ export function headroomLine(group: EnrichedAlertGroup, links: MessageLinks = NO
   ];
   const replicas = headroomReplicas(group.coredns, worst.share);
   if (replicas !== null && group.coredns !== null) {
-    const command = scaleCoreDnsCommand(group.coredns, replicas.to, group.cluster ?? "<cluster>");
+    const command = scaleCoreDnsFix(group.coredns, replicas.to, group.cluster ?? "<cluster>").text;
     const runbook = slackLink(runbookLink(links, "coredns_underscaled"), "how");
     lines.push(
       `*Do now:* scale CoreDNS from ${replicas.from} to ${replicas.to} replicas so each CoreDNS node stays under ${Math.round(HEADROOM_TARGET_SHARE * 100)}%${runbook ? ` (${runbook})` : ""}`,

@@ -1,4 +1,5 @@
 import { DiagnosisCode, ReplicaControllerKind } from "../../model/index.ts";
+import { EDIT_AUTOSCALER } from "../fixes.ts";
 import type { DiagnosisRule } from "../rule.ts";
 
 const OWNERS = new Set<string>([
@@ -7,7 +8,6 @@ const OWNERS = new Set<string>([
 ]);
 
 /** Something other than the Deployment owns the replica count: a kubectl scale would be undone. */
-const EDIT_AUTOSCALER = "kubectl -n kube-system edit configmap dns-autoscaler";
 const UPDATE_ADDON = "aws eks update-addon --resolve-conflicts PRESERVE";
 
 export const corednsReplicasManaged: DiagnosisRule = {
