@@ -7,6 +7,7 @@ import type {
   Node,
   Pod,
 } from "../shared/cluster/kube-objects.ts";
+import { SCALE_LEASE } from "../shared/scale/scale-lease.ts";
 import { SeededRandom } from "./random.ts";
 import type { SimCluster, SimCoreDnsAddon } from "./sim-cluster.ts";
 
@@ -46,6 +47,11 @@ export interface ClusterScenario {
   spotFraction?: number;
   /** Application pods with VPC IPs per node (default 2). */
   appPodsPerNode?: number;
+  /**
+   * Whether the scaler's Lease (created by `kubectl apply -f infra/rbac.yaml`) exists. Default true; false is
+   * a cluster where the manifest was never applied.
+   */
+  scaleLease?: boolean;
   /** Reference time for creation timestamps (default 2026-11-23T09:00:00Z), so output never depends on the clock. */
   now?: string;
 }
@@ -357,6 +363,20 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
     deployments,
     daemonSets,
     configMaps,
+    leases:
+      scenario.scaleLease === false
+        ? []
+        : [
+            {
+              metadata: {
+                name: SCALE_LEASE.name,
+                namespace: SCALE_LEASE.namespace,
+                labels: { "app.kubernetes.io/name": "linklocal-sentinel" },
+                creationTimestamp: iso(now - 30 * 86_400_000),
+              },
+              spec: {},
+            },
+          ],
     corednsAddon,
     facts: {
       corednsNodes: [...corednsNodeNames],

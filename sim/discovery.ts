@@ -48,6 +48,11 @@ export function discoveryDocument(path: string, serverAddress: string): unknown 
             versions: [{ groupVersion: "apps/v1", version: "v1" }],
             preferredVersion: { groupVersion: "apps/v1", version: "v1" },
           },
+          {
+            name: "coordination.k8s.io",
+            versions: [{ groupVersion: "coordination.k8s.io/v1", version: "v1" }],
+            preferredVersion: { groupVersion: "coordination.k8s.io/v1", version: "v1" },
+          },
         ],
       };
     case "/api/v1":
@@ -78,6 +83,13 @@ export function discoveryDocument(path: string, serverAddress: string): unknown 
             verbs: ["get", "patch"],
           },
         ],
+      };
+    case "/apis/coordination.k8s.io/v1":
+      return {
+        kind: "APIResourceList",
+        apiVersion: "v1",
+        groupVersion: "coordination.k8s.io/v1",
+        resources: [resource("leases", "Lease", true, ["get", "list", "patch"], [])],
       };
     default:
       return undefined;

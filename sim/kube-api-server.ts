@@ -19,6 +19,7 @@ import {
   daemonSetPrinter,
   deploymentPrinter,
   type IncludeObject,
+  leasePrinter,
   nodePrinter,
   type Printer,
   podPrinter,
@@ -33,8 +34,10 @@ import {
 
 export type StoredObject = { metadata: ObjectMeta; [key: string]: unknown };
 
+type ApiGroup = "" | "apps" | "coordination.k8s.io";
+
 interface ResourceType {
-  group: "" | "apps";
+  group: ApiGroup;
   kind: string;
   namespaced: boolean;
   fields: readonly string[];
@@ -86,6 +89,14 @@ const resourceTypes: Record<string, ResourceType> = {
     collection: (c) => c.daemonSets as StoredObject[],
     printer: daemonSetPrinter,
   },
+  leases: {
+    group: "coordination.k8s.io",
+    kind: "Lease",
+    namespaced: true,
+    fields: metadataFields,
+    collection: (c) => c.leases as StoredObject[],
+    printer: leasePrinter,
+  },
 };
 
 export interface ForbiddenRule {
@@ -106,6 +117,21 @@ export interface AccessRequest {
   apiGroup: string;
   namespace: string | null;
   name: string | null;
+}
+
+/** A write as admission control sees it (the fields a ValidatingAdmissionPolicy's `request` has). */
+export interface AdmissionAttributes {
+  user: string;
+  operation: "UPDATE";
+  apiGroup: string;
+  /** `deployments`, `leases`, ... (never with the subresource: that is `subResource`). */
+  resource: string;
+  subResource: string;
+  namespace: string | null;
+  name: string;
+  /** The object after the write and before it, as admission sees them (a Scale for the scale subresource). */
+  object: unknown;
+  oldObject: unknown;
 }
 
 export interface FailureMode {
@@ -131,6 +157,11 @@ export interface KubeApiServerOptions {
   forbidden?: ForbiddenRule[];
   /** Allow-list authorization like RBAC's (e.g. evaluated from infra/rbac.yaml); a false answer is a 403. */
   authorize?: (request: AccessRequest) => boolean;
+  /**
+   * Validating admission after authorization, before a write is stored: null admits, a message denies with 422
+   * Invalid (how a ValidatingAdmissionPolicy denial reaches the client).
+   */
+  admit?: (write: AdmissionAttributes) => string | null;
   /** Runs after every successful write, as controllers would react to it (see sim/controllers.ts). */
   afterWrite?: (simulator: KubeApiSimulator, write: { resource: string; object: StoredObject }) => void;
   /** Delay every response by this much (timeout tests). */
@@ -405,13 +436,17 @@ export class KubeApiSimulator {
       .split("/")
       .filter((s) => s !== "")
       .map(decodeURIComponent);
-    let group: "" | "apps";
+    let group: ApiGroup;
     let rest: string[];
     if (segments[0] === "api" && segments[1] === "v1") {
       group = "";
       rest = segments.slice(2);
-    } else if (segments[0] === "apis" && segments[1] === "apps" && segments[2] === "v1") {
-      group = "apps";
+    } else if (
+      segments[0] === "apis" &&
+      (segments[1] === "apps" || segments[1] === "coordination.k8s.io") &&
+      segments[2] === "v1"
+    ) {
+      group = segments[1];
       rest = segments.slice(3);
     } else {
       throw notFoundPath();
@@ -453,7 +488,7 @@ export class KubeApiSimulator {
     if (verb === "list") return this.list(route, url.searchParams, req.headers.accept ?? "");
     const object = this.find(route);
     if (verb === "get") return this.render(route, object, req.headers.accept ?? "", url.searchParams);
-    const written = this.patch(route, object, body, String(req.headers["content-type"] ?? ""));
+    const written = this.patch(route, object, body, String(req.headers["content-type"] ?? ""), user);
     this.options.afterWrite?.(this, { resource: route.resource, object });
     return written;
   }
@@ -584,7 +619,13 @@ export class KubeApiSimulator {
     return typed;
   }
 
-  private patch(route: Route, object: StoredObject, body: Buffer, contentType: string): unknown {
+  private patch(
+    route: Route,
+    object: StoredObject,
+    body: Buffer,
+    contentType: string,
+    user: string,
+  ): unknown {
     const mediaType = contentType.split(";")[0]?.trim();
     if (
       mediaType !== "application/merge-patch+json" &&
@@ -620,7 +661,8 @@ export class KubeApiSimulator {
       );
     }
     if (route.subresource === "scale") {
-      const scale = applyMergePatch(scaleOf(object), patch) as { spec?: { replicas?: unknown } };
+      const before = scaleOf(object);
+      const scale = applyMergePatch(before, patch) as { spec?: { replicas?: unknown } };
       const replicas = scale.spec?.replicas;
       if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
         throw new HttpFailure(
@@ -631,6 +673,7 @@ export class KubeApiSimulator {
           ),
         );
       }
+      this.admit(user, route, scale, before);
       object.spec = { ...(object.spec as object | undefined), replicas };
       this.touch(object);
       return scaleOf(object);
@@ -649,11 +692,35 @@ export class KubeApiSimulator {
       name: object.metadata.name,
       namespace: object.metadata.namespace,
     };
+    this.admit(user, route, withTypeMeta([patched], route)[0], withTypeMeta([object], route)[0]);
     for (const key of Object.keys(object)) delete (object as Record<string, unknown>)[key];
     Object.assign(object, patched);
     this.touch(object);
     const [typed] = withTypeMeta([object], route);
     return typed;
+  }
+
+  private admit(user: string, route: Route, object: unknown, oldObject: unknown): void {
+    const denial = this.options.admit?.({
+      user,
+      operation: "UPDATE",
+      apiGroup: route.type.group,
+      resource: route.resource,
+      subResource: route.subresource ?? "",
+      namespace: route.namespace ?? null,
+      name: route.name ?? "",
+      object: structuredClone(object),
+      oldObject: structuredClone(oldObject),
+    });
+    if (denial === null || denial === undefined) return;
+    const qualified = route.type.group ? `${route.resource}.${route.type.group}` : route.resource;
+    throw new HttpFailure(
+      statusBody(422, "Invalid", `${qualified} "${route.name}" is invalid: ${denial}`, {
+        name: route.name,
+        group: route.type.group,
+        kind: route.resource,
+      }),
+    );
   }
 
   private now(): number {

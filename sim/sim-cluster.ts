@@ -1,4 +1,4 @@
-import type { ConfigMap, DaemonSet, Deployment, Node, Pod } from "../shared/cluster/kube-objects.ts";
+import type { ConfigMap, DaemonSet, Deployment, Lease, Node, Pod } from "../shared/cluster/kube-objects.ts";
 
 /** The EKS `DescribeAddon` answer for the coredns add-on, as the generator describes it (for SDK mocks). */
 export interface SimCoreDnsAddon {
@@ -22,6 +22,8 @@ export interface SimCluster {
   deployments: Deployment[];
   daemonSets: DaemonSet[];
   configMaps: ConfigMap[];
+  /** coordination.k8s.io Leases, e.g. the scaler's cooldown record that infra/rbac.yaml creates. */
+  leases: Lease[];
   /** Null when CoreDNS is self-managed (not an EKS add-on). */
   corednsAddon: SimCoreDnsAddon | null;
 }

@@ -2,6 +2,7 @@ import type {
   ConfigMap,
   DaemonSet,
   Deployment,
+  Lease,
   Node,
   Pod,
   TableColumnDefinition,
@@ -194,6 +195,15 @@ export const configMapPrinter: Printer<ConfigMap> = {
     configMap.metadata.name,
     Object.keys(configMap.data ?? {}).length,
     humanAge(configMap.metadata.creationTimestamp, now),
+  ],
+};
+
+export const leasePrinter: Printer<Lease> = {
+  columns: [nameColumn, column("Holder", "string"), ageColumn],
+  cells: (lease, now) => [
+    lease.metadata.name,
+    lease.spec?.holderIdentity ?? "",
+    humanAge(lease.metadata.creationTimestamp, now),
   ],
 };
 

@@ -246,6 +246,19 @@ export interface ConfigMap extends TypeMeta {
   data?: Record<string, string>;
 }
 
+/** coordination.k8s.io/v1 Lease: a small named object with optimistic concurrency, used as a lock. */
+export interface Lease extends TypeMeta {
+  metadata: ObjectMeta;
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    /** RFC 3339 with microseconds, e.g. 2026-11-23T09:00:00.000000Z. */
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
 /** autoscaling/v1 Scale, the `deployments/{name}/scale` subresource. */
 export interface Scale extends TypeMeta {
   metadata: ObjectMeta;

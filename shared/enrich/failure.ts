@@ -14,14 +14,26 @@ import { EnrichmentFailureReason } from "../model/index.ts";
 
 /** The RBAC enrichment needs, named in every 403 so the reader knows what to grant. */
 export const ENRICHMENT_RBAC =
-  "grant the enrichment role read access (infra/rbac.yaml: nodes get/list; pods, deployments, daemonsets, the dns-autoscaler ConfigMap get in kube-system)";
+  "grant the enrichment role read access (infra/rbac.yaml: nodes get/list; pods list, deployments get/list, the dns-autoscaler ConfigMap get in kube-system)";
+
+/** Pods outside kube-system are read only with the opt-in ClusterRole; a 403 there says so plainly. */
+export const CLUSTER_WIDE_PODS_RBAC =
+  "pods outside kube-system cannot be read: listing them cluster-wide is opt-in (kubectl apply -f infra/rbac-cluster-pods.yaml)";
+
+function readsPodsOutsideKubeSystem(path: string): boolean {
+  const route = path.split("?")[0] ?? "";
+  return route === "/api/v1/pods" || /^\/api\/v1\/namespaces\/(?!kube-system\/)[^/]+\/pods$/.test(route);
+}
 
 /**
  * One line naming why an API read failed. The cluster client's messages already name method, path and
  * status without secrets; this adds what to do for the failures a human can fix.
  */
 export function describeReadFailure(what: string, error: unknown): string {
-  if (error instanceof KubeForbiddenError) return `${what}: ${error.message}; ${ENRICHMENT_RBAC}`;
+  if (error instanceof KubeForbiddenError) {
+    const hint = readsPodsOutsideKubeSystem(error.path) ? CLUSTER_WIDE_PODS_RBAC : ENRICHMENT_RBAC;
+    return `${what}: ${error.message}; ${hint}`;
+  }
   if (error instanceof KubeNotFoundError)
     return `${what}: ${error.message}; is the cluster name or endpoint right?`;
   if (

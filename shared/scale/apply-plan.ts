@@ -1,10 +1,12 @@
 import { KubeConflictError } from "../cluster/errors.ts";
 import type { KubeApi } from "../cluster/kube-api.ts";
+import type { Lease } from "../cluster/kube-objects.ts";
 import type { CoreDnsAddonLookup } from "../enrich/addon-lookup.ts";
 import { DnsWorkload, KubePath } from "../enrich/constants.ts";
 import { errorMessage } from "../errors.ts";
 import { ScaleOwner } from "../model/index.ts";
 import { LAST_SCALE_ANNOTATION } from "./cooldown.ts";
+import { SCALE_LEASE_PATH } from "./scale-lease.ts";
 import type { WritePlan } from "./write-plan.ts";
 
 /** The add-on as the scaler reaches it: read, update, follow the update (EKS in Lambda; absent with a kubeconfig). */
@@ -14,6 +16,8 @@ export interface CoreDnsAddonControl extends CoreDnsAddonLookup {
 }
 
 export const CORE_DNS_PATH = `${KubePath.dnsDeployments}/${DnsWorkload.corednsDeployment}`;
+/** The only way the scaler changes the Deployment: its replica count, through the scale subresource. */
+export const CORE_DNS_SCALE_PATH = `${CORE_DNS_PATH}/scale`;
 const MERGE_PATCH = { contentType: "application/merge-patch+json" } as const;
 
 /** A 409 on the claim or the owner's object: someone else wrote first; re-read and re-decide. */
@@ -25,7 +29,7 @@ export class ScaleConflict extends Error {
 }
 
 export interface AppliedPlan {
-  /** The Deployment's resourceVersion after the claim, to release the claim only if nobody wrote since. */
+  /** The Lease's resourceVersion after the claim, to release the claim only if nobody wrote since. */
   claimedVersion: string | null;
   notes: string[];
 }
@@ -41,21 +45,28 @@ export interface ApplyDeps {
 }
 
 /**
- * Writes a plan: the Deployment patch first (the lock), then the owner's object. If the owner's write fails
- * after the claim, the claim is released so a retry is not held off by a cooldown for a change never made.
+ * Writes a plan: the claim on the Lease first (the lock), then the replica count through the scale
+ * subresource, then the owner's object. If a write fails before the replicas changed, the claim is released so
+ * a retry is not held off by a cooldown for a change never made.
  */
 export async function applyPlan(plan: WritePlan, deps: ApplyDeps): Promise<AppliedPlan> {
   let claimedVersion: string | null;
   try {
-    const written = await deps.kube.patch<{ metadata?: { resourceVersion?: string } }>(
-      CORE_DNS_PATH,
-      plan.deploymentPatch,
-      MERGE_PATCH,
-    );
+    const written = await deps.kube.patch<Lease>(SCALE_LEASE_PATH, plan.claim.patch, MERGE_PATCH);
     claimedVersion = written.metadata?.resourceVersion ?? null;
   } catch (error) {
-    if (error instanceof KubeConflictError) throw new ScaleConflict("the coredns Deployment");
+    if (error instanceof KubeConflictError) throw new ScaleConflict("the scaler's Lease");
     throw error;
+  }
+  const scale = plan.owner === ScaleOwner.clusterProportionalAutoscaler ? null : plan.scale;
+  if (scale) {
+    try {
+      await deps.kube.patch(CORE_DNS_SCALE_PATH, scale, MERGE_PATCH);
+    } catch (error) {
+      await releaseClaim(deps.kube, plan, claimedVersion);
+      if (error instanceof KubeConflictError) throw new ScaleConflict("the coredns Deployment");
+      throw error;
+    }
   }
   try {
     if (plan.owner === ScaleOwner.eksAddon) return { claimedVersion, notes: await writeAddon(plan, deps) };
@@ -69,10 +80,9 @@ export async function applyPlan(plan: WritePlan, deps: ApplyDeps): Promise<Appli
     return { claimedVersion, notes: [] };
   } catch (error) {
     // replicaCount: the Deployment is already scaled, so the claim stays and the report says what is missing.
-    const scaled = plan.deploymentPatch.spec !== undefined;
-    if (!scaled) await releaseClaim(deps.kube, claimedVersion);
+    if (!scale) await releaseClaim(deps.kube, plan, claimedVersion);
     if (error instanceof KubeConflictError) throw new ScaleConflict(`ConfigMap ${describeTarget(plan)}`);
-    if (scaled) {
+    if (scale) {
       return {
         claimedVersion,
         notes: [
@@ -108,13 +118,16 @@ async function writeAddon(
   }
 }
 
-/** Removes the cooldown annotation, only if the Deployment is still at the version the claim produced. */
-async function releaseClaim(kube: KubeApi, claimedVersion: string | null): Promise<void> {
+/** Puts the previous record back on the Lease, only if it is still at the version the claim produced. */
+async function releaseClaim(kube: KubeApi, plan: WritePlan, claimedVersion: string | null): Promise<void> {
   if (!claimedVersion) return;
   const patch = {
-    metadata: { resourceVersion: claimedVersion, annotations: { [LAST_SCALE_ANNOTATION]: null } },
+    metadata: {
+      resourceVersion: claimedVersion,
+      annotations: { [LAST_SCALE_ANNOTATION]: plan.claim.previous },
+    },
   };
-  await kube.patch(CORE_DNS_PATH, patch, MERGE_PATCH).catch(() => undefined);
+  await kube.patch(SCALE_LEASE_PATH, patch, MERGE_PATCH).catch(() => undefined);
 }
 
 function describeTarget(plan: WritePlan): string {

@@ -1,9 +1,9 @@
-import type { Deployment } from "../cluster/kube-objects.ts";
+import type { Lease } from "../cluster/kube-objects.ts";
 
 /**
- * The last scale-up, kept as an annotation on the coredns Deployment itself: no extra store, visible with
- * `kubectl -n kube-system get deploy coredns -o yaml`, and written in the same request as the replica count
- * (or as a claim before an add-on or autoscaler write), so the Deployment's resourceVersion is the lock.
+ * The last scale-up, kept as an annotation on the scaler's Lease (scale-lease.ts): visible with
+ * `kubectl -n kube-system get lease linklocal-sentinel-coredns-scale -o yaml`, and written as the claim before
+ * the replica count, so the Lease's resourceVersion is the lock.
  */
 export const LAST_SCALE_ANNOTATION = "linklocal-sentinel.io/last-scale-up";
 
@@ -18,8 +18,8 @@ export interface LastScale {
 }
 
 /** The annotation's record, or null when absent or unreadable (an unreadable one is reported, not trusted). */
-export function readLastScale(deployment: Deployment): { last: LastScale | null; problem: string | null } {
-  const text = deployment.metadata.annotations?.[LAST_SCALE_ANNOTATION];
+export function readLastScale(lease: Lease): { last: LastScale | null; problem: string | null } {
+  const text = lease.metadata.annotations?.[LAST_SCALE_ANNOTATION];
   if (text === undefined) return { last: null, problem: null };
   try {
     const value = JSON.parse(text) as Partial<LastScale>;

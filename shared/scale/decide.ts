@@ -1,4 +1,4 @@
-import type { Deployment } from "../cluster/kube-objects.ts";
+import type { Deployment, Lease } from "../cluster/kube-objects.ts";
 import {
   DiagnosisCode,
   type EnrichedAlertGroup,
@@ -38,6 +38,8 @@ export interface DecisionInput {
   messageId: string;
   config: ScaleConfig;
   deployment: Deployment;
+  /** The scaler's Lease: the last scale-up's record. */
+  lease: Lease;
   owner: OwnerState;
   nowMs: number;
 }
@@ -79,7 +81,7 @@ export function decideTarget(input: DecisionInput): Verdict | Target {
       from,
     );
   }
-  const { last } = readLastScale(deployment);
+  const { last } = readLastScale(input.lease);
   if (last && last.messageId === input.messageId) {
     return {
       action: ScaleAction.skipped,

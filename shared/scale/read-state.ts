@@ -1,5 +1,6 @@
+import { KubeNotFoundError } from "../cluster/errors.ts";
 import type { KubeApi } from "../cluster/kube-api.ts";
-import type { Deployment, List, Node } from "../cluster/kube-objects.ts";
+import type { Deployment, Lease, List, Node } from "../cluster/kube-objects.ts";
 import { type CoreDnsAddonLookup, lookupCoreDnsAddon } from "../enrich/addon-lookup.ts";
 import { DnsWorkload, KubePath } from "../enrich/constants.ts";
 import { fetchConfigMap } from "../enrich/dns-workloads.ts";
@@ -8,13 +9,16 @@ import { dnsAutoscalerOf, targetsCoreDns } from "../enrich/replica-controller.ts
 import { cellText } from "../enrich/table.ts";
 import { type OwnerState, scaleOwnerOf } from "./owner.ts";
 import { CapacityCounter, type NodeCapacity, type PlacementRules } from "./placement.ts";
+import { SCALE_LEASE_PATH, ScaleLeaseMissingError } from "./scale-lease.ts";
 
 /**
  * The scaler's fresh reads. Never the ingest's cached facts: a decision to write must see the Deployment's
- * current resourceVersion, replicas, rollout state and annotation, and who owns the count right now.
+ * current resourceVersion, replicas and rollout state, the Lease's cooldown record and version, and who owns
+ * the count right now.
  */
 export interface ScaleState {
   deployment: Deployment;
+  lease: Lease;
   owner: OwnerState;
   /** CoreDNS pods before any write, name -> node, to tell the new replicas apart afterwards. */
   podsBefore: Map<string, string | null>;
@@ -39,12 +43,13 @@ export async function readScaleState(
   options: { addon?: CoreDnsAddonLookup; assumeSelfManaged: boolean },
 ): Promise<ScaleState> {
   const appLabel = DnsWorkload.appLabelKey;
-  const [deployments, pods, addon] = await Promise.all([
+  const [deployments, pods, addon, lease] = await Promise.all([
     listItems<Deployment>(kube, KubePath.dnsDeployments, {
       labelSelector: inSelector(appLabel, [DnsWorkload.corednsAppLabel, DnsWorkload.autoscalerAppLabel]),
     }),
     listTable(kube, KubePath.dnsPods, { labelSelector: `${appLabel}=${DnsWorkload.corednsAppLabel}` }),
     lookupCoreDnsAddon(options.addon),
+    readScaleLease(kube),
   ]);
   const deployment = deployments.find((d) => d.metadata.name === DnsWorkload.corednsDeployment);
   if (!deployment) throw new CoreDnsMissingError();
@@ -61,6 +66,7 @@ export async function readScaleState(
   }
   return {
     deployment,
+    lease,
     owner: scaleOwnerOf({
       addon,
       autoscaler,
@@ -69,6 +75,15 @@ export async function readScaleState(
     }),
     podsBefore,
   };
+}
+
+async function readScaleLease(kube: KubeApi): Promise<Lease> {
+  try {
+    return await kube.get<Lease>(SCALE_LEASE_PATH);
+  } catch (error) {
+    if (error instanceof KubeNotFoundError) throw new ScaleLeaseMissingError();
+    throw error;
+  }
 }
 
 /** Pages through full node objects (taints and conditions are only there) until `wanted` spread values are found. */

@@ -92,10 +92,15 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
         ScaleOwner.unknown,
       );
     }
-    const { owner, deployment } = state;
+    const { owner, deployment, lease } = state;
     const decided = await decide(group, state, deps, now());
     if ("action" in decided) return report(decided, owner.detail, owner.owner);
-    const plan = planWrite(decided, owner, deployment, { at: new Date(now()).toISOString(), messageId });
+    const plan = planWrite(
+      decided,
+      owner,
+      { deployment, lease },
+      { at: new Date(now()).toISOString(), messageId },
+    );
     if ("action" in plan) return report(plan, owner.detail, owner.owner);
     const why = `${reasonFor(group)}; ${decided.notes.join(", ")}`;
     if (deps.config.mode === ScaleMode.dryRun) {
@@ -172,6 +177,7 @@ async function decide(
     messageId: group.source.messageId,
     config: deps.config,
     deployment: state.deployment,
+    lease: state.lease,
     owner: state.owner,
     nowMs,
   });

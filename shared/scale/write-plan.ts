@@ -1,34 +1,44 @@
-import type { Deployment } from "../cluster/kube-objects.ts";
+import type { Deployment, Lease } from "../cluster/kube-objects.ts";
 import { Guardrail, ScaleOwner } from "../model/index.ts";
 import { ConfigEditError, setWholeNumber } from "./config-values.ts";
-import { type LastScale, lastScaleAnnotation } from "./cooldown.ts";
+import { LAST_SCALE_ANNOTATION, type LastScale, lastScaleAnnotation } from "./cooldown.ts";
 import { refused, type Target, type Verdict } from "./decide.ts";
 import type { OwnerState } from "./owner.ts";
 
 /**
- * What the scaler writes, decided before anything is written. Every plan starts with one merge patch on the
- * coredns Deployment carrying `metadata.resourceVersion` as a precondition and the cooldown annotation: a
- * concurrent scaler that read the same version gets 409 and re-decides (and then sees the cooldown). When
- * nobody else owns the count, the same patch sets `spec.replicas`; otherwise it is the claim, and the owner's
- * object is written next.
+ * What the scaler writes, decided before anything is written. Every plan starts with the claim: one merge
+ * patch on the scaler's Lease carrying its `metadata.resourceVersion` as a precondition and the cooldown
+ * record, so a concurrent scaler that read the same version gets 409 and re-decides (and then sees the
+ * cooldown). Then, by owner: the replica count through the Deployment's scale subresource (with the
+ * Deployment's resourceVersion as a precondition), the add-on's configuration, or the autoscaler's ConfigMap.
+ * Nothing writes the Deployment object itself: the scaler holds no right to its pod template.
  */
-export interface DeploymentPatch {
-  metadata: { resourceVersion: string; annotations: Record<string, string> };
-  spec?: { replicas: number };
+export interface LeaseClaim {
+  patch: { metadata: { resourceVersion: string; annotations: Record<string, string> } };
+  /** The record the claim replaces, put back if the write it announces fails (null: there was none). */
+  previous: string | null;
+}
+
+/** A merge patch on `deployments/coredns/scale`: the replica count, against the version that was read. */
+export interface ScalePatch {
+  metadata: { resourceVersion: string };
+  spec: { replicas: number };
 }
 
 export type WritePlan =
-  | { owner: typeof ScaleOwner.deployment; deploymentPatch: DeploymentPatch; summary: string }
+  | { owner: typeof ScaleOwner.deployment; claim: LeaseClaim; scale: ScalePatch; summary: string }
   | {
       owner: typeof ScaleOwner.eksAddon;
-      deploymentPatch: DeploymentPatch;
+      claim: LeaseClaim;
+      /** replicaCount: the Deployment is scaled now too; autoScaling: EKS's autoscaler adds the replicas. */
+      scale: ScalePatch | null;
       /** The add-on's new configuration values: the old text with one or two numbers changed. */
       configurationValues: string;
       summary: string;
     }
   | {
       owner: typeof ScaleOwner.clusterProportionalAutoscaler;
-      deploymentPatch: DeploymentPatch;
+      claim: LeaseClaim;
       configMap: {
         name: string;
         patch: { metadata: { resourceVersion: string }; data: Record<string, string> };
@@ -39,32 +49,36 @@ export type WritePlan =
 export function planWrite(
   target: Target,
   owner: OwnerState,
-  deployment: Deployment,
-  claim: Omit<LastScale, "from" | "to" | "owner">,
+  objects: { deployment: Deployment; lease: Lease },
+  record: Omit<LastScale, "from" | "to" | "owner">,
 ): WritePlan | Verdict {
   const { from, to } = target;
-  const resourceVersion = deployment.metadata.resourceVersion;
-  if (!resourceVersion) {
-    return refused(
-      Guardrail.conflict,
-      "the coredns Deployment has no resourceVersion to write against",
-      from,
-      to,
-    );
+  const deploymentVersion = objects.deployment.metadata.resourceVersion;
+  const leaseVersion = objects.lease.metadata.resourceVersion;
+  if (!deploymentVersion || !leaseVersion) {
+    const what = deploymentVersion ? "the scaler's Lease" : "the coredns Deployment";
+    return refused(Guardrail.conflict, `${what} has no resourceVersion to write against`, from, to);
   }
-  const annotations = lastScaleAnnotation({ ...claim, from, to, owner: owner.owner });
-  const claimPatch: DeploymentPatch = { metadata: { resourceVersion, annotations } };
-  const scalePatch: DeploymentPatch = { ...claimPatch, spec: { replicas: to } };
+  const claim: LeaseClaim = {
+    patch: {
+      metadata: {
+        resourceVersion: leaseVersion,
+        annotations: lastScaleAnnotation({ ...record, from, to, owner: owner.owner }),
+      },
+    },
+    previous: objects.lease.metadata.annotations?.[LAST_SCALE_ANNOTATION] ?? null,
+  };
+  const scale: ScalePatch = { metadata: { resourceVersion: deploymentVersion }, spec: { replicas: to } };
   try {
     switch (owner.owner) {
       case ScaleOwner.deployment:
-        return { owner: owner.owner, deploymentPatch: scalePatch, summary: `spec.replicas ${from} → ${to}` };
+        return { owner: owner.owner, claim, scale, summary: `spec.replicas ${from} → ${to}` };
       case ScaleOwner.eksAddon:
         return owner.autoScaling
-          ? addonAutoScalingPlan(target, owner, claimPatch)
-          : addonReplicaCountPlan(target, owner, scalePatch);
+          ? addonAutoScalingPlan(target, owner, claim)
+          : addonReplicaCountPlan(target, owner, claim, scale);
       case ScaleOwner.clusterProportionalAutoscaler:
-        return autoscalerPlan(target, owner, claimPatch);
+        return autoscalerPlan(target, owner, claim);
       default:
         return refused(Guardrail.unknownOwner, owner.detail, from, to);
     }
@@ -80,11 +94,7 @@ type AddonOwner = Extract<OwnerState, { owner: typeof ScaleOwner.eksAddon }>;
 type AutoscalerOwner = Extract<OwnerState, { owner: typeof ScaleOwner.clusterProportionalAutoscaler }>;
 
 /** autoScaling: raise minReplicas (and maxReplicas when below it); EKS's autoscaler then adds the replicas. */
-function addonAutoScalingPlan(
-  target: Target,
-  owner: AddonOwner,
-  claimPatch: DeploymentPatch,
-): WritePlan | Verdict {
+function addonAutoScalingPlan(target: Target, owner: AddonOwner, claim: LeaseClaim): WritePlan | Verdict {
   const { from, to } = target;
   const min = owner.settings.autoScaling?.minReplicas ?? null;
   const max = owner.settings.autoScaling?.maxReplicas ?? null;
@@ -104,7 +114,8 @@ function addonAutoScalingPlan(
   }
   return {
     owner: owner.owner,
-    deploymentPatch: claimPatch,
+    claim,
+    scale: null,
     configurationValues: values,
     summary: changes.join(", "),
   };
@@ -114,22 +125,24 @@ function addonAutoScalingPlan(
  * replicaCount or no replica setting: scale the Deployment now and record the count in the add-on's
  * configuration, or the next add-on update would put the old count back.
  */
-function addonReplicaCountPlan(target: Target, owner: AddonOwner, scalePatch: DeploymentPatch): WritePlan {
+function addonReplicaCountPlan(
+  target: Target,
+  owner: AddonOwner,
+  claim: LeaseClaim,
+  scale: ScalePatch,
+): WritePlan {
   const before = owner.settings.replicaCount;
   return {
     owner: owner.owner,
-    deploymentPatch: scalePatch,
+    claim,
+    scale,
     configurationValues: setWholeNumber(owner.addon.configurationValues, ["replicaCount"], target.to),
     summary: `spec.replicas ${target.from} → ${target.to}, add-on replicaCount ${before ?? "unset"} → ${target.to}`,
   };
 }
 
 /** Linear mode: raise `min` (and `max` when below it). Ladder mode: raise every step below the target to it. */
-function autoscalerPlan(
-  target: Target,
-  owner: AutoscalerOwner,
-  claimPatch: DeploymentPatch,
-): WritePlan | Verdict {
+function autoscalerPlan(target: Target, owner: AutoscalerOwner, claim: LeaseClaim): WritePlan | Verdict {
   const { from, to } = target;
   const configMap = owner.configMap;
   const name = owner.autoscaler.configMap;
@@ -143,7 +156,7 @@ function autoscalerPlan(
   }
   const write = (data: Record<string, string>, summary: string): WritePlan => ({
     owner: owner.owner,
-    deploymentPatch: claimPatch,
+    claim,
     configMap: {
       name,
       patch: { metadata: { resourceVersion: configMap.metadata.resourceVersion as string }, data },

@@ -32,6 +32,7 @@ async function scalableCluster() {
   const kubeconfig = join(dir, "kubeconfig");
   await writeFile(kubeconfig, simulatorKubeconfig(sim));
   const coredns = () => cluster.deployments.find((d) => d.metadata.name === "coredns");
+  const lease = () => cluster.leases.find((l) => l.metadata.name === "linklocal-sentinel-coredns-scale");
   // The alert still goes to Slack (a group routed only to the scaler would reach nobody): a loopback Slack.
   const slack = await startCountingWebhook();
   slacks.push(slack);
@@ -41,12 +42,12 @@ async function scalableCluster() {
     COREDNS_SCALE_MODE: "on",
     SLACK_WEBHOOK_URL: `${slack.url}/services/T0/B0/x`,
   };
-  return { sim, coredns, env, slack };
+  return { sim, coredns, lease, env, slack };
 }
 
 describe("linklocal-sentinel replay with a coredns-scale route", { timeout: CLI_TIMEOUT_MS + 10_000 }, () => {
   it("COREDNS_SCALE_MODE=on scales the Deployment in the cluster and fills the report's scale field", async () => {
-    const { sim, coredns, env } = await scalableCluster();
+    const { sim, coredns, lease, env } = await scalableCluster();
     const { report } = await replay(["--self-managed-coredns"], env);
     expect(report.scale).toMatchObject({
       mode: "on",
@@ -61,8 +62,14 @@ describe("linklocal-sentinel replay with a coredns-scale route", { timeout: CLI_
       ["action", "from", "guardrail", "landedOn", "mode", "owner", "reason", "to"].sort(),
     );
     expect(coredns()?.spec?.replicas).toBe(3);
-    expect(coredns()?.metadata.annotations?.[LAST_SCALE_ANNOTATION]).toContain('"to":3');
-    expect(sim.requests.filter((r) => r.method === "PATCH" && r.statusCode === 200)).toHaveLength(1);
+    expect(lease()?.metadata.annotations?.[LAST_SCALE_ANNOTATION]).toContain('"to":3');
+    // The claim on the Lease, then the replica count through the scale subresource.
+    expect(
+      sim.requests.filter((r) => r.method === "PATCH" && r.statusCode === 200).map((r) => r.path),
+    ).toEqual([
+      "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/linklocal-sentinel-coredns-scale",
+      "/apis/apps/v1/namespaces/kube-system/deployments/coredns/scale",
+    ]);
     expect(report.deliveries).toEqual([
       expect.objectContaining({ sink: "slack", sent: true }),
       expect.objectContaining({ sink: "coredns-scale", sent: true }),

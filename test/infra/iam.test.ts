@@ -156,7 +156,7 @@ describe("IAM in infra/template.yaml", () => {
     // The scaler's and the verifier's roles exist only under their conditions; the ingest role always.
     expect(exempt).toEqual([
       { "Fn::GetAtt": ["IngestRole", "Arn"] },
-      { "Fn::If": ["HasEksCluster", { "Fn::GetAtt": ["ScaleCorednsRole", "Arn"] }, { Ref: "AWS::NoValue" }] },
+      { "Fn::If": ["HasScaler", { "Fn::GetAtt": ["ScaleCorednsRole", "Arn"] }, { Ref: "AWS::NoValue" }] },
       { "Fn::If": ["VerifiesDrops", { "Fn::GetAtt": ["VerifyDropsRole", "Arn"] }, { Ref: "AWS::NoValue" }] },
     ]);
     // No statement allows a principal the Deny does not exempt.
@@ -211,11 +211,13 @@ describe("IAM in infra/template.yaml", () => {
     expect(writers.map((s) => s.role)).toEqual(["ScaleCorednsRole"]);
     const resources = JSON.stringify(writers[0]?.resources);
     expect(resources).toContain(["addon", "$" + "{EksClusterName}", "coredns", "*"].join("/"));
-    expect(writers[0]?.actions.sort()).toEqual([
-      "eks:DescribeAddon",
-      "eks:DescribeUpdate",
-      "eks:UpdateAddon",
-    ]);
+    expect(writers[0]?.actions.sort()).toEqual(["eks:DescribeUpdate", "eks:UpdateAddon"]);
+    // Only with CorednsScaleMode=on (test/infra/scale-modes.test.ts evaluates both modes).
+    const role = template.Resources.ScaleCorednsRole;
+    const guarded = [...walk(role?.Properties.Policies ?? null)].find(
+      ({ node }) => node.Sid === "UpdateCorednsAddon",
+    );
+    expect(guarded?.guards).toEqual(["ScalerWrites"]);
   });
 
   it("lets each notify function read only its own secret, and DynamoDB only on the idempotency table", () => {

@@ -319,12 +319,17 @@ describe("infra/template.yaml", () => {
         entry,
       ]),
     );
-    for (const [role, groups] of [
-      ["IngestRole", ["linklocal-sentinel-readers"]],
-      ["ScaleCorednsRole", ["linklocal-sentinel-readers", "linklocal-sentinel-scalers"]],
+    const readers = ["linklocal-sentinel-readers"];
+    for (const [role, condition, groups] of [
+      ["IngestRole", "HasEksCluster", readers],
+      [
+        "ScaleCorednsRole",
+        "HasScaler",
+        { "Fn::If": ["ScalerWrites", [...readers, "linklocal-sentinel-scalers"], readers] },
+      ],
     ] as const) {
       expect(byRole[role]).toMatchObject({
-        Condition: "HasEksCluster",
+        Condition: condition,
         Properties: { ClusterName: { Ref: "EksClusterName" }, Type: "STANDARD", KubernetesGroups: groups },
       });
       expect(byRole[role]?.Properties.AccessPolicies).toBeUndefined();

@@ -21,13 +21,17 @@ const selfManaged = { ...ScenarioPresets.colocatedOnSpot, nodeCount: 12 };
 const cpaConfigMap = (env: ScaleSim) =>
   env.cluster.configMaps.find((c) => c.metadata.name === "dns-autoscaler") as ConfigMap;
 
+const LEASE_PATH =
+  "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/linklocal-sentinel-coredns-scale";
+const SCALE_PATH = "/apis/apps/v1/namespaces/kube-system/deployments/coredns/scale";
+
 function annotation(env: ScaleSim) {
-  const text = env.coredns().metadata.annotations?.[LAST_SCALE_ANNOTATION];
+  const text = env.lease()?.metadata.annotations?.[LAST_SCALE_ANNOTATION];
   return text === undefined ? undefined : JSON.parse(text);
 }
 
 describe("scaleForGroup through each owner of the replica count", () => {
-  it("nobody: one merge patch sets the replicas and the cooldown annotation, and the new replica is reported", async () => {
+  it("nobody: the claim on the Lease, then the replicas through the scale subresource, and the new replica is reported", async () => {
     const env = await cluster(selfManaged);
     const group = env.group(["COREDNS_COLOCATED", "COREDNS_ON_SPOT"]);
     const report = await scaleForGroup(group, env.deps());
@@ -47,8 +51,11 @@ describe("scaleForGroup through each owner of the replica count", () => {
       owner: "deployment",
     });
     expect(env.writes()).toEqual([
-      { path: "/apis/apps/v1/namespaces/kube-system/deployments/coredns", statusCode: 200 },
+      { path: LEASE_PATH, statusCode: 200 },
+      { path: SCALE_PATH, statusCode: 200 },
     ]);
+    // The Deployment object itself is never written: the cooldown lives on the Lease.
+    expect(env.coredns().metadata.annotations?.[LAST_SCALE_ANNOTATION]).toBeUndefined();
     expect(report.landed).toHaveLength(1);
     const landed = report.landed[0];
     expect(env.cluster.facts.corednsNodes).not.toContain(landed?.node);
@@ -77,7 +84,7 @@ describe("scaleForGroup through each owner of the replica count", () => {
     });
     expect(update).not.toHaveProperty("addonVersion");
     // The claim is the only Kubernetes write; EKS's autoscaler then adds the replica.
-    expect(env.writes()).toHaveLength(1);
+    expect(env.writes().map((w) => w.path)).toEqual([LEASE_PATH]);
     expect(env.coredns().spec?.replicas).toBe(5);
     expect(annotation(env)).toMatchObject({ from: 4, to: 5, owner: "eks-addon" });
   });
@@ -123,7 +130,7 @@ describe("scaleForGroup through each owner of the replica count", () => {
     });
     expect(cpaConfigMap(env).data?.linear).toBe(before.replace('"min":4', '"min":5'));
     expect(env.writes().map((w) => w.path)).toEqual([
-      "/apis/apps/v1/namespaces/kube-system/deployments/coredns",
+      LEASE_PATH,
       "/api/v1/namespaces/kube-system/configmaps/dns-autoscaler",
     ]);
     expect(env.coredns().spec?.replicas).toBe(5);
@@ -188,7 +195,7 @@ describe("scaleForGroup guardrails, each a named refusal", () => {
     expect(capped.reason).toContain("capped at COREDNS_MAX_REPLICAS=3");
   });
 
-  it("a cooldown kept in the Deployment's annotation, and the same message never scales twice", async () => {
+  it("a cooldown kept on the scaler's Lease, and the same message never scales twice", async () => {
     const env = await cluster(selfManaged);
     let now = Date.parse("2026-12-03T03:00:00Z");
     const clock = { now: () => now };
@@ -312,7 +319,7 @@ describe("scaleForGroup writes safely", () => {
     expect(env.sim.requests.every((r) => r.method === "GET")).toBe(true);
   });
 
-  it("on a 409 re-reads and re-decides, then writes against the new resourceVersion", async () => {
+  it("on a 409 on the scale subresource releases the claim, re-reads and re-decides, then writes against the new resourceVersion", async () => {
     const env = await cluster(selfManaged);
     let raced = false;
     const racing = {
@@ -330,7 +337,15 @@ describe("scaleForGroup writes safely", () => {
     };
     const report = await scaleForGroup(env.group(["COREDNS_COLOCATED"]), { ...env.deps(), kube: racing });
     expect(report).toMatchObject({ action: "scaled", from: 2, to: 3 });
-    expect(env.writes().map((w) => w.statusCode)).toEqual([409, 200]);
+    expect(env.writes()).toEqual([
+      { path: LEASE_PATH, statusCode: 200 },
+      { path: SCALE_PATH, statusCode: 409 },
+      // The claim released (nothing was scaled), then the second round's claim and scale.
+      { path: LEASE_PATH, statusCode: 200 },
+      { path: LEASE_PATH, statusCode: 200 },
+      { path: SCALE_PATH, statusCode: 200 },
+    ]);
+    expect(annotation(env)).toMatchObject({ from: 2, to: 3 });
   });
 
   it("gives up with a named refusal when every attempt meets a conflict", async () => {
@@ -345,8 +360,11 @@ describe("scaleForGroup writes safely", () => {
     };
     const report = await scaleForGroup(env.group(["COREDNS_COLOCATED"]), { ...env.deps(), kube: contended });
     expect(report).toMatchObject({ action: "refused", guardrail: "conflict" });
-    expect(env.writes().map((w) => w.statusCode)).toEqual([409, 409, 409]);
+    const scaleWrites = env.writes().filter((w) => w.path === SCALE_PATH);
+    expect(scaleWrites.map((w) => w.statusCode)).toEqual([409, 409, 409]);
     expect(env.coredns().spec?.replicas).toBe(2);
+    // Each round's claim was released: no cooldown for a scale-up that never happened.
+    expect(annotation(env)).toBeUndefined();
   });
 
   it("two concurrent invocations for the same storm scale once", async () => {
@@ -359,7 +377,23 @@ describe("scaleForGroup writes safely", () => {
     expect(actions).toEqual(["refused", "scaled"]);
     expect(reports.find((r) => r.action === "refused")?.guardrail).toBe("cooldown");
     expect(env.coredns().spec?.replicas).toBe(3);
-    expect(env.writes().filter((w) => w.statusCode === 200)).toHaveLength(1);
+    // Both read the same Lease version; the second claim met 409 and the re-read saw the cooldown.
+    expect(
+      env
+        .writes()
+        .filter((w) => w.path === LEASE_PATH)
+        .map((w) => w.statusCode),
+    ).toEqual([200, 409]);
+    expect(env.writes().filter((w) => w.path === SCALE_PATH && w.statusCode === 200)).toHaveLength(1);
+  });
+
+  it("refuses plainly when the Lease that holds the cooldown was never created (infra/rbac.yaml not applied)", async () => {
+    const env = await cluster({ ...selfManaged, scaleLease: false });
+    const report = await scaleForGroup(env.group(["COREDNS_COLOCATED"]), env.deps());
+    expect(report).toMatchObject({ action: "refused", guardrail: "cluster-unreadable" });
+    expect(report.reason).toContain("linklocal-sentinel-coredns-scale");
+    expect(report.reason).toContain("kubectl apply -f infra/rbac.yaml");
+    expect(env.writes()).toEqual([]);
   });
 
   it("a failed add-on update releases the claim and fails, so a retry is not held off by a cooldown", async () => {
@@ -372,6 +406,14 @@ describe("scaleForGroup writes safely", () => {
 
   it("with the RBAC of infra/rbac.yaml only: a write outside it is refused by the server", async () => {
     const env = await cluster(selfManaged);
+    // The Deployment object (its pod template) is not the scaler's to write: only its scale subresource is.
+    await expect(
+      env.kube.patch(
+        "/apis/apps/v1/namespaces/kube-system/deployments/coredns",
+        { spec: { template: { spec: { containers: [{ name: "coredns", image: "evil" }] } } } },
+        { contentType: "application/merge-patch+json" },
+      ),
+    ).rejects.toThrow(/forbidden/);
     await expect(
       env.kube.patch(
         "/apis/apps/v1/namespaces/kube-system/deployments/metrics-server",

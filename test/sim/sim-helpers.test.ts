@@ -15,7 +15,10 @@ describe("simulator helpers", () => {
     const { sim } = await startSimulator();
     const get = async (path: string) => (await fetch(`${sim.url}${path}`)).json();
     expect(await get("/api")).toMatchObject({ kind: "APIVersions", versions: ["v1"] });
-    expect(await get("/apis")).toMatchObject({ kind: "APIGroupList", groups: [{ name: "apps" }] });
+    expect(await get("/apis")).toMatchObject({
+      kind: "APIGroupList",
+      groups: [{ name: "apps" }, { name: "coordination.k8s.io" }],
+    });
     const core = (await get("/api/v1")) as { resources: { name: string }[] };
     expect(core.resources.map((r) => r.name)).toEqual(["configmaps", "nodes", "pods"]);
     const apps = (await get("/apis/apps/v1")) as { resources: { name: string }[] };

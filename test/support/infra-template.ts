@@ -183,7 +183,62 @@ export function resolveEnvironment(
   env: Record<string, Json>,
   parameters: Record<string, string>,
 ): Record<string, string> {
-  const NO_VALUE = Symbol("AWS::NoValue");
+  const { resolve } = evaluator(template, parameters);
+  return Object.fromEntries(
+    Object.entries(env).flatMap(([name, value]) => {
+      const resolved = resolve(value);
+      return resolved === NO_VALUE ? [] : [[name, resolved]];
+    }),
+  );
+}
+
+/** Whether a condition of the template holds for the given parameter values (others at their defaults). */
+export function conditionHolds(
+  template: Template,
+  name: string,
+  parameters: Record<string, string>,
+): boolean {
+  return evaluator(template, parameters).holds({ Condition: name });
+}
+
+/**
+ * The resources CloudFormation would create for the given parameter values, with every `Fn::If` replaced by
+ * its branch and `AWS::NoValue` entries left out (other intrinsics kept as they are).
+ */
+export function resourcesFor(
+  template: Template,
+  parameters: Record<string, string>,
+): Record<string, { Type: string; Properties: JsonObject }> {
+  const { holds } = evaluator(template, parameters);
+  const pick = (value: Json): Json | typeof NO_VALUE => {
+    if (Array.isArray(value)) return value.map(pick).filter((v): v is Json => v !== NO_VALUE);
+    if (!isObject(value)) return value;
+    if (value.Ref === "AWS::NoValue") return NO_VALUE;
+    const branches = value["Fn::If"];
+    if (Array.isArray(branches)) {
+      const [condition, whenTrue, whenFalse] = branches as [string, Json, Json];
+      return pick(holds({ Condition: condition }) ? whenTrue : whenFalse);
+    }
+    return Object.fromEntries(
+      Object.entries(value).flatMap(([key, child]) => {
+        const picked = pick(child);
+        return picked === NO_VALUE ? [] : [[key, picked]];
+      }),
+    );
+  };
+  return Object.fromEntries(
+    Object.entries(template.Resources)
+      .filter(([, resource]) => !resource.Condition || holds({ Condition: resource.Condition }))
+      .map(([id, resource]) => [
+        id,
+        { Type: resource.Type, Properties: pick(resource.Properties as Json) as JsonObject },
+      ]),
+  );
+}
+
+const NO_VALUE: unique symbol = Symbol("AWS::NoValue");
+
+function evaluator(template: Template, parameters: Record<string, string>) {
   const resolve = (value: Json): string | typeof NO_VALUE => {
     if (typeof value === "string" || typeof value === "number") return String(value);
     if (isObject(value) && typeof value.Ref === "string") {
@@ -198,7 +253,24 @@ export function resolveEnvironment(
       const [condition, whenTrue, whenFalse] = value["Fn::If"] as [string, Json, Json];
       return resolve(holds(template.Conditions[condition] ?? null) ? whenTrue : whenFalse);
     }
-    throw new Error(`cannot resolve environment value ${JSON.stringify(value)}`);
+    if (isObject(value) && Array.isArray(value["Fn::Join"])) {
+      const [separator, items] = value["Fn::Join"] as [string, Json];
+      const list = isObject(items) && typeof items.Ref === "string" ? [resolve(items)] : (items as Json[]);
+      return (list as (Json | typeof NO_VALUE)[])
+        .map((item) => (typeof item === "symbol" ? "" : resolve(item as Json)))
+        .filter((item): item is string => typeof item === "string")
+        .join(separator);
+    }
+    if (isObject(value) && Array.isArray(value["Fn::Select"])) {
+      const [index, list] = value["Fn::Select"] as [number, Json];
+      const split =
+        isObject(list) && Array.isArray(list["Fn::Split"]) ? (list["Fn::Split"] as [string, Json]) : null;
+      if (split) {
+        const text = resolve(split[1]);
+        return (typeof text === "string" ? text : "").split(split[0])[Number(index)] ?? "";
+      }
+    }
+    throw new Error(`cannot resolve value ${JSON.stringify(value)}`);
   };
   const holds = (condition: Json): boolean => {
     if (isObject(condition) && Array.isArray(condition["Fn::Equals"])) {
@@ -215,12 +287,7 @@ export function resolveEnvironment(
       return holds(template.Conditions[condition.Condition] ?? null);
     throw new Error(`cannot evaluate condition ${JSON.stringify(condition)}`);
   };
-  return Object.fromEntries(
-    Object.entries(env).flatMap(([name, value]) => {
-      const resolved = resolve(value);
-      return resolved === NO_VALUE ? [] : [[name, resolved]];
-    }),
-  );
+  return { resolve, holds };
 }
 
 /**

@@ -6,7 +6,13 @@ import { type JsonObject, loadYamlDocuments } from "./infra-template.ts";
  * as the simulated API server's authorizer, so tests run with exactly the rights the manifest grants.
  */
 export const documents = loadYamlDocuments("infra/rbac.yaml").filter((d) => d !== null);
-export const ofKind = (kind: string) => documents.filter((d) => d.kind === kind);
+/** infra/rbac.yaml with the opt-in cluster-wide pod reads of infra/rbac-cluster-pods.yaml applied too. */
+export const withClusterPods = [
+  ...documents,
+  ...loadYamlDocuments("infra/rbac-cluster-pods.yaml").filter((d) => d !== null),
+];
+export const ofKind = (kind: string, from: readonly JsonObject[] = documents) =>
+  from.filter((d) => d.kind === kind);
 
 export interface Rule {
   apiGroups: string[];
@@ -24,8 +30,13 @@ export interface Request {
   name: string | null;
 }
 
-export function rulesOf(kind: "ClusterRole" | "Role", name: string, namespace: string | null): Rule[] {
-  const role = ofKind(kind).find(
+export function rulesOf(
+  kind: "ClusterRole" | "Role",
+  name: string,
+  namespace: string | null,
+  from: readonly JsonObject[] = documents,
+): Rule[] {
+  const role = ofKind(kind, from).find(
     (r) =>
       (r.metadata as JsonObject).name === name &&
       (kind === "ClusterRole" || (r.metadata as JsonObject).namespace === namespace),
@@ -38,26 +49,26 @@ export function bindsGroup(binding: JsonObject, group: string): boolean {
 }
 
 /** Kubernetes RBAC's decision for a request, from the manifests alone (allow-only, like RBAC itself). */
-export function allowed(request: Request): boolean {
+export function allowed(request: Request, from: readonly JsonObject[] = documents): boolean {
   const ruleAllows = (rule: Rule) =>
     rule.apiGroups.includes(request.apiGroup) &&
     rule.resources.includes(request.resource) &&
     rule.verbs.includes(request.verb) &&
     (rule.resourceNames === undefined ||
       (request.name !== null && rule.resourceNames.includes(request.name)));
-  const clusterWide = ofKind("ClusterRoleBinding")
+  const clusterWide = ofKind("ClusterRoleBinding", from)
     .filter((b) => bindsGroup(b, request.group))
-    .flatMap((b) => rulesOf("ClusterRole", String((b.roleRef as JsonObject).name), null));
+    .flatMap((b) => rulesOf("ClusterRole", String((b.roleRef as JsonObject).name), null, from));
   const namespaced =
     request.namespace === null
       ? []
-      : ofKind("RoleBinding")
+      : ofKind("RoleBinding", from)
           .filter(
             (b) => (b.metadata as JsonObject).namespace === request.namespace && bindsGroup(b, request.group),
           )
           .flatMap((b) => {
             const ref = b.roleRef as JsonObject;
-            return rulesOf(ref.kind as "Role" | "ClusterRole", String(ref.name), request.namespace);
+            return rulesOf(ref.kind as "Role" | "ClusterRole", String(ref.name), request.namespace, from);
           });
   return [...clusterWide, ...namespaced].some(ruleAllows);
 }
@@ -88,16 +99,20 @@ export function toRequest(method: string, path: string, group: string): Request 
 /** An authorizer for the simulator: the user's groups, then the manifest's rules for any of them. */
 export function rbacAuthorizer(
   groupsOf: Record<string, readonly string[]>,
+  from: readonly JsonObject[] = documents,
 ): (request: AccessRequest) => boolean {
   return (request) =>
     (groupsOf[request.user] ?? []).some((group) =>
-      allowed({
-        group,
-        verb: request.verb,
-        apiGroup: request.apiGroup,
-        resource: request.resource,
-        namespace: request.namespace,
-        name: request.name,
-      }),
+      allowed(
+        {
+          group,
+          verb: request.verb,
+          apiGroup: request.apiGroup,
+          resource: request.resource,
+          namespace: request.namespace,
+          name: request.name,
+        },
+        from,
+      ),
     );
 }

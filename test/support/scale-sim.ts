@@ -13,7 +13,7 @@ import {
 import { describeCoreDnsAddon } from "../../shared/cluster/eks-cluster.ts";
 import { createHttpKubeClient } from "../../shared/cluster/http-kube-client.ts";
 import type { KubeApi } from "../../shared/cluster/kube-api.ts";
-import type { Deployment } from "../../shared/cluster/kube-objects.ts";
+import type { Deployment, Lease } from "../../shared/cluster/kube-objects.ts";
 import type { Diagnosis, EnrichedAlertGroup } from "../../shared/model/index.ts";
 import { type CoreDnsAddonControl, readScaleConfig, type ScaleDeps } from "../../shared/scale/index.ts";
 import { type ClusterScenario, type GeneratedCluster, generateCluster } from "../../sim/cluster-generator.ts";
@@ -24,6 +24,7 @@ import {
   type KubeApiSimulator,
   startKubeApiServer,
 } from "../../sim/kube-api-server.ts";
+import { policyAdmission } from "./admission.ts";
 import { rbacAuthorizer } from "./rbac.ts";
 import { enrichedGroup } from "./routing-groups.ts";
 
@@ -31,7 +32,7 @@ export const SCALER_TOKEN = "scaler-token";
 
 /**
  * A simulated cluster the scaler can write to: the API server authorises exactly what infra/rbac.yaml grants
- * the scaler's groups, controllers add the replicas a write asks for, and (for an add-on scenario) an EKS
+ * the scaler's groups and admits only what infra/admission-policy.yaml lets them write, controllers add the replicas a write asks for, and (for an add-on scenario) an EKS
  * client mock answers DescribeAddon, UpdateAddon and DescribeUpdate, applying the new configuration.
  */
 export interface ScaleSim {
@@ -44,6 +45,8 @@ export interface ScaleSim {
   /** The EKS client mock; restored by `stop`. */
   eks: { restore(): void };
   coredns(): Deployment;
+  /** The scaler's Lease (its cooldown record), as the simulated cluster holds it. */
+  lease(): Lease | undefined;
   /** PATCH requests that the server accepted. */
   writes(): { path: string; statusCode: number }[];
   deps(env?: Record<string, string>, extra?: Partial<ScaleDeps>): ScaleDeps;
@@ -56,12 +59,14 @@ export async function startScaleSim(
   options: Partial<KubeApiServerOptions> & { addonUpdateStatus?: string } = {},
 ): Promise<ScaleSim> {
   const cluster = generateCluster(scenario);
+  const groupsOf = {
+    "linklocal-sentinel-scaler": ["linklocal-sentinel-readers", "linklocal-sentinel-scalers"],
+  };
   const sim = await startKubeApiServer({
     cluster,
     auth: { tokens: { [SCALER_TOKEN]: "linklocal-sentinel-scaler" } },
-    authorize: rbacAuthorizer({
-      "linklocal-sentinel-scaler": ["linklocal-sentinel-readers", "linklocal-sentinel-scalers"],
-    }),
+    authorize: rbacAuthorizer(groupsOf),
+    admit: policyAdmission(groupsOf),
     afterWrite: coreDnsControllers,
     ...options,
   });
@@ -119,6 +124,7 @@ export async function startScaleSim(
     addonUpdates,
     eks,
     coredns,
+    lease: () => cluster.leases.find((l) => l.metadata.name === "linklocal-sentinel-coredns-scale"),
     writes: () =>
       sim.requests
         .filter((r) => r.method === "PATCH")
