@@ -1,7 +1,9 @@
+import { KubeForbiddenError } from "../cluster/errors.ts";
 import type { KubeApi } from "../cluster/kube-api.ts";
 import type { List, Pod } from "../cluster/kube-objects.ts";
 import type { DnsTalker, NodeTalkers } from "../model/index.ts";
 import { KubePath } from "./constants.ts";
+import { CLUSTER_WIDE_PODS_RBAC } from "./failure.ts";
 
 /**
  * The pods that resolve through the VPC resolver straight from a node's ENI: `hostNetwork: true` with
@@ -47,14 +49,22 @@ export function talkersOn(node: string, pods: readonly Pod[]): NodeTalkers {
   return found;
 }
 
-/** The pods of up to TalkerLimits.nodes nodes, one `spec.nodeName` field-selected list each. */
+/**
+ * The pods of up to TalkerLimits.nodes nodes, one `spec.nodeName` field-selected list each. A 403 is the
+ * default RBAC (pods in kube-system only), not a failure: each node then says its pods could not be read.
+ */
 export async function fetchTalkers(kube: KubeApi, nodes: readonly string[]): Promise<NodeTalkers[]> {
   return Promise.all(
     nodes.slice(0, TalkerLimits.nodes).map(async (node) => {
-      const list = await kube.get<List<Pod>>(KubePath.pods, {
-        query: { fieldSelector: `spec.nodeName=${node}` },
-      });
-      return talkersOn(node, list.items ?? []);
+      try {
+        const list = await kube.get<List<Pod>>(KubePath.pods, {
+          query: { fieldSelector: `spec.nodeName=${node}` },
+        });
+        return talkersOn(node, list.items ?? []);
+      } catch (error) {
+        if (!(error instanceof KubeForbiddenError)) throw error;
+        return { node, talkers: [], quiet: [], unreadable: CLUSTER_WIDE_PODS_RBAC };
+      }
     }),
   );
 }

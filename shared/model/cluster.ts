@@ -71,4 +71,6 @@ export interface NodeTalkers {
   talkers: DnsTalker[];
   /** System DaemonSets that resolve this way by design and rarely (aws-node, kube-proxy, ...). */
   quiet: DnsTalker[];
+  /** Why the node's pods could not be read (cluster-wide pod reads are opt-in); the lists are then empty. */
+  unreadable?: string;
 }

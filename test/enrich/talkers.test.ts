@@ -5,6 +5,7 @@ import { clusterEnricher } from "../../shared/ingest/cluster-enricher.ts";
 import { DiagnosisCode } from "../../shared/model/index.ts";
 import { ScenarioPresets } from "../../sim/scenarios.ts";
 import { alertGroup, type EnrichSim, internalIp, startEnrichSim } from "../support/enrich-fixtures.ts";
+import { rbacAuthorizer } from "../support/rbac.ts";
 
 /** Which pods of a throttled node resolve through the VPC resolver, on a simulated cluster. */
 const running: EnrichSim[] = [];
@@ -138,5 +139,28 @@ describe("the talkers of a throttled node without CoreDNS", () => {
     );
     const reads = env.sim.requests.filter((r) => r.query.fieldSelector?.startsWith("spec.nodeName="));
     expect(reads).toHaveLength(TalkerLimits.nodes);
+  });
+});
+
+describe("the talkers without the opt-in cluster-wide pod reads (infra/rbac.yaml alone)", () => {
+  it("says plainly that pods outside kube-system cannot be read, and what to apply; the rest is enriched", async () => {
+    const env = await startEnrichSim(ScenarioPresets.colocatedOnSpot, {
+      authorize: rbacAuthorizer({ admin: ["linklocal-sentinel-readers"] }),
+    });
+    running.push(env);
+    const node = env.cluster.nodes.find((n) => !env.cluster.facts.corednsNodes.includes(n.metadata.name))
+      ?.metadata.name as string;
+    const result = await clusterEnricher(() => ({ name: env.cluster.name, kube: env.kube }))(
+      alertGroup([{ instance: `${internalIp(env.cluster, node)}:9417` }]),
+    );
+    expect(result.alerts[0]?.node?.name).toBe(node);
+    expect(result.talkers?.[0]).toMatchObject({ node, talkers: [], unreadable: expect.any(String) });
+    const finding = result.diagnosis.find((d) => d.code === DiagnosisCode.nonCorednsNodeThrottled);
+    expect(finding?.reason).toContain(
+      "the talkers are unknown (pods outside kube-system cannot be read: listing them cluster-wide is opt-in (kubectl apply -f infra/rbac-cluster-pods.yaml))",
+    );
+    // Not an enrichment failure: the node, CoreDNS and the rest were read.
+    expect(result.diagnosis.map((d) => d.code)).not.toContain(DiagnosisCode.enrichmentUnavailable);
+    expect(result.failure ?? null).toBeNull();
   });
 });

@@ -40,7 +40,9 @@ export const nonCorednsNodeThrottled: DiagnosisRule = {
 /** What the talker read found on these nodes, or where to look when it did not run. */
 function whatWasFound(nodes: string[], talkers: NodeTalkers[] | null): string {
   const read = talkers?.filter((entry) => nodes.includes(entry.node)) ?? [];
-  if (read.length === 0) return "from hostNetwork pods using the VPC resolver, IMDS or NTP heavy workloads";
+  const unreadable = read.find((entry) => entry.unreadable)?.unreadable;
+  if (read.length === 0 || unreadable)
+    return `${unreadable ? `the talkers are unknown (${unreadable}); ` : ""}from hostNetwork pods using the VPC resolver, IMDS or NTP heavy workloads`;
   const pods = read.reduce((sum, entry) => sum + entry.talkers.length, 0);
   if (pods > 0)
     return `${pods} pod(s) there resolve through the VPC resolver (HOSTNETWORK_DNS_BYPASS names them)`;
