@@ -64,9 +64,15 @@ const COMPLETION_RETRY_DELAY_MS = 200;
  */
 export const DYNAMODB_CALLS_PER_DELIVERY = 2 * (2 + COMPLETION_RETRIES);
 
-/** Keys do not depend on the Lambda function's name, so a renamed or redeployed function still deduplicates. */
-const KEY_PREFIX = "linklocal-sentinel-notify";
-const CONTENT_KEY_PREFIX = "linklocal-sentinel-content";
+/**
+ * Where a sink's records live in the table: every key starts with one of these (Powertools adds `#<hash>`).
+ * Per sink, so each notify role's IAM policy holds it to its own keys (`dynamodb:LeadingKeys`, tested
+ * against infra/template.yaml). Keys do not depend on the Lambda function's name, so a renamed or redeployed
+ * function still deduplicates.
+ */
+export function idempotencyKeyPrefixes(sink: Sink): { message: string; content: string } {
+  return { message: `linklocal-sentinel-notify-${sink}`, content: `linklocal-sentinel-content-${sink}` };
+}
 /** Outside Lambda there is no remaining time to read: an in-progress marker then expires after this long. */
 const DEFAULT_IN_PROGRESS_MS = 120_000;
 
@@ -100,12 +106,14 @@ export function createDeliveryGuard(
   const fallbackMs = options.inProgressMs ?? DEFAULT_IN_PROGRESS_MS;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const contexts: PowertoolsIdempotencyConfig[] = [];
+  let remaining = () => fallbackMs;
 
   /** A Powertools idempotency layer over the table; only the key (first argument) is hashed. */
   function layer(keyPrefix: string, expiresAfterSeconds: number) {
     const store = new DynamoDBPersistenceLayer({ tableName: tableName as string, awsSdkV3Client: client });
     const powertoolsConfig = new PowertoolsIdempotencyConfig({ expiresAfterSeconds });
-    powertoolsConfig.registerLambdaContext(remainingTimeOnly(() => fallbackMs));
+    // Layers are made per sink on first use, possibly after useLambdaContext: they read the current clock.
+    powertoolsConfig.registerLambdaContext(remainingTimeOnly(() => remaining()));
     contexts.push(powertoolsConfig);
     const run: Layer = makeIdempotent(
       async (_key: Record<string, string>, attempt: Attempt) => {
@@ -118,9 +126,23 @@ export function createDeliveryGuard(
     );
     return { run, store };
   }
-  const byMessage = layer(KEY_PREFIX, config.expiresAfterSeconds);
   const window = config.contentWindowSeconds ?? 0;
-  const byContent = window > 0 ? layer(CONTENT_KEY_PREFIX, window) : null;
+  const layers = new Map<
+    Sink,
+    { byMessage: ReturnType<typeof layer>; byContent: ReturnType<typeof layer> | null }
+  >();
+  const layersOf = (sink: Sink) => {
+    let found = layers.get(sink);
+    if (!found) {
+      const prefixes = idempotencyKeyPrefixes(sink);
+      found = {
+        byMessage: layer(prefixes.message, config.expiresAfterSeconds),
+        byContent: window > 0 ? layer(prefixes.content, window) : null,
+      };
+      layers.set(sink, found);
+    }
+    return found;
+  };
 
   /**
    * Runs `attempt` through `through`. When the work succeeded but Powertools could not record it, the record
@@ -154,6 +176,7 @@ export function createDeliveryGuard(
   return {
     mode: "dynamodb",
     useLambdaContext(context) {
+      remaining = () => context.getRemainingTimeInMillis();
       for (const powertoolsConfig of contexts)
         powertoolsConfig.registerLambdaContext(remainingTimeOnly(() => context.getRemainingTimeInMillis()));
     },
@@ -162,6 +185,7 @@ export function createDeliveryGuard(
       deliver: () => Promise<Result>,
     ): Promise<GuardedDelivery<Result>> {
       const completionErrors: string[] = [];
+      const { byMessage, byContent } = layersOf(key.sink);
       const byMessageAttempt: Attempt = { work: deliver, ran: false, sent: false };
       // With a content key the send happens one layer down, and only if the content is new too.
       const contentKey = byContent && key.contentKey ? key.contentKey : null;

@@ -2,7 +2,8 @@ import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk
 import type { ResolveTimes } from "../deliver/pagerduty/incident-order.ts";
 import type { IdempotencyConfig } from "./idempotency-config.ts";
 
-const KEY_PREFIX = "linklocal-sentinel-pagerduty-resolved#";
+/** Where the resolve times live in the table (the PagerDuty role may touch only these and its sink's keys). */
+export const RESOLVE_TIMES_KEY_PREFIX = "linklocal-sentinel-pagerduty-resolved#";
 /** A trigger reads the last resolve, a resolve writes it: one DynamoDB call per delivery either way. */
 export const DYNAMODB_CALLS_PER_ORDER_CHECK = 1;
 
@@ -18,7 +19,7 @@ export function dynamoResolveTimes(config: IdempotencyConfig, client: DynamoDBCl
       const { Item } = await client.send(
         new GetItemCommand({
           TableName: tableName,
-          Key: { id: { S: KEY_PREFIX + dedupKey } },
+          Key: { id: { S: RESOLVE_TIMES_KEY_PREFIX + dedupKey } },
           ConsistentRead: true,
         }),
       );
@@ -30,7 +31,7 @@ export function dynamoResolveTimes(config: IdempotencyConfig, client: DynamoDBCl
         await client.send(
           new UpdateItemCommand({
             TableName: tableName,
-            Key: { id: { S: KEY_PREFIX + dedupKey } },
+            Key: { id: { S: RESOLVE_TIMES_KEY_PREFIX + dedupKey } },
             UpdateExpression: "SET resolvedAt = :at, expiration = :exp",
             // ISO times of one format compare in time order; an older resolve never replaces a newer one.
             ConditionExpression: "attribute_not_exists(resolvedAt) OR resolvedAt < :at",

@@ -2,7 +2,13 @@ import { type Env, readInt } from "../config/env.ts";
 import { ConfigError } from "../errors.ts";
 import { SecretUnavailableError } from "./errors.ts";
 import { createSecretProviders, type SecretProviders } from "./secret-providers.ts";
-import { describeSecretSource, readSecretSource, type SecretSource, SecretStore } from "./secret-source.ts";
+import {
+  describeSecretSource,
+  insideLambda,
+  readSecretSource,
+  type SecretSource,
+  SecretStore,
+} from "./secret-source.ts";
 import type { SecretSpec } from "./secret-spec.ts";
 import { extractSecretValue } from "./secret-value.ts";
 
@@ -34,10 +40,23 @@ export function secretReaderFromEnv(
   options: SecretReaderOptions = {},
 ): SecretReader {
   const source = readSecretSource(env, spec);
-  return createSecretReader(source, spec, {
+  const reader = createSecretReader(source, spec, {
     maxAgeSeconds: options.maxAgeSeconds ?? readSecretsMaxAge(env),
     providers: options.providers ?? createSecretProviders(),
   });
+  if (!spec.isUrl || !insideLambda(env)) return reader;
+  return {
+    source,
+    async get() {
+      const value = await reader.get();
+      if (!/^https:\/\//i.test(value.trim())) {
+        throw new ConfigError(
+          `the ${spec.description} named by ${source.variable} is not an https:// URL; inside Lambda it is refused (plain http would send the secret in clear)`,
+        );
+      }
+      return value;
+    },
+  };
 }
 
 export function createSecretReader(

@@ -30,6 +30,13 @@ export function readSecretSource(env: Env, spec: SecretSpec): SecretSource {
       `${spec.plainVariable} and ${spec.referenceVariable} are both set; set only one (${spec.referenceVariable} in Lambda)`,
     );
   }
+  if (plain !== undefined && insideLambda(env)) {
+    throw new ConfigError(
+      `${spec.plainVariable} is refused inside Lambda: a secret in the function's environment is readable by anyone ` +
+        `allowed lambda:GetFunctionConfiguration; store the ${spec.description} in Secrets Manager or an SSM ` +
+        `SecureString and set ${spec.referenceVariable} to its name`,
+    );
+  }
   if (plain !== undefined) return { store: SecretStore.plain, variable: spec.plainVariable, value: plain };
   if (reference === undefined) {
     throw new ConfigError(
@@ -44,6 +51,11 @@ export function readSecretSource(env: Env, spec: SecretSpec): SecretSource {
   const store =
     reference.startsWith("/") || SSM_ARN.test(reference) ? SecretStore.ssm : SecretStore.secretsManager;
   return { store, variable: spec.referenceVariable, reference };
+}
+
+/** Lambda sets AWS_LAMBDA_FUNCTION_NAME in every function's environment; the CLI and tests run without it. */
+export function insideLambda(env: Env): boolean {
+  return readString(env, "AWS_LAMBDA_FUNCTION_NAME") !== undefined;
 }
 
 /** True when either variable of the secret is set: lets the CLI build only the sinks it can reach. */

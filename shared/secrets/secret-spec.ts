@@ -8,6 +8,8 @@ export interface SecretSpec {
   referenceVariable: string;
   /** Tried in order when the stored secret is a JSON object. */
   jsonKeys: readonly string[];
+  /** The value is a URL: inside Lambda only https is accepted (plain http would carry the secret in clear). */
+  isUrl?: boolean;
 }
 
 export const SLACK_WEBHOOK_URL_SECRET: SecretSpec = {
@@ -15,6 +17,7 @@ export const SLACK_WEBHOOK_URL_SECRET: SecretSpec = {
   plainVariable: "SLACK_WEBHOOK_URL",
   referenceVariable: "SLACK_WEBHOOK_SECRET",
   jsonKeys: ["webhookUrl", "url"],
+  isUrl: true,
 };
 
 export const PAGERDUTY_ROUTING_KEY_SECRET: SecretSpec = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { idempotencyKeyPrefixes, RESOLVE_TIMES_KEY_PREFIX } from "../../shared/idempotency/index.ts";
 import {
   isObject,
   type Json,
@@ -264,5 +265,53 @@ describe("IAM in infra/template.yaml", () => {
       ).toMatch(/LogGroup$/);
       expect(logs[0]?.actions).not.toContain("logs:CreateLogGroup");
     }
+  });
+
+  it("holds each notify role to its own sink's keys of the idempotency table (dynamodb:LeadingKeys)", () => {
+    const leadingKeys = (roleId: string) => {
+      const [statement, ...others] = statementsOf(roleId).filter((st) =>
+        st.actions.some((a) => a.startsWith("dynamodb:")),
+      );
+      expect(others).toEqual([]);
+      const condition = statement?.statement.Condition as JsonObject;
+      return (
+        (condition["ForAllValues:StringLike"] as JsonObject)["dynamodb:LeadingKeys"] as string[]
+      ).sort();
+    };
+    const ofSink = (sink: "slack" | "pagerduty") =>
+      Object.values(idempotencyKeyPrefixes(sink)).map((prefix) => `${prefix}#*`);
+    expect(leadingKeys("NotifySlackRole")).toEqual(ofSink("slack").sort());
+    expect(leadingKeys("NotifyPagerDutyRole")).toEqual(
+      [...ofSink("pagerduty"), `${RESOLVE_TIMES_KEY_PREFIX}*`].sort(),
+    );
+    // No pattern of one sink admits a key of the other.
+    const matches = (pattern: string, key: string) => key.startsWith(pattern.replace(/\*$/, ""));
+    for (const pattern of leadingKeys("NotifySlackRole"))
+      for (const prefix of Object.values(idempotencyKeyPrefixes("pagerduty")))
+        expect(matches(pattern, `${prefix}#abc`)).toBe(false);
+  });
+
+  it("grants no action the code never calls: the verify role has no sqs:ChangeMessageVisibility", () => {
+    expect(actionsOf("VerifyDropsRole").has("sqs:ChangeMessageVisibility")).toBe(false);
+    expect([...actionsOf("VerifyDropsRole")].filter((a) => a.startsWith("sqs:")).sort()).toEqual([
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+      "sqs:ReceiveMessage",
+    ]);
+  });
+
+  it("pins PagerDutyEventsUrl to PagerDuty's hosts unless AllowCustomPagerDutyEventsUrl says otherwise", () => {
+    const rules = (template as unknown as { Rules: Record<string, JsonObject> }).Rules;
+    const rule = rules.PagerDutyEventsHost as JsonObject;
+    expect(rule.RuleCondition).toEqual({ "Fn::Equals": [{ Ref: "AllowCustomPagerDutyEventsUrl" }, "false"] });
+    const [assertion] = rule.Assertions as JsonObject[];
+    const [hosts, value] = ((assertion as JsonObject).Assert as JsonObject)["Fn::Contains"] as [
+      string[],
+      Json,
+    ];
+    expect(value).toEqual({ Ref: "PagerDutyEventsUrl" });
+    expect(hosts).toContain(template.Parameters.PagerDutyEventsUrl?.Default);
+    for (const url of hosts) expect(new URL(url).hostname).toMatch(/^events(\.eu)?\.pagerduty\.com$/);
+    expect(template.Parameters.AllowCustomPagerDutyEventsUrl?.Default).toBe("false");
   });
 });

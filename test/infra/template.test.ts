@@ -275,24 +275,37 @@ describe("infra/template.yaml", () => {
     expect(JSON.stringify(assertion?.Assert)).toContain('"AlarmEmail"');
   });
 
-  it("creates the AMP topic only without an AmpTopicArn, and lets only AMP of this account publish", () => {
+  it("creates the AMP topic only without an AmpTopicArn, and lets only AMP for the named workspace publish", () => {
     expect(template.Conditions.CreateAmpTopic).toEqual({ "Fn::Equals": [{ Ref: "AmpTopicArn" }, ""] });
     expect(template.Resources.AmpTopic?.Condition).toBe("CreateAmpTopic");
     const policy = resource("AmpTopicPolicy");
     expect(policy.Condition).toBe("CreateAmpTopic");
-    const [statement, ...others] = (policy.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
+    const statements = (policy.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
+    const [allow, ...others] = statements.filter((st) => st.Effect === "Allow");
     expect(others).toEqual([]);
-    expect(statement).toMatchObject({ Effect: "Allow", Principal: { Service: "aps.amazonaws.com" } });
-    expect(statement?.Action).toContain("sns:Publish");
-    const condition = statement?.Condition as JsonObject;
-    expect(condition.StringEquals).toEqual({ "aws:SourceAccount": { Ref: "AWS::AccountId" } });
-    const sourceArn = (condition.ArnLike as JsonObject)["aws:SourceArn"] as JsonObject;
-    expect(sourceArn["Fn::If"]).toEqual([
-      "HasAmpWorkspace",
-      { Ref: "AmpWorkspaceArn" },
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not JavaScript
-      { "Fn::Sub": "arn:${AWS::Partition}:aps:${AWS::Region}:${AWS::AccountId}:workspace/*" },
+    expect(allow).toMatchObject({ Effect: "Allow", Principal: { Service: "aps.amazonaws.com" } });
+    expect(allow?.Action).toContain("sns:Publish");
+    expect(allow?.Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+      ArnEquals: { "aws:SourceArn": { Ref: "AmpWorkspaceArn" } },
+    });
+    // Explicit Denies, whatever identity policies in the account allow: a principal that is not AMP, or AMP
+    // for any other workspace (or no source at all), cannot publish a forged alert.
+    const denies = statements.filter((st) => st.Effect === "Deny" && st.Action === "sns:Publish");
+    expect(denies.map((st) => ({ principal: st.Principal, condition: st.Condition }))).toEqual([
+      {
+        principal: "*",
+        condition: { StringNotEquals: { "aws:PrincipalServiceName": "aps.amazonaws.com" } },
+      },
+      { principal: "*", condition: { ArnNotEquals: { "aws:SourceArn": { Ref: "AmpWorkspaceArn" } } } },
     ]);
+    for (const deny of denies) expect(deny.Resource).toEqual({ Ref: "AmpTopic" });
+    // The workspace is required whenever the stack creates the topic.
+    const rules = (template as unknown as { Rules: Record<string, JsonObject> }).Rules;
+    expect(rules.AmpWorkspaceForCreatedTopic).toMatchObject({
+      RuleCondition: { "Fn::Equals": [{ Ref: "AmpTopicArn" }, ""] },
+      Assertions: [{ Assert: { "Fn::Not": [{ "Fn::Equals": [{ Ref: "AmpWorkspaceArn" }, ""] }] } }],
+    });
     const ingestEvents = template.Resources.IngestFunction?.Properties.Events as JsonObject;
     expect(Object.values(ingestEvents)).toEqual([
       {
@@ -300,6 +313,34 @@ describe("infra/template.yaml", () => {
         Properties: { Topic: { "Fn::If": ["CreateAmpTopic", { Ref: "AmpTopic" }, { Ref: "AmpTopicArn" }] } },
       },
     ]);
+  });
+
+  it("denies every request over plain HTTP to each topic and queue it creates", () => {
+    const denied = new Set<string>();
+    for (const policy of Object.values(template.Resources).filter(
+      (r) => r.Type === "AWS::SNS::TopicPolicy" || r.Type === "AWS::SQS::QueuePolicy",
+    )) {
+      const statements = (policy.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
+      const insecure = statements.find((st) => st.Sid === "DenyInsecureTransport");
+      expect(insecure).toMatchObject({
+        Effect: "Deny",
+        Principal: "*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      });
+      expect(String(insecure?.Action)).toMatch(/^(sns|sqs):\*$/);
+      for (const { node } of walk(insecure?.Resource ?? null)) {
+        if (typeof node.Ref === "string" && node.Ref !== "AWS::NoValue") denied.add(node.Ref);
+        const getAtt = node["Fn::GetAtt"];
+        if (Array.isArray(getAtt)) denied.add(String(getAtt[0]));
+      }
+    }
+    const carriers = Object.entries(template.Resources)
+      .filter(
+        ([id, r]) => r.Type === "AWS::SQS::Queue" || (r.Type === "AWS::SNS::Topic" && id !== "AlarmTopic"),
+      )
+      .map(([id]) => id)
+      .sort();
+    expect([...denied].sort()).toEqual(carriers);
   });
 
   it("keeps the idempotency table in the layout Powertools expects", () => {

@@ -161,3 +161,48 @@ describe("plain values and settings", () => {
     expect(() => readSecretsMaxAge({ SECRETS_MAX_AGE_SECONDS: "5m" })).toThrow(ConfigError);
   });
 });
+
+describe("secrets inside Lambda (AWS_LAMBDA_FUNCTION_NAME set)", () => {
+  const lambda = { AWS_LAMBDA_FUNCTION_NAME: "linklocal-sentinel-notify-slack" };
+
+  it("refuses a plain SLACK_WEBHOOK_URL or PAGERDUTY_ROUTING_KEY, naming the variable to use instead and no value", () => {
+    for (const [env, spec, reference] of [
+      [{ SLACK_WEBHOOK_URL: WEBHOOK }, SLACK_WEBHOOK_URL_SECRET, "SLACK_WEBHOOK_SECRET"],
+      [{ PAGERDUTY_ROUTING_KEY: ROUTING_KEY }, PAGERDUTY_ROUTING_KEY_SECRET, "PAGERDUTY_ROUTING_KEY_SECRET"],
+    ] as const) {
+      const attempt = () => secretReaderFromEnv({ ...lambda, ...env }, spec);
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(new RegExp(`${spec.plainVariable} is refused inside Lambda.*set ${reference}`));
+      try {
+        attempt();
+      } catch (error) {
+        expect(String(error)).not.toContain(WEBHOOK);
+        expect(String(error)).not.toContain(ROUTING_KEY);
+      }
+    }
+    // Outside Lambda (the CLI, local runs) the plain variables stay allowed.
+    expect(() => secretReaderFromEnv({ SLACK_WEBHOOK_URL: WEBHOOK }, SLACK_WEBHOOK_URL_SECRET)).not.toThrow();
+  });
+
+  it("refuses a stored webhook URL that is plain http, without quoting it; https passes", async () => {
+    const plainHttp = "http://hooks.example.internal/services/T0/B0/secretpath";
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: plainHttp })
+      .resolves({ SecretString: WEBHOOK });
+    const reader = secretReaderFromEnv(
+      { ...lambda, SLACK_WEBHOOK_SECRET: "sentinel/slack", SECRETS_MAX_AGE_SECONDS: "0" },
+      SLACK_WEBHOOK_URL_SECRET,
+    );
+    const refusal = await reader.get().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect(String(refusal)).toContain(
+      "SLACK_WEBHOOK_SECRET is not an https:// URL; inside Lambda it is refused",
+    );
+    expect(String(refusal)).not.toContain("secretpath");
+    expect(await reader.get()).toBe(WEBHOOK);
+  });
+});

@@ -33,6 +33,7 @@ const INTRINSICS: Record<string, string> = {
   "!ImportValue": "Fn::ImportValue",
   "!ToJsonString": "Fn::ToJsonString",
   "!Length": "Fn::Length",
+  "!Contains": "Fn::Contains",
 };
 
 function longForm(tag: string, key: string, value: unknown): Record<string, unknown> {
