@@ -23,7 +23,7 @@ import { ScenarioPresets } from "../sim/scenarios.ts";
 
 /**
  * One table for the storm and cold-start figures: each beside a baseline measured in the same run (process
- * times alternate A, B, A, B so drift hits both), printed and written to bench/results.md. Nothing asserts.
+ * times alternate A, B, A, B so drift hits both), printed, and written to bench/results.md with --write. Nothing asserts.
  */
 const root = new URL("..", import.meta.url).pathname;
 const RUNS = 11;
@@ -99,6 +99,10 @@ export async function run(): Promise<void> {
     ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.target} |`),
   ].join("\n");
   console.log(`\nStorms and cold starts (${RUNS} paired runs, medians)\n${table}`);
+  if (!process.argv.includes("--write")) {
+    console.log("(bench/results.md not written: add --write to record these figures)");
+    return;
+  }
   writeFileSync(
     join(root, "bench/results.md"),
     `# Benchmark results\n\nWritten by \`npm run bench -- footprint\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}. Every figure is beside a baseline measured in the same run; process times are medians of ${RUNS} runs taken in turn with their baseline, the ratio the median of the pairwise ratios.\n\n${table}\n`,

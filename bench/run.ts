@@ -12,8 +12,9 @@ const sections: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   footprint: () => import("./footprint.ts"),
 };
 
-// `npm run bench -- parse enrich` runs only those sections.
-const only = process.argv.slice(2);
+// `npm run bench -- parse enrich` runs only those sections; `--write` also records the footprint section's
+// table in bench/results.md (without it nothing in the checkout changes).
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 for (const [name, load] of Object.entries(sections)) {
   if (only.length > 0 && !only.includes(name)) continue;
   const section = await load();

@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { createKubeconfigKubeApi } from "../shared/cluster/kubeconfig.ts";
 import type { Env } from "../shared/config/env.ts";
 import { readClusterReadConfig } from "../shared/config/ingest-config.ts";
@@ -7,9 +10,15 @@ import {
   clusterEnricher,
   eksConnector,
   type GroupEnricher,
-  withoutEnrichment,
+  withoutClusterFacts,
 } from "../shared/ingest/index.ts";
+import { EnrichmentFailureReason } from "../shared/model/index.ts";
 import { eksScaleConnector, type ScaleConnector } from "../shared/scale/index.ts";
+
+/** Why replay enriched nothing, and what to give it: the reason of every alert and the finding's text. */
+export const NO_CLUSTER =
+  "replay has no cluster to read: give --kubeconfig PATH (or --context NAME), or --cluster NAME --region R; " +
+  "neither KUBECONFIG nor EKS_CLUSTER_NAME is set and there is no ~/.kube/config";
 
 export interface ClusterFlags {
   kubeconfig?: string;
@@ -45,7 +54,9 @@ export function enricherFor(
       scale: (group) => scale({ ...group, cluster: eksName }),
     };
   }
-  if (flags.kubeconfig || flags.context || env.KUBECONFIG) {
+  // Like kubectl: with no flag and no KUBECONFIG, ~/.kube/config when there is one.
+  const defaultKubeconfig = join(env.HOME ?? homedir(), ".kube", "config");
+  if (flags.kubeconfig || flags.context || env.KUBECONFIG || existsSync(defaultKubeconfig)) {
     const kube = createKubeconfigKubeApi({ path: flags.kubeconfig, context: flags.context, env, timeoutMs });
     const name = flags.context ?? "kubeconfig";
     return {
@@ -56,7 +67,7 @@ export function enricherFor(
     };
   }
   return {
-    enrich: withoutEnrichment,
+    enrich: async (group) => withoutClusterFacts(group, NO_CLUSTER, EnrichmentFailureReason.off),
     describe: "no cluster (alerts are not enriched)",
     scale: () => "no cluster to scale: give --kubeconfig, --context or --cluster",
   };

@@ -62,8 +62,11 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
           }),
       });
       reports.push(report);
-      if (!options.json)
+      if (!options.json) {
         process.stdout.write(`## samples/${file}\n${forTerminal(formatReport(report, { links: false }))}\n`);
+        for (const error of report.errors)
+          process.stderr.write(`linklocal-sentinel: ${forTerminal(error)}\n`);
+      }
     }
     const requests = server.requests.length;
     if (options.json) {

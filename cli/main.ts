@@ -19,6 +19,7 @@ Usage:
   linklocal-sentinel redrive QUEUE_URL [--function NAME] [--dry-run] [--region R]
   linklocal-sentinel verify --cluster C --nodes N1,N2 [--since 30m] [--query-url U]
   linklocal-sentinel help [COMMAND]
+  linklocal-sentinel --version
 
 Commands:
   replay   run a saved message through the pipeline: FILE is a Lambda SNS event, a bare SNS message,
@@ -38,7 +39,8 @@ record and a summary.
 Options:
   --function NAME    invoke this function instead of the one each record names
   --dry-run          say what would be invoked; invoke nothing, delete nothing
-  --region R         AWS region of the queue and the function (default: $AWS_REGION)
+  --region R         AWS region of the queue and the function (default: the one QUEUE_URL names,
+                     else $AWS_REGION)
   -h, --help         this help
 
 Exit status: 0 when every record was redriven (or, with --dry-run, could be), 1 when any failed again or
@@ -101,6 +103,11 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(forTerminal(output));
         return code;
       }
+      case "--version":
+      case "-V":
+      case "version":
+        process.stdout.write(`linklocal-sentinel ${await packageVersion()}\n`);
+        return 0;
       case undefined:
       case "help":
       case "--help":
@@ -167,8 +174,14 @@ async function replayCommand(args: string[]): Promise<number> {
     values.json ? `${JSON.stringify(report, null, 2)}\n` : forTerminal(formatReport(report)),
   );
   if (report.errors.length === 0) return 0;
-  const more = report.errors.length > 1 ? ` (+${report.errors.length - 1} more, see the report)` : "";
-  process.stderr.write(`linklocal-sentinel: ${forTerminal(oneLine(report.errors[0] ?? ""))}${more}\n`);
+  // Each error once: on stderr, never also in the human report (--json carries them all in `errors`).
+  const shown = values.json ? report.errors.slice(0, 1) : report.errors;
+  const more =
+    values.json && report.errors.length > 1 ? ` (+${report.errors.length - 1} more, see the report)` : "";
+  for (const [index, error] of shown.entries())
+    process.stderr.write(
+      `linklocal-sentinel: ${forTerminal(oneLine(error))}${index === shown.length - 1 ? more : ""}\n`,
+    );
   return 1;
 }
 
@@ -210,8 +223,10 @@ async function redriveCommand(args: string[]): Promise<number> {
       "redrive takes exactly one QUEUE_URL, https://sqs.<region>.amazonaws.com/... (try: redrive --help)",
     );
   // Loaded here: only redrive needs the SQS and Lambda clients (they come with its module).
-  const { redriveClients, redriveQueue } = await import("./redrive.ts");
-  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const { redriveClients, redriveQueue, regionOfQueueUrl } = await import("./redrive.ts");
+  // The queue's own region first: its function (named in each record) is in the same region.
+  const region =
+    values.region ?? regionOfQueueUrl(queueUrl) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const summary = await redriveQueue({
     queueUrl,
     functionName: values.function ?? null,
@@ -221,6 +236,17 @@ async function redriveCommand(args: string[]): Promise<number> {
   });
   process.stdout.write(`${formatRedriveSummary(summary, values["dry-run"])}\n`);
   return summary.failed + summary.unreadable === 0 ? 0 : 1;
+}
+
+/** The version in the checkout's package.json: the CLI ships with it, bundled or run from source. */
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const { packageRoot } = await import("./package-root.ts");
+  const manifest = JSON.parse(await readFile(join(packageRoot(), "package.json"), "utf8")) as {
+    version?: unknown;
+  };
+  return typeof manifest.version === "string" ? manifest.version : "unknown";
 }
 
 function isParseArgsError(error: unknown): boolean {

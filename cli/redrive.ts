@@ -41,6 +41,23 @@ export interface RedriveSummary {
  * The SQS client sends to the queue URL's host unless an endpoint is configured (AWS_ENDPOINT_URL_SQS or
  * AWS_ENDPOINT_URL, e.g. a VPC endpoint): the SDK's default would ignore that setting.
  */
+/**
+ * The region a queue URL names: `https://sqs.<region>.amazonaws.com/...` (also `.amazonaws.com.cn`), or the
+ * legacy `https://<region>.queue.amazonaws.com/...`; undefined for anything else (a local endpoint).
+ */
+export function regionOfQueueUrl(queueUrl: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(queueUrl).hostname;
+  } catch {
+    return undefined;
+  }
+  return (
+    /^sqs\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1] ??
+    /^([a-z]{2}(?:-[a-z]+)+-\d+)\.queue\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1]
+  );
+}
+
 export function redriveClients(
   region: string | undefined,
   env: NodeJS.ProcessEnv = process.env,

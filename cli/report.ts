@@ -103,7 +103,8 @@ export function formatReport(report: ReplayReport, options: { links: boolean } =
     lines.push(`   routes: ${group.routes.join(", ") || "(none)"}`);
   }
   for (const d of report.deliveries) {
-    const state = d.error ? `FAILED: ${d.error}` : d.sent ? "sent" : (d.note ?? "not sent (dry run)");
+    // The error itself goes to stderr, once (cli/main.ts): here only that it failed.
+    const state = d.error ? "FAILED (error below)" : d.sent ? "sent" : (d.note ?? "not sent (dry run)");
     lines.push(`-> ${d.sink}: ${state}`);
     if (d.preview && options.links) {
       lines.push(`   preview: ${d.preview.html}`);
@@ -118,7 +119,6 @@ export function formatReport(report: ReplayReport, options: { links: boolean } =
     );
     if (s.landedOn.length > 0) lines.push(`   new replicas on: ${s.landedOn.join(", ")}`);
   }
-  for (const error of report.errors) lines.push(`error: ${error}`);
   return `${lines.join("\n")}\n`;
 }
 

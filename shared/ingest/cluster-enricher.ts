@@ -46,13 +46,17 @@ export function clusterEnricher(
     try {
       connection = connect(group);
     } catch (error) {
-      return unavailable(group, `cannot reach the cluster: ${errorMessage(error)}`, failureReasonOf(error));
+      return withoutClusterFacts(
+        group,
+        `cannot reach the cluster: ${errorMessage(error)}`,
+        failureReasonOf(error),
+      );
     }
     if (typeof connection === "string") {
       // By the connector's contract a string is one of two refusals: no cluster configured, or another one.
       const reason =
         connection === ENRICHMENT_OFF ? EnrichmentFailureReason.off : EnrichmentFailureReason.otherCluster;
-      return unavailable(group, connection, reason);
+      return withoutClusterFacts(group, connection, reason);
     }
     const kube = connection.kube;
     // The client is shared across invocations: this group's requests are the difference.
@@ -71,7 +75,7 @@ export function clusterEnricher(
         ? await enrichment
         : await withDeadline(enrichment, options.deadlineMs);
     if (result === null) {
-      return unavailable(
+      return withoutClusterFacts(
         group,
         `enrichment of cluster "${connection.name}" took longer than ${options.deadlineMs} ms`,
         EnrichmentFailureReason.timeout,
@@ -130,7 +134,12 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | null> 
   }
 }
 
-function unavailable(group: AlertGroup, why: string, failure: EnrichmentFailureReason): GroupEnrichment {
+/** The group without cluster facts: every alert carries `why`, and one ENRICHMENT_UNAVAILABLE says it. */
+export function withoutClusterFacts(
+  group: AlertGroup,
+  why: string,
+  failure: EnrichmentFailureReason,
+): GroupEnrichment {
   const alerts = group.alerts.map((alert) => ({ ...alert, node: null, enrichmentError: why }));
   return { alerts, coredns: null, diagnosis: diagnose(alerts, null, [why]), failure };
 }

@@ -1,10 +1,10 @@
-import {
-  type AlertGroup,
-  type CoreDnsPlacement,
-  type Diagnosis,
-  type EnrichedAlert,
+import type {
+  AlertGroup,
+  CoreDnsPlacement,
+  Diagnosis,
+  EnrichedAlert,
   EnrichmentFailureReason,
-  type NodeTalkers,
+  NodeTalkers,
 } from "../model/index.ts";
 
 /** What enrichment adds to a group; produced by shared/enrich, consumed by the ingest pipeline. */
@@ -25,11 +25,3 @@ export interface GroupEnrichment {
  * reach comes back as alerts with `enrichmentError` and an ENRICHMENT_UNAVAILABLE diagnosis.
  */
 export type GroupEnricher = (group: AlertGroup) => Promise<GroupEnrichment>;
-
-/** Used when no cluster is configured: the alerts go out as they came, without node facts. */
-export const withoutEnrichment: GroupEnricher = async (group) => ({
-  alerts: group.alerts.map((alert) => ({ ...alert, node: null })),
-  coredns: null,
-  diagnosis: [],
-  failure: EnrichmentFailureReason.off,
-});

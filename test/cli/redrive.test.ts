@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { redriveQueue } from "../../cli/redrive.ts";
+import { redriveQueue, regionOfQueueUrl } from "../../cli/redrive.ts";
 import { ampMessagesFromFile } from "../../shared/ingest/index.ts";
 import { linkLocalGroup, renderAwsJsonTemplate, snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
 import { CLI_TIMEOUT_MS, runCli } from "../support/cli.ts";
@@ -153,8 +153,8 @@ describe("linklocal-sentinel redrive, the built CLI", { timeout: CLI_TIMEOUT_MS 
   afterAll(() => aws.close());
 
   it("invokes each parked event's function, deletes what succeeded and keeps the rest, exit 1", async () => {
+    // No AWS_REGION: the queue URL names eu-west-1, and every call is signed for it.
     const { code, stdout, stderr } = await runCli(["redrive", QUEUE], {
-      AWS_REGION: "eu-west-1",
       AWS_ACCESS_KEY_ID: "AKIDTEST",
       AWS_SECRET_ACCESS_KEY: "test-secret",
       AWS_ENDPOINT_URL_SQS: aws.url,
@@ -172,5 +172,19 @@ describe("linklocal-sentinel redrive, the built CLI", { timeout: CLI_TIMEOUT_MS 
       "rh-m-junk",
     ]);
     expect(new Set(aws.calls("ReceiveMessage").map((c) => c.QueueUrl))).toEqual(new Set([QUEUE]));
+    expect(new Set(aws.signedRegions)).toEqual(new Set(["eu-west-1"]));
+  });
+});
+
+describe("regionOfQueueUrl", () => {
+  it.each([
+    ["https://sqs.eu-west-1.amazonaws.com/111122223333/q", "eu-west-1"],
+    ["https://sqs.us-gov-west-1.amazonaws.com/111122223333/q", "us-gov-west-1"],
+    ["https://sqs.cn-north-1.amazonaws.com.cn/111122223333/q", "cn-north-1"],
+    ["https://ap-southeast-2.queue.amazonaws.com/111122223333/q", "ap-southeast-2"],
+    ["http://127.0.0.1:4566/000000000000/q", undefined],
+    ["not a url", undefined],
+  ])("%s -> %s", (url, region) => {
+    expect(regionOfQueueUrl(url)).toBe(region);
   });
 });

@@ -40,6 +40,19 @@ describe("linklocal-sentinel replay", { timeout: CLI_TIMEOUT_MS + 10_000 }, () =
     expect(report.errors).toEqual([]);
   });
 
+  it("without any cluster says so in every group: ENRICHMENT_UNAVAILABLE with what to give replay", async () => {
+    const { code, stdout } = await cli(["replay", sample("default-text.json"), "--dry-run", "--json"]);
+    expect(code).toBe(0);
+    const [group] = JSON.parse(stdout).groups;
+    const [finding, ...others] = group.diagnosis;
+    expect(others).toEqual([]);
+    expect(finding.code).toBe("ENRICHMENT_UNAVAILABLE");
+    expect(finding.reason).toContain("replay has no cluster to read");
+    expect(finding.fix).toContain("--kubeconfig PATH");
+    expect(finding.fix).toContain("--cluster NAME --region R");
+    expect(group.alerts[0].enrichmentError).toContain("replay has no cluster to read");
+  });
+
   it("delivers a raw fallback for an unreadable message and exits 0", async () => {
     const { code, stdout } = await cli(["replay", sample("unreadable.json"), "--dry-run"]);
     expect(code).toBe(0);
@@ -50,7 +63,9 @@ describe("linklocal-sentinel replay", { timeout: CLI_TIMEOUT_MS + 10_000 }, () =
   it("fails with exit 1 and names the variable when a sink has no secret", async () => {
     const { code, stdout, stderr } = await cli(["replay", sample("key-value.json")]);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/slack: FAILED: .*SLACK_WEBHOOK_URL/);
+    // The error is printed once: the report says the delivery failed, stderr says why.
+    expect(stdout).toContain("-> slack: FAILED (error below)");
+    expect(stdout).not.toContain("SLACK_WEBHOOK_URL");
     expect(stderr.trim().split("\n")).toHaveLength(1);
     expect(stderr).toMatch(/^linklocal-sentinel: slack: .*SLACK_WEBHOOK_URL/);
   });
@@ -121,5 +136,17 @@ describe("linklocal-sentinel replay against a cluster", { timeout: CLI_TIMEOUT_M
     expect(stdout).toContain("Block Kit Builder: https://app.slack.com/block-kit-builder#");
     const html = await readFile(join(preview, "slack-sample-json-template.html"), "utf8");
     expect(html).toContain("LinkLocalAllowanceExceeded");
+  });
+});
+
+describe("linklocal-sentinel --version", { timeout: CLI_TIMEOUT_MS + 10_000 }, () => {
+  it("prints the package's version and exits 0", async () => {
+    const manifest = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8"));
+    for (const flag of ["--version", "-V"]) {
+      const { code, stdout, stderr } = await cli([flag]);
+      expect(code).toBe(0);
+      expect(stderr).toBe("");
+      expect(stdout).toBe(`linklocal-sentinel ${manifest.version}\n`);
+    }
   });
 });

@@ -12,6 +12,8 @@ export interface SqsLambdaStandIn {
   invocations: { functionName: string; payload: unknown }[];
   /** The request bodies of one SQS action, in order. */
   calls(action: string): Record<string, unknown>[];
+  /** The region each request was signed for (SigV4 credential scope), in order. */
+  signedRegions: string[];
   close(): Promise<void>;
 }
 
@@ -27,12 +29,15 @@ export async function startSqsLambdaStandIn(options: {
 }): Promise<SqsLambdaStandIn> {
   const sqsCalls: { action: string; body: Record<string, unknown> }[] = [];
   const invocations: SqsLambdaStandIn["invocations"] = [];
+  const signedRegions: string[] = [];
   let waiting = [...options.messages];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const text = Buffer.concat(chunks).toString("utf8");
+      const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ""));
+      signedRegions.push(scope?.[1] ?? "unsigned");
       const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? "");
       if (invoke) {
         const payload = JSON.parse(text) as unknown;
@@ -60,6 +65,7 @@ export async function startSqsLambdaStandIn(options: {
   return {
     url,
     invocations,
+    signedRegions,
     calls: (action) => sqsCalls.filter((c) => c.action === action).map((c) => c.body),
     close,
   };

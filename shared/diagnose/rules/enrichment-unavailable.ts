@@ -9,6 +9,10 @@ const FIXES: { pattern: RegExp; fix: string; commands?: string[] }[] = [
     fix: "Deploy the stack with EksClusterName set to the cluster's name: it sets EKS_CLUSTER_NAME, grants eks:DescribeCluster on that cluster and creates the access entry",
   },
   {
+    pattern: /^replay has no cluster to read/,
+    fix: "Run replay with --kubeconfig PATH (or --context NAME) for a kubeconfig cluster, or --cluster NAME --region R for EKS",
+  },
+  {
     pattern: /Not allowed to call eks:DescribeCluster/,
     fix: "The function role may not describe this cluster: deploy the stack with EksClusterName set to it (that grants eks:DescribeCluster and eks:DescribeAddon on it), or grant them to the role",
   },
