@@ -46,6 +46,15 @@ export function escapeValueAndCut(raw: string, max: number, marker: string = CUT
   return transformAndCut(raw, max, escapeValue, marker).text;
 }
 
+/**
+ * A command inside a ``` block, copied and pasted as typed: only Slack's three control characters are escaped
+ * (Slack shows them back as `&`, `<`, `>`), never the look-alikes of escapeValue (a code block formats
+ * nothing). A backtick, which would close the block, becomes a plain quote; cut to `max` units.
+ */
+export function escapeCommandAndCut(raw: string, max: number): string {
+  return escapeAndCut(raw.replace(/`/g, "'"), max);
+}
+
 /** Text inside a ``` block: escaped, and backticks swapped for a look-alike so the block cannot be closed early. */
 export function escapeCode(text: string): string {
   return escapeMrkdwn(text).replace(/`/g, "ˋ");

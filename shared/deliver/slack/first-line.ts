@@ -7,7 +7,7 @@ import {
 } from "../../diagnose/headroom.ts";
 import { type Diagnosis, DiagnosisCode, type EnrichedAlertGroup } from "../../model/index.ts";
 import { type MessageLinks, NO_LINKS, runbookLink } from "../links.ts";
-import { escapeCode, escapeValueAndCut } from "../text.ts";
+import { escapeCode, escapeCommandAndCut, escapeValueAndCut } from "../text.ts";
 import { slackLink } from "./pack.ts";
 
 /**
@@ -34,9 +34,12 @@ export function firstLine(diagnoses: readonly Diagnosis[], links: MessageLinks =
   const top = diagnoses[0];
   if (top === undefined) return null;
   const runbook = slackLink(runbookLink(links, top.code), "how");
+  // The action carries its first command, so the one thing to do can be copied from the first lines.
+  const command = (top.commands ?? []).find((c) => c !== "" && top.fix.includes(c));
   return (
     `:dart: *Most likely:* \`${escapeCode(top.code)}\` ${escapeValueAndCut(top.reason, 600)}\n` +
-    `*Do now:* ${ACTION_NOW[top.code] ?? escapeValueAndCut(top.fix, 600)}${runbook ? ` (${runbook})` : ""}`
+    `*Do now:* ${ACTION_NOW[top.code] ?? escapeValueAndCut(top.fix, 600)}${runbook ? ` (${runbook})` : ""}` +
+    (command ? `\n\`\`\`\n${escapeCommandAndCut(command, 1000)}\n\`\`\`` : "")
   );
 }
 
@@ -61,7 +64,7 @@ export function fixWithCommandBlocks(
     .filter((piece) => piece !== "")
     .join("; ");
   const budget = Math.max(100, Math.floor((maxChars - prose.length) / commands.length) - 10);
-  const block = commands.map((command) => escapeValueAndCut(command, budget).replace(/`/g, "'")).join("\n");
+  const block = commands.map((command) => escapeCommandAndCut(command, budget)).join("\n");
   return `*Fix:*${prose ? ` ${escapeValueAndCut(prose, 500)}` : ""}\n\`\`\`\n${block}\n\`\`\``;
 }
 
@@ -81,7 +84,7 @@ export function headroomLine(group: EnrichedAlertGroup, links: MessageLinks = NO
     const runbook = slackLink(runbookLink(links, "coredns_underscaled"), "how");
     lines.push(
       `*Do now:* scale CoreDNS from ${replicas.from} to ${replicas.to} replicas so each CoreDNS node stays under ${Math.round(HEADROOM_TARGET_SHARE * 100)}%${runbook ? ` (${runbook})` : ""}`,
-      `\`\`\`\n${escapeValueAndCut(command, 1000).replace(/`/g, "'")}\n\`\`\``,
+      `\`\`\`\n${escapeCommandAndCut(command, 1000)}\n\`\`\``,
     );
   } else {
     lines.push("*Do now:* add CoreDNS replicas on other nodes before the node reaches 100% and drops begin");

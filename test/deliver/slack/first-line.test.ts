@@ -112,6 +112,45 @@ describe("the Slack message's first line and commands", () => {
     }
   });
 
+  it("pastes every command as typed: no look-alike character inside a code block, only Slack's escapes", async () => {
+    const findings = await realFindings();
+    const tricky: Diagnosis = {
+      code: DiagnosisCode.nodelocalDnsAbsent,
+      reason: "no cache",
+      fix: "Run: kubectl get cm -o jsonpath='{.data.*}' __PILLAR__ ~/x > out && echo done",
+      commands: ["kubectl get cm -o jsonpath='{.data.*}' __PILLAR__ ~/x > out && echo done"],
+      nodes: [],
+    };
+    for (const finding of [tricky, ...findings]) {
+      const message = renderSlackMessage(makeGroup({ diagnosis: [finding] }));
+      const fenced = slackTexts(message).flatMap((text) =>
+        [...text.matchAll(/```\n([\s\S]*?)\n```/g)].map((m) => m[1] ?? ""),
+      );
+      // What Slack shows (and copies): its three escapes turned back into the characters.
+      const shown = fenced.map((text) =>
+        text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&"),
+      );
+      const lines = shown.flatMap((block) => block.split("\n"));
+      for (const command of finding.commands ?? []) expect(lines, finding.code).toContain(command);
+      for (const text of fenced) expect(text, finding.code).not.toMatch(/[ˋ∗∼＿…]/);
+    }
+  });
+
+  it("carries the top finding's first command in the Do now line, the same the fix shows", async () => {
+    const findings = (await realFindings()).filter((f) => (f.commands ?? []).length > 0);
+    expect(findings.length).toBeGreaterThan(3);
+    for (const finding of findings) {
+      const message = renderSlackMessage(makeGroup({ diagnosis: [finding] }));
+      const first = message.blocks[1];
+      const text = first?.type === "section" ? (first.text?.text ?? "") : "";
+      const [command] = finding.commands ?? [];
+      const doNow = text.slice(text.indexOf("*Do now:*"));
+      expect(doNow, finding.code).toContain(
+        `\n\`\`\`\n${(command ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}\n\`\`\``,
+      );
+    }
+  });
+
   it("leads a resolved group with the recovery, not a cause", () => {
     const message = renderSlackMessage(
       makeGroup({
