@@ -1,4 +1,5 @@
 import type { CoreDnsPlacement, Diagnosis, EnrichedAlert, NodeTalkers } from "../model/index.ts";
+import { mergeAddonConfigurations } from "./addon-values.ts";
 import { diagnosisContext } from "./context.ts";
 import { HEADROOM_ALERTNAME } from "./headroom.ts";
 import type { DiagnosisRule } from "./rule.ts";
@@ -58,7 +59,9 @@ export function diagnose(
     const unavailable = enrichmentUnavailable.evaluate(context);
     return unavailable ? [unavailable] : [];
   }
-  return DIAGNOSIS_RULES.map((rule) => rule.evaluate(context)).filter(
-    (finding): finding is Diagnosis => finding !== null,
+  return mergeAddonConfigurations(
+    DIAGNOSIS_RULES.map((rule) => rule.evaluate(context)).filter(
+      (finding): finding is Diagnosis => finding !== null,
+    ),
   );
 }
