@@ -13,7 +13,12 @@ import {
   withoutClusterFacts,
 } from "../shared/ingest/index.ts";
 import { EnrichmentFailureReason } from "../shared/model/index.ts";
-import { eksScaleConnector, type ScaleConnector } from "../shared/scale/index.ts";
+import {
+  eksScaleConnector,
+  readScaleConfig,
+  type ScaleConnector,
+  scaleUpPolicy,
+} from "../shared/scale/index.ts";
 
 /** Why replay enriched nothing, and what to give it: the reason of every alert and the finding's text. */
 export const NO_CLUSTER =
@@ -39,6 +44,7 @@ export function enricherFor(
   const options = {
     cache: createClusterFactsCache({ ttlMs: readEnrichConfig(env).clusterFactsTtlMs }),
     deadlineMs: enrichDeadlineMs,
+    scaleUp: scaleUpPolicy(readScaleConfig(env)),
   };
   const eksName =
     flags.cluster ?? (flags.kubeconfig || flags.context ? undefined : env.EKS_CLUSTER_NAME?.trim());

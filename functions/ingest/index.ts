@@ -5,6 +5,7 @@ import { readIngestConfig } from "../../shared/config/ingest-config.ts";
 import { createClusterFactsCache, readEnrichConfig } from "../../shared/enrich/index.ts";
 import { clusterEnricher, eksConnector, ingestSnsEvent, SnsPublisher } from "../../shared/ingest/index.ts";
 import { loadRoutes, routeGroup } from "../../shared/route/index.ts";
+import { readScaleConfig, scaleUpPolicy } from "../../shared/scale/config.ts";
 
 // Read once per cold start: a bad variable fails the first invocation loudly instead of every alert quietly.
 const config = readIngestConfig(process.env);
@@ -24,6 +25,8 @@ const enrich = clusterEnricher(
   {
     cache: createClusterFactsCache({ ttlMs: readEnrichConfig(process.env).clusterFactsTtlMs }),
     deadlineMs: config.enrichDeadlineMs,
+    // Scale-up fixes propose the number the scaler would write (COREDNS_SCALE_STEP, COREDNS_MAX_REPLICAS).
+    scaleUp: scaleUpPolicy(readScaleConfig(process.env)),
   },
 );
 

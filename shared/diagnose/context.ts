@@ -12,6 +12,15 @@ export function recommendedReplicas(clusterNodeCount: number): number {
   return Math.max(CoreDnsSizing.minReplicas, Math.ceil(clusterNodeCount / CoreDnsSizing.nodesPerReplica));
 }
 
+/**
+ * The scaler's next step from a replica count (COREDNS_SCALE_STEP, capped at COREDNS_MAX_REPLICAS): a scale-up
+ * fix proposes the number the scaler would write, so the message and the scaler's report say one thing.
+ * Returns `from` itself when the scaler would not go higher.
+ */
+export interface ScaleUpPolicy {
+  next(from: number): number;
+}
+
 /** What every rule reads, computed once. */
 export interface DiagnosisContext {
   /** Nodes of firing alerts, with their facts, sorted by name. */
@@ -24,6 +33,8 @@ export interface DiagnosisContext {
   clusterName: string;
   /** Pods resolving through the VPC resolver on throttled nodes without CoreDNS; null when not looked up. */
   talkers: NodeTalkers[] | null;
+  /** The scaler's step, when known: scale-up fixes then propose its number. */
+  scaleUp: ScaleUpPolicy | null;
 }
 
 export function diagnosisContext(
@@ -32,6 +43,7 @@ export function diagnosisContext(
   enrichmentErrors: readonly string[],
   clusterName: string | undefined,
   talkers: NodeTalkers[] | null = null,
+  scaleUp: ScaleUpPolicy | null = null,
 ): DiagnosisContext {
   const firing = alerts.filter((alert) => alert.status === "firing");
   const byName = new Map<string, NodeFacts>();
@@ -47,6 +59,7 @@ export function diagnosisContext(
     },
     firingCount: firing.length,
     talkers,
+    scaleUp,
     clusterName: clusterName ?? firing.find((alert) => alert.labels.cluster)?.labels.cluster ?? "<cluster>",
   };
 }

@@ -1,6 +1,6 @@
 import type { CoreDnsPlacement, Diagnosis, EnrichedAlert, NodeTalkers } from "../model/index.ts";
 import { mergeAddonConfigurations } from "./addon-values.ts";
-import { diagnosisContext } from "./context.ts";
+import { diagnosisContext, type ScaleUpPolicy } from "./context.ts";
 import { HEADROOM_ALERTNAME } from "./headroom.ts";
 import type { DiagnosisRule } from "./rule.ts";
 import { corednsColocated } from "./rules/coredns-colocated.ts";
@@ -14,7 +14,7 @@ import { nodelocalDnsAbsent } from "./rules/nodelocal-dns-absent.ts";
 import { nodelocalDnsOnThrottledNode } from "./rules/nodelocal-dns-on-throttled-node.ts";
 import { nonCorednsNodeThrottled } from "./rules/non-coredns-node-throttled.ts";
 
-export { CoreDnsSizing, recommendedReplicas } from "./context.ts";
+export { CoreDnsSizing, recommendedReplicas, type ScaleUpPolicy } from "./context.ts";
 export * from "./headroom.ts";
 export type { DiagnosisRule } from "./rule.ts";
 
@@ -43,7 +43,7 @@ export function diagnose(
   alerts: EnrichedAlert[],
   coredns: CoreDnsPlacement | null,
   enrichmentErrors: string[],
-  options: { clusterName?: string; talkers?: NodeTalkers[] | null } = {},
+  options: { clusterName?: string; talkers?: NodeTalkers[] | null; scaleUp?: ScaleUpPolicy | null } = {},
 ): Diagnosis[] {
   const context = diagnosisContext(
     alerts,
@@ -51,6 +51,7 @@ export function diagnose(
     enrichmentErrors,
     options.clusterName,
     options.talkers ?? null,
+    options.scaleUp ?? null,
   );
   if (context.firingCount === 0) return [];
   // A headroom warning is not a drop: the drop findings would call its nodes throttled. Its message carries

@@ -1,5 +1,5 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
-import { diagnose } from "../diagnose/index.ts";
+import { diagnose, type ScaleUpPolicy } from "../diagnose/index.ts";
 import { failureReasonOf, readFailure } from "../enrich/failure.ts";
 import { type ClusterFactsCache, type CoreDnsAddonLookup, enrichGroup } from "../enrich/index.ts";
 import { fetchTalkers } from "../enrich/talkers.ts";
@@ -34,6 +34,8 @@ export interface ClusterEnricherOptions {
    * hold a notification for tens of seconds; past the deadline the group goes out without cluster facts.
    */
   deadlineMs?: number;
+  /** The scaler's step (COREDNS_SCALE_STEP, COREDNS_MAX_REPLICAS): scale-up fixes propose its number. */
+  scaleUp?: ScaleUpPolicy;
 }
 
 /** Enrichment plus diagnosis against whichever cluster the connector picks; never rejects. */
@@ -87,6 +89,7 @@ export function clusterEnricher(
       diagnosis: diagnose(result.alerts, result.coredns, result.errors, {
         clusterName: connection.name,
         talkers: result.talkers,
+        scaleUp: options.scaleUp,
       }),
       kubeRequests: kube.stats.requests - requestsBefore,
       talkers: result.talkers ?? undefined,

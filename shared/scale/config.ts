@@ -1,4 +1,5 @@
 import { type Env, readEnum, readInt, readString } from "../config/env.ts";
+import type { ScaleUpPolicy } from "../diagnose/context.ts";
 import { ConfigError } from "../errors.ts";
 import { ScaleMode } from "../model/index.ts";
 
@@ -57,6 +58,14 @@ export function parseScaleStep(text: string): ScaleStep {
   throw new ConfigError(
     `COREDNS_SCALE_STEP must be +N (N >= 1 replicas) or xF (F > 1, e.g. x1.5), got "${text}"`,
   );
+}
+
+/** What the scaler would write from `from`: one step, capped at the maximum (`from` when already there). */
+export function scaleUpPolicy(config: Pick<ScaleConfig, "step" | "maxReplicas">): ScaleUpPolicy {
+  return {
+    next: (from) =>
+      from >= config.maxReplicas ? from : Math.min(applyStep(from, config.step), config.maxReplicas),
+  };
 }
 
 /** The count one step above `from`; always at least one more. */

@@ -1,6 +1,13 @@
 export { CORE_DNS_PATH, type CoreDnsAddonControl } from "./apply-plan.ts";
 export { scaleWorstCaseMs } from "./budget.ts";
-export { applyStep, parseScaleStep, readScaleConfig, type ScaleConfig, ScaleDefaults } from "./config.ts";
+export {
+  applyStep,
+  parseScaleStep,
+  readScaleConfig,
+  type ScaleConfig,
+  ScaleDefaults,
+  scaleUpPolicy,
+} from "./config.ts";
 export { LAST_SCALE_ANNOTATION } from "./cooldown.ts";
 export { eksScaleConnector } from "./eks-scale-connector.ts";
 export { scaleOutcome } from "./outcome.ts";

@@ -6,12 +6,17 @@ import type { DiagnosisRule } from "../rule.ts";
 /** The ENI dropping packets carries a CoreDNS replica's upstream lookups: cluster-wide DNS failures. */
 export const corednsOnThrottledNode: DiagnosisRule = {
   code: DiagnosisCode.corednsOnThrottledNode,
-  evaluate({ throttled, coredns, clusterName }) {
+  evaluate({ throttled, coredns, clusterName, scaleUp }) {
     if (!coredns) return null;
     const hosting = throttled.filter((node) => coredns.nodes.includes(node.name)).map((node) => node.name);
     if (hosting.length === 0) return null;
     const pods = coredns.pods.filter((pod) => pod.node && hosting.includes(pod.node)).map((pod) => pod.name);
-    const target = Math.max(coredns.desiredReplicas * 2, recommendedReplicas(coredns.clusterNodeCount));
+    // The scaler's next step when it is known and goes up (one voice with its report); else double.
+    const step = scaleUp?.next(coredns.desiredReplicas) ?? coredns.desiredReplicas;
+    const target =
+      step > coredns.desiredReplicas
+        ? step
+        : Math.max(coredns.desiredReplicas * 2, recommendedReplicas(coredns.clusterNodeCount));
     const scale = scaleCoreDnsFix(coredns, target, clusterName);
     return {
       code: this.code,

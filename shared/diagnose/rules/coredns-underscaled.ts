@@ -6,18 +6,22 @@ import type { DiagnosisRule } from "../rule.ts";
 /** Fewer replicas than max(2, ceil(nodes / 16)): too few ENIs carry the cluster's upstream DNS. */
 export const corednsUnderscaled: DiagnosisRule = {
   code: DiagnosisCode.corednsUnderscaled,
-  evaluate({ coredns, clusterName }) {
+  evaluate({ coredns, clusterName, scaleUp }) {
     if (!coredns || coredns.clusterNodeCount === 0) return null;
     const wanted = recommendedReplicas(coredns.clusterNodeCount);
     if (coredns.desiredReplicas >= wanted) return null;
-    const scale = scaleCoreDnsFix(coredns, wanted, clusterName);
+    // The scaler's next step when it is known and goes up (one voice with its report), the rest after cooldowns.
+    const step = scaleUp?.next(coredns.desiredReplicas) ?? coredns.desiredReplicas;
+    const to = step > coredns.desiredReplicas ? step : wanted;
+    const scale = scaleCoreDnsFix(coredns, to, clusterName);
+    const rest = to < wanted ? `; then step again after the cooldown until ${wanted}` : "";
     const ready = coredns.readyReplicas < coredns.desiredReplicas ? ` (${coredns.readyReplicas} ready)` : "";
     return {
       code: this.code,
       reason:
         `${coredns.desiredReplicas} CoreDNS replicas${ready} serve ${coredns.clusterNodeCount} nodes; at one per ` +
         `${CoreDnsSizing.nodesPerReplica} nodes the cluster needs at least ${wanted}`,
-      fix: scale.text,
+      fix: `${scale.text}${rest}`,
       commands: [scale.command],
       nodes: [...coredns.nodes],
     };
