@@ -29,7 +29,8 @@ async function tool(args: string[], cwd?: string) {
   }
 }
 
-const scrapeText = readRepoFile("infra/scrape-config.yaml").replaceAll("${CLUSTER_NAME}", CLUSTER);
+// The placeholder the file asks to replace (written apart so it does not read as a JavaScript template).
+const scrapeText = readRepoFile("infra/scrape-config.yaml").replaceAll(`$${"{"}CLUSTER_NAME}`, CLUSTER);
 const scrape = parse(scrapeText) as {
   scrape_configs: {
     job_name: string;
