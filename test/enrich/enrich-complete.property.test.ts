@@ -2,7 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createHttpKubeClient } from "../../shared/cluster/http-kube-client.ts";
 import type { Node } from "../../shared/cluster/kube-objects.ts";
-import { createClusterFactsCache, type EnrichResult, enrichGroup } from "../../shared/enrich/index.ts";
+import {
+  createClusterFactsCache,
+  type EnrichResult,
+  enrichGroup,
+  NODE_NAME_LABELS,
+} from "../../shared/enrich/index.ts";
 import type { LabelSet } from "../../shared/model/index.ts";
 import { type GeneratedCluster, generateCluster } from "../../sim/cluster-generator.ts";
 import { startKubeApiServer } from "../../sim/kube-api-server.ts";
@@ -28,23 +33,13 @@ const IdentityForms = [
 ] as const;
 type IdentityForm = (typeof IdentityForms)[number];
 
-/** Forms enrichment must always resolve (the node Table or a hostname selector finds them in any plan). */
-const ALWAYS_RESOLVED = new Set<IdentityForm>([
-  "node-label",
-  "short-nodename-label",
-  "ip-hostname-label",
-  "internal-ip",
-  "dns-name",
-  "short-hostname",
-]);
-const NODE_LABELS = [
-  "node",
-  "nodename",
-  "kubernetes_node",
-  "k8s_node_name",
-  "node_name",
-  "hostname",
-] as const;
+/**
+ * Forms enrichment must always resolve (the node Table or a hostname selector finds them in any plan). A pod IP
+ * is looked up only for a few IPs or within one namespace, and an instance id among the first 100 nodes.
+ */
+const ALWAYS_RESOLVED = new Set<IdentityForm>(
+  IdentityForms.filter((form) => form !== "pod-ip" && form !== "instance-id"),
+);
 
 interface AlertSpec {
   node: number;
@@ -75,7 +70,7 @@ function labelsFor(cluster: GeneratedCluster, spec: AlertSpec): { labels: LabelS
   const ip = node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
   switch (spec.form) {
     case "node-label":
-      return { node, labels: { [NODE_LABELS[spec.label % NODE_LABELS.length] as string]: name } };
+      return { node, labels: { [NODE_NAME_LABELS[spec.label % NODE_NAME_LABELS.length] as string]: name } };
     case "short-nodename-label":
       return { node, labels: { nodename: short, instance: `${ip}:9100` } };
     case "ip-hostname-label":
