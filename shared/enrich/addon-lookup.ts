@@ -61,7 +61,8 @@ export async function lookupCoreDnsAddon(
   if (!lookup) return { kind: "skipped" };
   try {
     const addon = await lookup.describeCoreDns();
-    if (!addon) return lookup.declaredByOperator ? { kind: "absent", declaredByOperator: true } : { kind: "absent" };
+    if (!addon)
+      return lookup.declaredByOperator ? { kind: "absent", declaredByOperator: true } : { kind: "absent" };
     return { kind: "present", addon, values: await parseConfigurationValues(addon.configurationValues) };
   } catch (error) {
     const failure = readFailure("describing the EKS coredns add-on", error);

@@ -58,7 +58,12 @@ export function scaleOwnerOf(input: OwnerInputs): OwnerState {
     }
     case ScaleOwner.clusterProportionalAutoscaler:
       if (!input.autoscaler) break;
-      return { owner: decided.kind, detail, autoscaler: input.autoscaler, configMap: input.autoscalerConfigMap };
+      return {
+        owner: decided.kind,
+        detail,
+        autoscaler: input.autoscaler,
+        configMap: input.autoscalerConfigMap,
+      };
     case ScaleOwner.deployment:
     case ScaleOwner.unknown:
       return { owner: decided.kind, detail };

@@ -113,7 +113,9 @@ describe("decideReplicaController", () => {
     });
     expect(
       decideReplicaController({ ...none, addon: { kind: "absent", declaredByOperator: true } }).detail,
-    ).toBe("the coredns Deployment's own spec.replicas (2); not an EKS add-on, as --self-managed-coredns says");
+    ).toBe(
+      "the coredns Deployment's own spec.replicas (2); not an EKS add-on, as --self-managed-coredns says",
+    );
     expect(decideReplicaController({ ...none, addon: { kind: "skipped" } }).kind).toBe("unknown");
     expect(
       decideReplicaController({
