@@ -123,7 +123,7 @@ async function stormRows(rows: Row[], work: string): Promise<void> {
       cache: createClusterFactsCache({ ttlMs: 60_000 }),
       deadlineMs: 120_000,
     });
-    const { group } = await ingestMessage(
+    const [outcome] = await ingestMessage(
       {
         messageId: "bench",
         body: record?.Message ?? "",
@@ -134,6 +134,8 @@ async function stormRows(rows: Row[], work: string): Promise<void> {
       },
       { clusterLabel: "cluster", enrich, route: () => ["slack", "pagerduty"] },
     );
+    if (!outcome) throw new Error("the storm message gave no group");
+    const { group } = outcome;
     // One alert, cold then warm (cluster facts cached), on the same 5,000 nodes.
     const cache = createClusterFactsCache({ ttlMs: 60_000 });
     const one = (await import("../test/support/enrich-fixtures.ts")).alertGroup([
