@@ -41,9 +41,10 @@ const LAZY: Record<string, string[]> = {
   "shared/deliver/slack-app/web-api.ts": [],
 };
 
+// Five builds: generous on a busy 2-core machine.
 beforeAll(async () => {
   for (const id of functionIds) files[id] = await samBuild(id, build.path);
-});
+}, 300_000);
 afterAll(() => {
   vi.unstubAllEnvs();
   build.remove();
