@@ -1,7 +1,7 @@
 import type { Context } from "aws-lambda";
 import { messageLinksFromEnv } from "../../shared/deliver/links.ts";
 import { createSlackNotifier } from "../../shared/deliver/slack/index.ts";
-import { slackModeFromEnv } from "../../shared/deliver/slack-app/config.ts";
+import { slackModeFromEnv } from "../../shared/deliver/slack-app/mode.ts";
 import { readIdempotencyConfig } from "../../shared/idempotency/idempotency-config.ts";
 import { loadIdempotencyStore } from "../../shared/idempotency/load-store.ts";
 import { logger } from "../../shared/logger.ts";

@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readIngestConfig } from "../../shared/config/ingest-config.ts";
-import {
-  readSlackAppConfig,
-  SLACK_BOT_TOKEN_SECRET,
-  slackModeFromEnv,
-} from "../../shared/deliver/slack-app/config.ts";
+import { readSlackAppConfig, SLACK_BOT_TOKEN_SECRET } from "../../shared/deliver/slack-app/config.ts";
+import { slackModeFromEnv } from "../../shared/deliver/slack-app/mode.ts";
 import { readIdempotencyConfig } from "../../shared/idempotency/index.ts";
 import { routesFromEnv } from "../../shared/route/index.ts";
 import {

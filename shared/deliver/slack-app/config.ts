@@ -2,10 +2,7 @@ import { type Env, readString } from "../../config/env.ts";
 import { ConfigError } from "../../errors.ts";
 import type { SecretSpec } from "../../secrets/secret-spec.ts";
 
-/**
- * Which Slack mode notify-slack runs in, read from the environment without loading anything: webhook mode
- * (the default) must not pay for app mode at cold start, so this file imports nothing but the env readers.
- */
+/** Slack app mode's settings, read when the mode is chosen (mode.ts decides, at no cold-start cost). */
 export const SLACK_BOT_TOKEN_SECRET: SecretSpec = {
   description: "Slack bot token",
   plainVariable: "SLACK_BOT_TOKEN",
@@ -14,29 +11,6 @@ export const SLACK_BOT_TOKEN_SECRET: SecretSpec = {
 };
 
 export const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
-
-export type SlackMode = "webhook" | "app";
-
-const WEBHOOK_VARIABLES = ["SLACK_WEBHOOK_URL", "SLACK_WEBHOOK_SECRET"];
-const APP_VARIABLES = [SLACK_BOT_TOKEN_SECRET.plainVariable, SLACK_BOT_TOKEN_SECRET.referenceVariable];
-
-/** App mode when a bot token is configured; both modes at once is a start-up error naming the variables. */
-export function slackModeFromEnv(env: Env): SlackMode {
-  const app = APP_VARIABLES.filter((name) => readString(env, name) !== undefined);
-  if (app.length === 0) {
-    if (readString(env, "SLACK_CHANNEL") !== undefined)
-      throw new ConfigError(
-        "SLACK_CHANNEL is set but no bot token: set SLACK_BOT_TOKEN_SECRET (Slack app mode) or unset SLACK_CHANNEL (webhook mode)",
-      );
-    return "webhook";
-  }
-  const webhook = WEBHOOK_VARIABLES.filter((name) => readString(env, name) !== undefined);
-  if (webhook.length > 0)
-    throw new ConfigError(
-      `${app.join(" and ")} (Slack app mode) and ${webhook.join(" and ")} (webhook mode) are both set; set one mode only`,
-    );
-  return "app";
-}
 
 export interface SlackAppConfig {
   /** A channel id (C0123ABCD): chat.update needs the id, a name would only work for posting. */
