@@ -53,7 +53,8 @@ try {
     file: join(root, "samples/aws-json-template.json"),
     dryRun: true,
     env,
-    enrich: enricherFor({ kubeconfig }, env).enrich,
+    // The simulated cluster's CoreDNS is self-managed, as in the demo.
+    enrich: enricherFor({ kubeconfig, "self-managed-coredns": true }, env).enrich,
     route: (group) => routeGroup(routes, group),
     deliver: (group, dryRun) => {
       demoGroup = group;
@@ -80,6 +81,12 @@ function shoot(file: string, png: string, size: string): void {
       "--no-sandbox",
       "--disable-gpu",
       "--hide-scrollbars",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+      `--user-data-dir=${join(work, "chromium")}`,
       `--window-size=${size}`,
       `--screenshot=${png}`,
       `file://${file}`,
