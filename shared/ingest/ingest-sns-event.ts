@@ -30,20 +30,32 @@ export async function ingestSnsEvent(
   const messages = ampMessagesFromLambdaEvent(event);
   const failures: string[] = [];
   let heartbeats = 0;
+  let published = 0;
   for (const message of messages) {
     logger.setCorrelationId(message.messageId);
     try {
-      const outcome = await ingestMessage(message, deps);
-      const { group } = outcome;
-      if (outcome.heartbeat) {
+      const outcomes = await ingestMessage(message, deps);
+      const toPublish = outcomes.filter((outcome) => {
         // Recorded, never published: a heartbeat is for the stack's alarm, not for a human.
-        countMetric(MetricName.heartbeats);
-        heartbeats += 1;
-        continue;
-      }
-      recordGroupMetrics(outcome);
-      const publishedId = await publishGroup(deps.sns, deps.internalTopicArn, group);
-      logger.info("published to the internal topic", { publishedId, routes: group.routes });
+        if (outcome.heartbeat) countMetric(MetricName.heartbeats);
+        return !outcome.heartbeat;
+      });
+      heartbeats += outcomes.length - toPublish.length;
+      // One group per cluster the message named, published side by side: one Publish's worst case bounds them.
+      const results = await Promise.allSettled(
+        toPublish.map(async ({ group }) => {
+          const publishedId = await publishGroup(deps.sns, deps.internalTopicArn, group);
+          logger.info("published to the internal topic", {
+            publishedId,
+            routes: group.routes,
+            cluster: group.cluster,
+          });
+        }),
+      );
+      for (const outcome of toPublish) recordGroupMetrics(outcome);
+      published += results.filter((r) => r.status === "fulfilled").length;
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
     } catch (error) {
       logger.error("could not ingest message", { error: errorMessage(error) });
       failures.push(`${message.messageId}: ${errorMessage(error)}`);
@@ -55,7 +67,7 @@ export async function ingestSnsEvent(
       `${failures.length} of ${messages.length} messages failed: ${failures.join("; ")}`,
     );
   }
-  return { published: messages.length - heartbeats, heartbeats };
+  return { published, heartbeats };
 }
 
 /** What one ingested group adds to the pipeline's metrics (flushed once per invocation). */
