@@ -62,6 +62,24 @@ describe("docs/deploy.md", () => {
     for (const path of paths) expect(existsSync(join(repoRoot, path)), path).toBe(true);
   });
 
+  it("names only functions the stack creates in its commands (stack linklocal-sentinel)", () => {
+    const named = [...doc.matchAll(/--function-name (linklocal-sentinel-[a-z-]+)/g)].map(
+      (m) => m[1] as string,
+    );
+    expect(named.length).toBeGreaterThan(0);
+    const created = Object.values(template.Resources)
+      .filter((r) => r.Type === "AWS::Serverless::Function")
+      .map((r) => String((r.Properties.FunctionName as { "Fn::Sub": string })["Fn::Sub"]))
+      .map((name) => name.replace("$" + "{AWS::StackName}", "linklocal-sentinel"));
+    for (const name of named) expect(created, name).toContain(name);
+  });
+
+  it("uses only kubectl manifests that exist in infra/", () => {
+    const applied = [...doc.matchAll(/kubectl apply -f (infra\/[\w.-]+)/g)].map((m) => m[1] as string);
+    expect(applied).toEqual(expect.arrayContaining(["infra/rbac.yaml", "infra/exporter.yaml"]));
+    for (const path of applied) expect(existsSync(join(repoRoot, path)), path).toBe(true);
+  });
+
   it("tells the RBAC group the template maps the ingest role to", () => {
     const groups = template.Resources.IngestAccessEntry?.Properties.KubernetesGroups as string[];
     for (const group of groups) expect(doc).toContain(group);
