@@ -14,6 +14,26 @@ export interface CoreDnsAddon {
 export interface CoreDnsAddonLookup {
   /** Resolves with null when coredns is not installed as an EKS add-on; rejects when EKS cannot be asked. */
   describeCoreDns(): Promise<CoreDnsAddon | null>;
+  /**
+   * DescribeCluster's `computeConfig.enabled`: EKS Auto Mode runs cluster DNS itself. Absent where EKS cannot
+   * be asked (a kubeconfig); then Auto Mode is told from node labels alone.
+   */
+  autoModeEnabled?(): Promise<boolean>;
+}
+
+/** What DescribeCluster said of Auto Mode: null when not asked or unanswered (the error is kept). */
+export type AutoModeOutcome =
+  | { enabled: boolean | null }
+  | { enabled: null; error: string; reason: EnrichmentFailureReason };
+
+export async function lookupAutoMode(lookup: CoreDnsAddonLookup | undefined): Promise<AutoModeOutcome> {
+  if (!lookup?.autoModeEnabled) return { enabled: null };
+  try {
+    return { enabled: await lookup.autoModeEnabled() };
+  } catch (error) {
+    const failure = readFailure("reading the cluster's compute config (EKS Auto Mode)", error);
+    return { enabled: null, error: failure.message, reason: failure.reason };
+  }
 }
 
 /** What one lookup attempt told us; `skipped` when no lookup was configured. */

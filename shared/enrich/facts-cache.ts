@@ -15,6 +15,9 @@ export interface ClusterDnsFacts {
   corednsNodeCapacity: Record<string, CapacityType>;
   clusterNodeCount: number;
   schedulableNodeCount: number;
+  fargateNodeCount: number;
+  /** DescribeCluster's computeConfig.enabled; null when not asked. */
+  autoModeEnabled: boolean | null;
 }
 
 export interface ClusterFactsCache {

@@ -21,6 +21,8 @@ export const ScaleOwner = {
   deployment: "deployment",
   eksAddon: "eks-addon",
   clusterProportionalAutoscaler: "cluster-proportional-autoscaler",
+  /** EKS Auto Mode runs cluster DNS itself; the scaler never writes there. */
+  eksAutoMode: "eks-auto-mode",
   unknown: "unknown",
 } as const;
 export type ScaleOwner = (typeof ScaleOwner)[keyof typeof ScaleOwner];
@@ -40,6 +42,10 @@ export const Guardrail = {
   ownerCannotExpress: "owner-cannot-express",
   conflict: "conflict",
   clusterUnreadable: "cluster-unreadable",
+  /** EKS Auto Mode runs cluster DNS on its nodes: there is no replica count to raise. */
+  eksAutoMode: "eks-auto-mode",
+  /** The cluster has no CoreDNS Deployment (another DNS provider, or none found). */
+  noCoreDns: "no-coredns",
 } as const;
 export type Guardrail = (typeof Guardrail)[keyof typeof Guardrail];
 
