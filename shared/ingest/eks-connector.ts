@@ -1,6 +1,11 @@
 import type { EKSClient } from "@aws-sdk/client-eks";
 import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
-import { createEksClient, createEksKubeApi, describeCoreDnsAddon } from "../cluster/eks-cluster.ts";
+import {
+  createEksClient,
+  createEksKubeApi,
+  describeCoreDnsAddon,
+  describeEksCluster,
+} from "../cluster/eks-cluster.ts";
 import type { ClusterConnector } from "./cluster-enricher.ts";
 import { targetCluster } from "./cluster-enricher.ts";
 
@@ -40,6 +45,11 @@ export function eksConnector(options: {
               configurationValues: addon.configurationValues,
             }
           );
+        },
+        // The DescribeCluster answer the connection already cached: no extra call.
+        async autoModeEnabled() {
+          return (await describeEksCluster(await client, target.name, { timeoutMs: options.timeoutMs }))
+            .autoModeEnabled;
         },
       },
     };

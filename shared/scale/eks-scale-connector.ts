@@ -24,6 +24,7 @@ export function eksScaleConnector(options: {
       kube: connection.kube,
       addon: lookup && {
         describeCoreDns: () => lookup.describeCoreDns(),
+        autoModeEnabled: lookup.autoModeEnabled?.bind(lookup),
         updateConfiguration: async (values, token) =>
           updateCoreDnsAddonConfiguration(await client, connection.name, values, token, {
             timeoutMs: options.timeoutMs,

@@ -36,10 +36,13 @@ export interface OwnerInputs {
   autoscalerConfigMap: ConfigMap | null;
   /** The operator's word for a cluster whose add-on status cannot be asked (a kubeconfig replay). */
   assumeSelfManaged: boolean;
+  /** The CoreDNS Deployment's name (default `coredns`). */
+  deployment?: string;
 }
 
 export function scaleOwnerOf(input: OwnerInputs): OwnerState {
   const { addon } = input;
+  const deployment = input.deployment ?? "coredns";
   if (addon.kind === "present") {
     const settings = addonReplicaSettings(addon.values);
     const name = `EKS add-on coredns ${addon.addon.addonVersion}`;
@@ -54,7 +57,7 @@ export function scaleOwnerOf(input: OwnerInputs): OwnerState {
       };
     }
   }
-  const cpa = input.autoscaler && targetsCoreDns(input.autoscaler) ? input.autoscaler : null;
+  const cpa = input.autoscaler && targetsCoreDns(input.autoscaler, deployment) ? input.autoscaler : null;
   if (cpa) {
     return {
       owner: ScaleOwner.clusterProportionalAutoscaler,
@@ -76,11 +79,11 @@ export function scaleOwnerOf(input: OwnerInputs): OwnerState {
     };
   }
   if (addon.kind === "absent")
-    return { owner: ScaleOwner.deployment, detail: "nobody: the coredns Deployment" };
+    return { owner: ScaleOwner.deployment, detail: `nobody: the ${deployment} Deployment` };
   if (input.assumeSelfManaged) {
     return {
       owner: ScaleOwner.deployment,
-      detail: "the coredns Deployment (self-managed, as the operator said)",
+      detail: `the ${deployment} Deployment (self-managed, as the operator said)`,
     };
   }
   const why =

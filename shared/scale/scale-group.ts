@@ -8,12 +8,20 @@ import {
   ScaleOwner,
   type ScaleReport,
 } from "../model/index.ts";
-import { applyPlan, type CoreDnsAddonControl, ScaleConflict } from "./apply-plan.ts";
+import { applyPlan, type CoreDnsAddonControl, corednsPath, ScaleConflict } from "./apply-plan.ts";
 import type { ScaleConfig } from "./config.ts";
-import { decideTarget, fitToNodes, refused, refuseOnGroup, type Target, type Verdict } from "./decide.ts";
+import {
+  decideTarget,
+  fitToNodes,
+  ownerOfRefusal,
+  refused,
+  refuseOnGroup,
+  type Target,
+  type Verdict,
+} from "./decide.ts";
 import { waitForLanding } from "./landed.ts";
 import { placementRules } from "./placement.ts";
-import { readScaleState, type ScaleState, scanNodeCapacity } from "./read-state.ts";
+import { CoreDnsMissingError, readScaleState, type ScaleState, scanNodeCapacity } from "./read-state.ts";
 import { toReport } from "./report.ts";
 import { planWrite } from "./write-plan.ts";
 
@@ -72,7 +80,8 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
     );
   }
   const onGroup = refuseOnGroup(group);
-  if (onGroup) return report(onGroup, "not read", ScaleOwner.unknown);
+  if (onGroup)
+    return report(onGroup, group.coredns?.replicaController.detail ?? "not read", ownerOfRefusal(onGroup));
   let lastConflict = "";
   for (let attempt = 1; attempt <= ScaleLimits.attempts; attempt++) {
     let state: ScaleState;
@@ -82,6 +91,14 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
         assumeSelfManaged: deps.assumeSelfManaged ?? false,
       });
     } catch (error) {
+      if (error instanceof CoreDnsMissingError) {
+        const verdict = refused(
+          error.autoMode ? Guardrail.eksAutoMode : Guardrail.noCoreDns,
+          error.message,
+          null,
+        );
+        return report(verdict, error.message, ownerOfRefusal(verdict));
+      }
       return report(
         refused(
           Guardrail.clusterUnreadable,
@@ -92,6 +109,7 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
         ScaleOwner.unknown,
       );
     }
+    const deploymentPath = corednsPath(state.deployment.metadata.name);
     const { owner, deployment } = state;
     const decided = await decide(group, state, deps, now());
     if ("action" in decided) return report(decided, owner.detail, owner.owner);
@@ -116,6 +134,7 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
     try {
       const applied = await applyPlan(plan, {
         kube: deps.kube,
+        deploymentPath,
         addon: deps.addon,
         requestToken: `llsentinel-${messageId}`.replace(/[^A-Za-z0-9-]/g, "").slice(0, 64),
         addonUpdateWaitMs: deps.config.addonUpdateWaitMs,
@@ -125,6 +144,8 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
       });
       const landing = await waitForLanding(decided.to, state.podsBefore, throttledNodes(group), {
         kube: deps.kube,
+        deploymentPath,
+        podSelector: state.podSelector,
         waitMs: deps.config.readyWaitMs,
         pollMs,
         sleep,
@@ -176,6 +197,12 @@ async function decide(
     nowMs,
   });
   if ("action" in target) return target;
+  if (state.onFargate) {
+    return {
+      ...target,
+      notes: [...target.notes, "CoreDNS runs on Fargate: each new replica gets its own node"],
+    };
+  }
   try {
     const capacity = await scanNodeCapacity(deps.kube, placementRules(state.deployment), target.to);
     return fitToNodes(target, capacity);
