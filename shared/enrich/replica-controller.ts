@@ -90,7 +90,7 @@ export function withoutCoreDnsDeployment(layout: {
         ? "there is no kube-dns Service"
         : `the kube-dns Service selects ${layout.dnsService}, which no Deployment's pods match`;
   return {
-    kind: ReplicaControllerKind.absent,
+    kind: ReplicaControllerKind.unknown,
     detail: `no CoreDNS: no kube-system Deployment has pods labelled k8s-app=kube-dns, k8s-app=coredns or app.kubernetes.io/name=coredns, and ${service} (another DNS provider?)`,
   };
 }
@@ -118,8 +118,10 @@ export function autoscalerParams(configMap: ConfigMap | null): string | null {
 }
 
 /**
- * Who owns CoreDNS's replica count. An add-on with autoScaling wins (EKS rewrites replicas continuously),
- * then a cluster-proportional-autoscaler targeting coredns, then an add-on pinning or defaulting replicas.
+ * Who owns CoreDNS's replica count: the one decision behind enrichment's `replicaController`, the diagnosis and
+ * the scaler's owner (shared/scale/owner.ts adds what it writes through). An add-on with autoScaling wins (EKS
+ * rewrites replicas continuously), then a cluster-proportional-autoscaler targeting coredns, then an add-on
+ * pinning or defaulting replicas, then the Deployment itself when EKS (or the operator) says there is no add-on.
  */
 export function decideReplicaController(input: {
   addon: AddonLookupOutcome;
@@ -142,10 +144,10 @@ export function decideReplicaController(input: {
   }
   const cpa = autoscaler && targetsCoreDns(autoscaler, name) ? autoscaler : null;
   if (cpa) {
-    const params = input.autoscalerParams ? `, ConfigMap ${cpa.configMap} ${input.autoscalerParams}` : "";
+    const params = input.autoscalerParams ? ` ${input.autoscalerParams}` : "";
     return {
       kind: ReplicaControllerKind.clusterProportionalAutoscaler,
-      detail: `cluster-proportional-autoscaler deployment/${cpa.deployment}${params}`,
+      detail: `cluster-proportional-autoscaler deployment/${cpa.deployment}, ConfigMap ${cpa.configMap}${params}`,
     };
   }
   if (addonName && settings?.replicaCount !== null && settings?.replicaCount !== undefined) {
@@ -162,12 +164,18 @@ export function decideReplicaController(input: {
   }
   const replicas = input.deploymentReplicas === null ? "" : ` (${input.deploymentReplicas})`;
   if (addon.kind === "absent") {
+    const why = addon.declaredByOperator
+      ? "not an EKS add-on, as --self-managed-coredns says"
+      : "no EKS add-on, no autoscaler";
     return {
-      kind: ReplicaControllerKind.none,
-      detail: `nobody: the ${name} Deployment's spec.replicas${replicas}`,
+      kind: ReplicaControllerKind.deployment,
+      detail: `the ${name} Deployment's own spec.replicas${replicas}; ${why}`,
     };
   }
-  const why = addon.kind === "failed" ? `EKS add-on lookup failed: ${addon.error}` : "EKS add-on not checked";
+  const why =
+    addon.kind === "failed"
+      ? `the EKS add-on lookup failed: ${addon.error}`
+      : "the EKS add-on was not checked (a kubeconfig cannot ask EKS; replay --self-managed-coredns says CoreDNS is not an add-on)";
   return {
     kind: ReplicaControllerKind.unknown,
     detail: `${why}; no cluster-proportional-autoscaler targets ${name}, spec.replicas${replicas}`,

@@ -26,17 +26,24 @@ export interface NodeFacts {
 export const ComputeType = { ec2: "ec2", auto: "auto", fargate: "fargate", hybrid: "hybrid" } as const;
 export type ComputeType = (typeof ComputeType)[keyof typeof ComputeType];
 
-export const ReplicaControllerKind = {
+/**
+ * Who owns CoreDNS's replica count: one vocabulary for enrichment, diagnosis, the scaler and every message, so
+ * a group never reads "owned by unknown" in one line and "owner deployment" in the next. `deployment`: nobody
+ * but the Deployment's own spec.replicas.
+ */
+export const ReplicaOwner = {
+  deployment: "deployment",
   eksAddon: "eks-addon",
   clusterProportionalAutoscaler: "cluster-proportional-autoscaler",
-  none: "none",
   /** EKS Auto Mode runs cluster DNS on its nodes as a managed component: no Deployment's count to change. */
   eksAutoMode: "eks-auto-mode",
-  /** No CoreDNS Deployment at all: another DNS provider, or none found. */
-  absent: "absent",
   unknown: "unknown",
 } as const;
-export type ReplicaControllerKind = (typeof ReplicaControllerKind)[keyof typeof ReplicaControllerKind];
+export type ReplicaOwner = (typeof ReplicaOwner)[keyof typeof ReplicaOwner];
+
+/** The owner as enrichment reports it (`coredns.replicaController.kind`). */
+export const ReplicaControllerKind = ReplicaOwner;
+export type ReplicaControllerKind = ReplicaOwner;
 
 export interface ReplicaController {
   kind: ReplicaControllerKind;

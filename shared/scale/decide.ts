@@ -172,14 +172,9 @@ function refuseOnLayout(coredns: EnrichedAlertGroup["coredns"]): Verdict | null 
   const controller = coredns?.replicaController;
   if (controller?.kind === ReplicaControllerKind.eksAutoMode)
     return refused(Guardrail.eksAutoMode, controller.detail, null);
-  if (controller?.kind === ReplicaControllerKind.absent)
+  if (controller && coredns?.deployment === null)
     return refused(Guardrail.noCoreDns, controller.detail, null);
   return null;
-}
-
-/** Who a refusal speaks for when the scaler read nothing itself: Auto Mode's refusal names Auto Mode. */
-export function ownerOfRefusal(verdict: Verdict): ScaleOwner {
-  return verdict.guardrail === Guardrail.eksAutoMode ? ScaleOwner.eksAutoMode : ScaleOwner.unknown;
 }
 
 /** Null when the diagnosis says more replicas help; otherwise why they would not. */

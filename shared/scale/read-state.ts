@@ -1,6 +1,11 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import { type Deployment, KubeAccept, type List, type Node } from "../cluster/kube-objects.ts";
-import { type CoreDnsAddonLookup, lookupAutoMode, lookupCoreDnsAddon } from "../enrich/addon-lookup.ts";
+import {
+  type CoreDnsAddonLookup,
+  lookupAutoMode,
+  lookupCoreDnsAddon,
+  selfManagedCoreDns,
+} from "../enrich/addon-lookup.ts";
 import { AUTO_MODE_DOCS, KubePath, NodeLabel } from "../enrich/constants.ts";
 import {
   computeTypeOf,
@@ -55,7 +60,8 @@ export async function readScaleState(
 ): Promise<ScaleState> {
   const [deployments, addon, autoMode] = await Promise.all([
     listItems<Deployment>(kube, KubePath.dnsDeployments),
-    lookupCoreDnsAddon(options.addon),
+    // The operator's word stands in for EKS's answer only where EKS cannot be asked.
+    lookupCoreDnsAddon(options.addon ?? (options.assumeSelfManaged ? selfManagedCoreDns : undefined)),
     lookupAutoMode(options.addon),
   ]);
   const deployment = await coreDnsDeploymentOf(kube, deployments, autoMode.enabled === true);
@@ -79,7 +85,7 @@ export async function readScaleState(
       addon,
       autoscaler,
       autoscalerConfigMap,
-      assumeSelfManaged: options.assumeSelfManaged,
+      deploymentReplicas: deployment.spec?.replicas ?? null,
       deployment: deployment.metadata.name,
     }),
     podsBefore,

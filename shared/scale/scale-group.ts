@@ -10,16 +10,9 @@ import {
 } from "../model/index.ts";
 import { applyPlan, type CoreDnsAddonControl, corednsPath, ScaleConflict } from "./apply-plan.ts";
 import type { ScaleConfig } from "./config.ts";
-import {
-  decideTarget,
-  fitToNodes,
-  ownerOfRefusal,
-  refused,
-  refuseOnGroup,
-  type Target,
-  type Verdict,
-} from "./decide.ts";
+import { decideTarget, fitToNodes, refused, refuseOnGroup, type Target, type Verdict } from "./decide.ts";
 import { waitForLanding } from "./landed.ts";
+import type { OwnerState } from "./owner.ts";
 import { placementRules } from "./placement.ts";
 import { CoreDnsMissingError, readScaleState, type ScaleState, scanNodeCapacity } from "./read-state.ts";
 import { toReport } from "./report.ts";
@@ -75,14 +68,13 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
         to: null,
         reason: "COREDNS_SCALE_MODE is off",
       },
-      "not read",
-      ScaleOwner.unknown,
+      ...ownerAsEnriched(group),
     );
   }
   const onGroup = refuseOnGroup(group);
-  if (onGroup)
-    return report(onGroup, group.coredns?.replicaController.detail ?? "not read", ownerOfRefusal(onGroup));
+  if (onGroup) return report(onGroup, ...ownerAsEnriched(group));
   let lastConflict = "";
+  let lastOwner: OwnerState | null = null;
   for (let attempt = 1; attempt <= ScaleLimits.attempts; attempt++) {
     let state: ScaleState;
     try {
@@ -97,7 +89,7 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
           error.message,
           null,
         );
-        return report(verdict, error.message, ownerOfRefusal(verdict));
+        return report(verdict, error.message, error.autoMode ? ScaleOwner.eksAutoMode : ScaleOwner.unknown);
       }
       return report(
         refused(
@@ -105,12 +97,12 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
           `could not read CoreDNS from the cluster: ${errorMessage(error)}`,
           null,
         ),
-        "not read",
-        ScaleOwner.unknown,
+        ...ownerAsEnriched(group),
       );
     }
     const deploymentPath = corednsPath(state.deployment.metadata.name);
     const { owner, deployment } = state;
+    lastOwner = owner;
     const decided = await decide(group, state, deps, now());
     if ("action" in decided) return report(decided, owner.detail, owner.owner);
     const plan = planWrite(decided, owner, deployment, { at: new Date(now()).toISOString(), messageId });
@@ -177,9 +169,19 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
       `${lastConflict} on each of ${ScaleLimits.attempts} attempts; another writer is active`,
       null,
     ),
-    "contended",
-    ScaleOwner.unknown,
+    lastOwner?.detail ?? "contended",
+    lastOwner?.owner ?? ScaleOwner.unknown,
   );
+}
+
+/**
+ * When the scaler refuses before reading the cluster, the owner enrichment read for the same group: the
+ * report then names the owner the group's message names, not a second answer.
+ */
+function ownerAsEnriched(group: EnrichedAlertGroup): [detail: string, owner: ScaleOwner] {
+  const owner = group.coredns?.replicaController;
+  if (!owner) return ["not read", ScaleOwner.unknown];
+  return [`${owner.detail} (as enrichment read it)`, owner.kind];
 }
 
 async function decide(

@@ -11,7 +11,8 @@ const LIST_DNS_WORKLOADS = "kubectl -n kube-system get deployments,daemonsets -o
 export const corednsNotFound: DiagnosisRule = {
   code: DiagnosisCode.corednsNotFound,
   evaluate({ coredns }) {
-    if (coredns?.replicaController.kind !== ReplicaControllerKind.absent) return null;
+    if (!coredns || coredns.deployment !== null) return null;
+    if (coredns.replicaController.kind === ReplicaControllerKind.eksAutoMode) return null;
     const service = coredns.layout.dnsService;
     const command = service && service !== "absent" ? SHOW_DNS_SERVICE : LIST_DNS_WORKLOADS;
     return {
