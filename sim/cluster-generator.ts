@@ -427,6 +427,21 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
   }
 
   if (kubeDnsSelector) services.push(kubeDnsService(ctx, kubeDnsSelector));
+  // NodeLocal DNSCache's manifest ships its Corefile as the ConfigMap node-local-dns (made last, like the Service).
+  if (scenario.nodeLocalDns) {
+    configMaps.push({
+      metadata: {
+        name: "node-local-dns",
+        namespace: "kube-system",
+        uid: uid(random),
+        creationTimestamp: iso(now - 200 * 86_400_000),
+      },
+      data: {
+        Corefile:
+          "cluster.local:53 {\n    cache {\n        success 9984 30\n    }\n    forward . __PILLAR__CLUSTER__DNS__\n}\n",
+      },
+    });
+  }
 
   const spotCorednsNodes = [
     ...new Set(corednsPlacement.filter((p) => p.spot).map((p) => p.node.metadata.name)),

@@ -106,7 +106,7 @@ export function assembleEnrichment(
         clusterNodeCount: counts.total,
         schedulableNodeCount: counts.schedulable,
         fargateNodeCount: counts.fargate,
-        autoModeEnabled: reads.autoMode.enabled,
+        autoMode: coredns.layout.autoMode,
       }
     : null;
   const failureReasons = [...reads.failureReasons, ...(addon.kind === "failed" ? [addon.reason] : [])];
@@ -124,8 +124,9 @@ function dnsLayoutOf(reads: GroupReads, computeOf: (node: string) => ComputeType
   );
   const enabled = reads.autoMode.enabled;
   return {
-    autoMode:
-      enabled !== null
+    autoMode: reads.cached
+      ? reads.cached.autoMode
+      : enabled !== null
         ? { enabled, source: "compute-config" }
         : { enabled: labelled, source: labelled ? "node-labels" : null },
     corednsOnFargate: (workloads?.corednsPods ?? []).filter(

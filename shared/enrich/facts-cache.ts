@@ -1,4 +1,4 @@
-import type { CapacityType } from "../model/index.ts";
+import type { CapacityType, DnsLayout } from "../model/index.ts";
 import type { AddonLookupOutcome } from "./addon-lookup.ts";
 import type { DnsWorkloads } from "./dns-workloads.ts";
 
@@ -16,8 +16,8 @@ export interface ClusterDnsFacts {
   clusterNodeCount: number;
   schedulableNodeCount: number;
   fargateNodeCount: number;
-  /** DescribeCluster's computeConfig.enabled; null when not asked. */
-  autoModeEnabled: boolean | null;
+  /** EKS Auto Mode as the cold read told it (DescribeCluster, or node labels). */
+  autoMode: DnsLayout["autoMode"];
 }
 
 export interface ClusterFactsCache {

@@ -78,7 +78,7 @@ export async function readGroup(
   const readRows = !targeted || cached === null;
 
   const autoModeLookup: Promise<AutoModeOutcome> = cached
-    ? Promise.resolve({ enabled: cached.autoModeEnabled })
+    ? Promise.resolve({ enabled: cached.autoMode.enabled })
     : lookupAutoMode(addonLookup);
   const [workloadsRead, addon, nodeRows, podIpHits, scan, autoMode] = await Promise.all([
     cached
@@ -89,7 +89,10 @@ export async function readGroup(
     cached ? cached.addon : lookupCoreDnsAddon(addonLookup),
     readRows ? attempt("listing nodes (Table form)", () => listNodeRows(kube)) : null,
     !readRows && plan.ips.length > 0
-      ? attempt("looking up instance IPs as pod IPs", () => lookupPodIps(kube, plan.ips))
+      ? attempt("looking up instance IPs as pod IPs", () =>
+          // Auto Mode runs no aws-node or kube-proxy pods: kube-system holds no node IPs to look in first.
+          lookupPodIps(kube, plan.ips, { kubeSystemFirst: cached?.autoMode.enabled !== true }),
+        )
       : null,
     targeted && plan.instanceIds.length > 0
       ? attempt("scanning nodes for EC2 instance ids", () => scanProviderIds(kube))

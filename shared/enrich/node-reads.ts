@@ -66,8 +66,14 @@ export async function fetchNamedNodes(kube: KubeApi, names: readonly string[]): 
  * placed within the kube-system read access enrichment is granted anyway. IPs not found there are looked up
  * across all namespaces, which needs cluster-wide pod list access.
  */
-export async function lookupPodIps(kube: KubeApi, ips: readonly string[]): Promise<Map<string, string>> {
-  const found = await podIpNodes(kube, KubePath.dnsPods, ips);
+export async function lookupPodIps(
+  kube: KubeApi,
+  ips: readonly string[],
+  options: { kubeSystemFirst: boolean } = { kubeSystemFirst: true },
+): Promise<Map<string, string>> {
+  const found = options.kubeSystemFirst
+    ? await podIpNodes(kube, KubePath.dnsPods, ips)
+    : new Map<string, string>();
   const rest = ips.filter((ip) => !found.has(ip));
   if (rest.length > 0)
     for (const [ip, node] of await podIpNodes(kube, KubePath.pods, rest)) found.set(ip, node);

@@ -20,7 +20,7 @@ const facts: ClusterDnsFacts = {
   clusterNodeCount: 3,
   schedulableNodeCount: 3,
   fargateNodeCount: 0,
-  autoModeEnabled: null,
+  autoMode: { enabled: false, source: null },
 };
 
 describe("cluster facts cache", () => {
