@@ -229,3 +229,27 @@ describe("request budgets per layout (one alert, cold then warm)", () => {
     expect(warm.trace.clusterFacts).toBe("cached");
   });
 });
+
+describe("request and byte budgets on 5,000-node layouts (500 alerts, cold, uncompressed)", () => {
+  it.each([
+    { compute: "auto-mode", corednsInstall: "eks" },
+    { compute: "mixed-auto-mode", corednsInstall: "helm" },
+  ] as const)("$compute with CoreDNS $corednsInstall: at most 10 requests and 5 MB", async (layout) => {
+    const env = await startEnrichSim(
+      { clusterName: "sim-huge-layout", nodeCount: 5000, corednsReplicas: 2, appPodsPerNode: 1, ...layout },
+      { compression: false },
+    );
+    running.push(env);
+    const nodes = env.cluster.nodes.filter((_, i) => i % 10 === 3).map((n) => n.metadata.name);
+    const group = alertGroup(nodes.map((node) => ({ instance: `${internalIp(env.cluster, node)}:9417` })));
+    const result = await enrichGroup(group, {
+      kube: env.kube,
+      addon: eksLookup(env.cluster),
+      logger: silentLogger,
+    });
+    expect(result.alerts.every((a, i) => a.node?.name === nodes[i])).toBe(true);
+    expect(result.coredns?.layout.autoMode.enabled).toBe(true);
+    expect(result.trace.requests).toBeLessThanOrEqual(10);
+    expect(result.trace.bytes).toBeLessThanOrEqual(5_000_000);
+  });
+});
