@@ -167,6 +167,33 @@ describe("DNS layouts: owner and findings", () => {
   });
 });
 
+describe("CoreDNS whose pods carry none of the usual labels", () => {
+  it("is found through the kube-dns Service's selector, its pods read by that selector", async () => {
+    const env = await startEnrichSim(ScenarioPresets.tiny);
+    running.push(env);
+    // Relabel CoreDNS as an operator might: `app: cluster-dns` on the Deployment, its pods and the Service.
+    const labels = { app: "cluster-dns" };
+    const deployment = env.cluster.deployments.find((d) => d.metadata.name === "coredns");
+    if (!deployment?.spec?.template?.metadata) throw new Error("the scenario has no coredns Deployment");
+    deployment.metadata.labels = labels;
+    deployment.spec.selector = { matchLabels: labels };
+    deployment.spec.template.metadata.labels = labels;
+    for (const pod of env.cluster.pods.filter((p) => p.metadata.name.startsWith("coredns-")))
+      pod.metadata.labels = labels;
+    const service = env.cluster.services[0];
+    if (!service?.spec) throw new Error("the scenario has no kube-dns Service");
+    service.spec.selector = labels;
+
+    const node = corednsNode(env.cluster);
+    const result = await enrichGroup(alertGroup([{ node }]), { kube: env.kube, logger: silentLogger });
+    expect(result.coredns?.deployment).toBe("coredns");
+    expect(result.coredns?.layout.dnsService).toBe("app=cluster-dns");
+    expect(result.coredns?.pods).toHaveLength(2);
+    expect(result.alerts[0]?.node?.hostsCoreDNS).toBe(true);
+    expect(env.sim.requests.map((r) => r.query.labelSelector).filter(Boolean)).toContain("app=cluster-dns");
+  });
+});
+
 /** Every preset but the 5,000-node one, with drops on a CoreDNS node and on another node. */
 const LAYOUTS = (Object.keys(ScenarioPresets) as ScenarioName[]).filter((name) => name !== "huge");
 
