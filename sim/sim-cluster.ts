@@ -1,4 +1,12 @@
-import type { ConfigMap, DaemonSet, Deployment, Lease, Node, Pod } from "../shared/cluster/kube-objects.ts";
+import type {
+  ConfigMap,
+  DaemonSet,
+  Deployment,
+  Lease,
+  Node,
+  Pod,
+  Service,
+} from "../shared/cluster/kube-objects.ts";
 
 /** The EKS `DescribeAddon` answer for the coredns add-on, as the generator describes it (for SDK mocks). */
 export interface SimCoreDnsAddon {
@@ -24,6 +32,9 @@ export interface SimCluster {
   configMaps: ConfigMap[];
   /** coordination.k8s.io Leases, e.g. the scaler's cooldown record that infra/rbac.yaml creates. */
   leases: Lease[];
+  services: Service[];
+  /** DescribeCluster's `computeConfig.enabled`: EKS Auto Mode manages compute (and cluster DNS). */
+  autoModeEnabled: boolean;
   /** Null when CoreDNS is self-managed (not an EKS add-on). */
   corednsAddon: SimCoreDnsAddon | null;
 }

@@ -5,6 +5,7 @@ import type {
   Lease,
   Node,
   Pod,
+  Service,
   TableColumnDefinition,
   TableRow,
 } from "../shared/cluster/kube-objects.ts";
@@ -204,6 +205,31 @@ export const leasePrinter: Printer<Lease> = {
     lease.metadata.name,
     lease.spec?.holderIdentity ?? "",
     humanAge(lease.metadata.creationTimestamp, now),
+  ],
+};
+
+export const servicePrinter: Printer<Service> = {
+  columns: [
+    nameColumn,
+    column("Type", "string"),
+    column("Cluster-IP", "string"),
+    column("External-IP", "string"),
+    column("Port(s)", "string"),
+    ageColumn,
+    column("Selector", "string", 1),
+  ],
+  cells: (service, now) => [
+    service.metadata.name,
+    service.spec?.type ?? "ClusterIP",
+    service.spec?.clusterIP ?? "<none>",
+    "<none>",
+    "53/UDP,53/TCP",
+    humanAge(service.metadata.creationTimestamp, now),
+    service.spec?.selector
+      ? Object.entries(service.spec.selector)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(",")
+      : "<none>",
   ],
 };
 

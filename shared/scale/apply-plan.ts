@@ -15,9 +15,16 @@ export interface CoreDnsAddonControl extends CoreDnsAddonLookup {
   updateStatus(updateId: string): Promise<{ status: string; errors: string[] }>;
 }
 
-export const CORE_DNS_PATH = `${KubePath.dnsDeployments}/${DnsWorkload.corednsDeployment}`;
+export const CORE_DNS_PATH = corednsPath(DnsWorkload.corednsDeployment);
+
+/** The CoreDNS Deployment's path, whatever it is called (a Helm release's `dns-coredns`). */
+export function corednsPath(deployment: string): string {
+  return `${KubePath.dnsDeployments}/${encodeURIComponent(deployment)}`;
+}
 /** The only way the scaler changes the Deployment: its replica count, through the scale subresource. */
-export const CORE_DNS_SCALE_PATH = `${CORE_DNS_PATH}/scale`;
+export function corednsScalePath(deploymentPath: string): string {
+  return `${deploymentPath}/scale`;
+}
 const MERGE_PATCH = { contentType: "application/merge-patch+json" } as const;
 
 /** A 409 on the claim or the owner's object: someone else wrote first; re-read and re-decide. */
@@ -36,6 +43,8 @@ export interface AppliedPlan {
 
 export interface ApplyDeps {
   kube: KubeApi;
+  /** The CoreDNS Deployment's path (corednsPath). */
+  deploymentPath: string;
   addon?: CoreDnsAddonControl;
   requestToken: string;
   addonUpdateWaitMs: number;
@@ -61,7 +70,7 @@ export async function applyPlan(plan: WritePlan, deps: ApplyDeps): Promise<Appli
   const scale = plan.owner === ScaleOwner.clusterProportionalAutoscaler ? null : plan.scale;
   if (scale) {
     try {
-      await deps.kube.patch(CORE_DNS_SCALE_PATH, scale, MERGE_PATCH);
+      await deps.kube.patch(corednsScalePath(deps.deploymentPath), scale, MERGE_PATCH);
     } catch (error) {
       await releaseClaim(deps.kube, plan, claimedVersion);
       if (error instanceof KubeConflictError) throw new ScaleConflict("the coredns Deployment");

@@ -7,7 +7,7 @@ import type { DiagnosisRule } from "../rule.ts";
 export const corednsUnderscaled: DiagnosisRule = {
   code: DiagnosisCode.corednsUnderscaled,
   evaluate({ coredns, clusterName, scaleUp }) {
-    if (!coredns || coredns.clusterNodeCount === 0) return null;
+    if (!coredns || coredns.deployment === null || coredns.clusterNodeCount === 0) return null;
     const wanted = recommendedReplicas(coredns.clusterNodeCount);
     if (coredns.desiredReplicas >= wanted) return null;
     // The scaler's next step when it is known and goes up (one voice with its report), the rest after cooldowns.
