@@ -9,7 +9,7 @@ import { createClusterFactsCache, enrichGroup } from "../shared/enrich/index.ts"
 import { clusterEnricher } from "../shared/ingest/cluster-enricher.ts";
 import { GROUP_BUDGET_BYTES } from "../shared/ingest/fit-to-sns.ts";
 import { ingestMessage } from "../shared/ingest/ingest-message.ts";
-import { encodeGroup } from "../shared/ingest/internal-message.ts";
+import { encodeGroup } from "../shared/model/internal-message.ts";
 import {
   linkLocalGroup,
   renderAwsJsonTemplate,

@@ -1,12 +1,12 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SAMPLE_SCENARIO } from "../scripts/make-samples.ts";
 import { ScaleMode } from "../shared/model/index.ts";
 import { parseRoutes, routeGroup } from "../shared/route/index.ts";
 import { readScaleConfig, scaleThrough } from "../shared/scale/index.ts";
 import { generateCluster } from "../sim/cluster-generator.ts";
 import { startKubeApiServer } from "../sim/kube-api-server.ts";
+import { SAMPLE_SCENARIO } from "../sim/scenarios.ts";
 import { enricherFor } from "./connect.ts";
 import { cliDelivery } from "./deliver.ts";
 import { forTerminal } from "./input-file.ts";

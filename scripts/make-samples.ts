@@ -12,9 +12,7 @@ import {
   snsLambdaEvent,
 } from "../sim/alertmanager-messages.ts";
 import { generateCluster } from "../sim/cluster-generator.ts";
-import { ScenarioPresets } from "../sim/scenarios.ts";
-
-export const SAMPLE_SCENARIO = ScenarioPresets.colocatedOnSpot;
+import { SAMPLE_SCENARIO } from "../sim/scenarios.ts";
 
 export function sampleFiles(): Record<string, unknown> {
   const cluster = generateCluster(SAMPLE_SCENARIO);

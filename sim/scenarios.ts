@@ -70,3 +70,9 @@ export const ScenarioPresets = {
 } as const satisfies Record<string, ClusterScenario>;
 
 export type ScenarioName = keyof typeof ScenarioPresets;
+
+/**
+ * The cluster samples/*.json point at (scripts/make-samples.ts writes them from it), so the demo, the
+ * screenshot and the tests that replay a sample find its nodes when they simulate this scenario.
+ */
+export const SAMPLE_SCENARIO = ScenarioPresets.colocatedOnSpot;

@@ -1,17 +1,5 @@
-import type { JSONValue } from "@aws-lambda-powertools/commons/types";
-import {
-  makeIdempotent,
-  IdempotencyConfig as PowertoolsIdempotencyConfig,
-} from "@aws-lambda-powertools/idempotency";
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
-import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
-import { errorMessage } from "../errors.ts";
 import type { Sink } from "../model/index.ts";
-import { DeliveryInProgressError, IdempotencyStoreError } from "./errors.ts";
-import type { IdempotencyConfig } from "./idempotency-config.ts";
-import { noDeduplication } from "./load-store.ts";
 
 /** What makes two deliveries the same: the original (AMP) SNS message id and the sink. */
 export interface DeliveryKey {
@@ -52,158 +40,13 @@ export interface DeliveryGuard {
   deliverOnce<Result>(key: DeliveryKey, deliver: () => Promise<Result>): Promise<GuardedDelivery<Result>>;
 }
 
-/** Extra tries of a completion write that failed after the send succeeded. */
-const COMPLETION_RETRIES = 2;
-const COMPLETION_RETRY_DELAY_MS = 200;
-
-/**
- * DynamoDB calls one guarded delivery makes at most, per key (message id, then content): the conditional
- * put of the in-progress record, and either the update to completed with its retries, or the read of the
- * record the put found. The notify timeouts are checked against this many calls timing out
- * (test/infra/function-timeouts.test.ts).
- */
-export const DYNAMODB_CALLS_PER_DELIVERY = 2 * (2 + COMPLETION_RETRIES);
-
-/** Keys do not depend on the Lambda function's name, so a renamed or redeployed function still deduplicates. */
-const KEY_PREFIX = "linklocal-sentinel-notify";
-const CONTENT_KEY_PREFIX = "linklocal-sentinel-content";
-/** Outside Lambda there is no remaining time to read: an in-progress marker then expires after this long. */
-const DEFAULT_IN_PROGRESS_MS = 120_000;
-
-export interface DeliveryGuardOptions {
-  /** For tests and local DynamoDB; by default a client with short timeouts for the function's region. */
-  client?: DynamoDBClient;
-  /** How long an in-progress marker lasts when no Lambda context is registered. */
-  inProgressMs?: number;
-  /** Waits between completion retries; tests pass one that returns at once. */
-  sleep?: (ms: number) => Promise<void>;
-}
-
-/** One delivery through one idempotency layer: whether the work ran, and whether it succeeded. */
-interface Attempt {
-  work: () => Promise<unknown>;
-  ran: boolean;
-  sent: boolean;
-  result?: unknown;
-}
-
-type Layer = (keyData: Record<string, string>, attempt: Attempt) => Promise<unknown>;
-
-export function createDeliveryGuard(
-  config: IdempotencyConfig,
-  options: DeliveryGuardOptions = {},
-): DeliveryGuard {
-  const tableName = config.tableName;
-  if (tableName === null) return noDeduplication();
-
-  const client = options.client ?? new DynamoDBClient(awsClientOptions(AwsCallBudgets.dynamodb));
-  const fallbackMs = options.inProgressMs ?? DEFAULT_IN_PROGRESS_MS;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const contexts: PowertoolsIdempotencyConfig[] = [];
-
-  /** A Powertools idempotency layer over the table; only the key (first argument) is hashed. */
-  function layer(keyPrefix: string, expiresAfterSeconds: number) {
-    const store = new DynamoDBPersistenceLayer({ tableName: tableName as string, awsSdkV3Client: client });
-    const powertoolsConfig = new PowertoolsIdempotencyConfig({ expiresAfterSeconds });
-    powertoolsConfig.registerLambdaContext(remainingTimeOnly(() => fallbackMs));
-    contexts.push(powertoolsConfig);
-    const run: Layer = makeIdempotent(
-      async (_key: Record<string, string>, attempt: Attempt) => {
-        attempt.ran = true;
-        attempt.result = await attempt.work();
-        attempt.sent = true;
-        return attempt.result;
-      },
-      { persistenceStore: store, config: powertoolsConfig, keyPrefix },
-    );
-    return { run, store };
-  }
-  const byMessage = layer(KEY_PREFIX, config.expiresAfterSeconds);
-  const window = config.contentWindowSeconds ?? 0;
-  const byContent = window > 0 ? layer(CONTENT_KEY_PREFIX, window) : null;
-
-  /**
-   * Runs `attempt` through `through`. When the work succeeded but Powertools could not record it, the record
-   * is completed here with a few retries: re-running would send the notification a second time.
-   */
-  async function once(
-    through: ReturnType<typeof layer>,
-    keyData: Record<string, string>,
-    attempt: Attempt,
-    completionErrors: string[],
-  ): Promise<unknown> {
-    try {
-      return await through.run(keyData, attempt);
-    } catch (error) {
-      if (!attempt.sent) throw error;
-      for (let retry = 1; ; retry++) {
-        try {
-          await through.store.saveSuccess(keyData, attempt.result as JSONValue);
-          return attempt.result;
-        } catch (completionError) {
-          if (retry > COMPLETION_RETRIES) {
-            completionErrors.push(errorMessage(completionError));
-            return attempt.result;
-          }
-          await sleep(COMPLETION_RETRY_DELAY_MS * retry);
-        }
-      }
-    }
-  }
-
+/** The guard without a table (IDEMPOTENCY_TABLE unset): every delivery runs, nothing is remembered. */
+export function noDeduplication(): DeliveryGuard {
   return {
-    mode: "dynamodb",
-    useLambdaContext(context) {
-      for (const powertoolsConfig of contexts)
-        powertoolsConfig.registerLambdaContext(remainingTimeOnly(() => context.getRemainingTimeInMillis()));
-    },
-    async deliverOnce<Result>(
-      key: DeliveryKey,
-      deliver: () => Promise<Result>,
-    ): Promise<GuardedDelivery<Result>> {
-      const completionErrors: string[] = [];
-      const byMessageAttempt: Attempt = { work: deliver, ran: false, sent: false };
-      // With a content key the send happens one layer down, and only if the content is new too.
-      const contentKey = byContent && key.contentKey ? key.contentKey : null;
-      const send: Attempt = contentKey ? { work: deliver, ran: false, sent: false } : byMessageAttempt;
-      if (byContent && contentKey) {
-        byMessageAttempt.work = () => once(byContent, { sink: key.sink, contentKey }, send, completionErrors);
-      }
-      try {
-        const result = (await once(
-          byMessage,
-          { sink: key.sink, messageId: key.messageId },
-          byMessageAttempt,
-          completionErrors,
-        )) as Result;
-        if (!send.ran) return { delivered: false, result };
-        return completionErrors.length === 0
-          ? { delivered: true, result }
-          : { delivered: true, result, completionError: completionErrors.join("; ") };
-      } catch (error) {
-        throw translate(error, key, tableName);
-      }
+    mode: "off",
+    useLambdaContext() {},
+    async deliverOnce(_key, deliver) {
+      return { delivered: true, result: await deliver() };
     },
   };
-}
-
-/** Powertools' own errors become ours; whatever `deliver` threw passes through unchanged. */
-function translate(error: unknown, key: DeliveryKey, tableName: string): unknown {
-  if (!(error instanceof Error)) return error;
-  if (error.name === "IdempotencyAlreadyInProgressError") {
-    return new DeliveryInProgressError(key.sink, key.messageId, { cause: error });
-  }
-  if (error.name.startsWith("Idempotency")) {
-    const cause = error.cause === undefined ? "" : `: ${errorMessage(error.cause)}`;
-    return new IdempotencyStoreError(
-      `idempotency table ${tableName} failed for the ${key.sink} notification of message ${key.messageId}: ${error.message}${cause}`,
-      { cause: error },
-    );
-  }
-  return error;
-}
-
-// Powertools reads nothing but getRemainingTimeInMillis from the context it is given.
-function remainingTimeOnly(getRemainingTimeInMillis: () => number): Context {
-  return { getRemainingTimeInMillis } as Context;
 }
