@@ -112,6 +112,21 @@ interface NodePlan {
   inZone: number;
 }
 
+/** What the builders share: the one seeded random source (the order of its calls fixes the output) and the clock. */
+interface BuildContext {
+  random: SeededRandom;
+  region: string;
+  now: number;
+}
+
+/** Objects one step adds; the cluster lists each kind in the order the steps ran. */
+interface Workloads {
+  pods?: Pod[];
+  deployments?: Deployment[];
+  daemonSets?: DaemonSet[];
+  configMaps?: ConfigMap[];
+}
+
 export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
   if (!Number.isInteger(scenario.nodeCount) || scenario.nodeCount < 3 || scenario.nodeCount > 5000) {
     throw new RangeError(`nodeCount must be an integer from 3 to 5000, got ${scenario.nodeCount}`);
@@ -121,13 +136,50 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
   const clusterName = scenario.clusterName ?? "sim-prod";
   const now = Date.parse(scenario.now ?? "2026-11-23T09:00:00Z");
   const replicas = scenario.corednsReplicas ?? 2;
-  const owner = scenario.replicaOwner ?? ReplicaOwner.none;
-  const zones = [`${region}a`, `${region}b`, `${region}c`];
   const images = commonImages.map((image) => image.replace("REGION", region));
+  const ctx: BuildContext = { random, region, now };
 
+  const plans = planNodes(ctx, scenario, images);
+  const corednsPlacement = placeCoreDns(
+    plans,
+    replicas,
+    scenario.colocatedReplicas ?? 0,
+    scenario.spotReplicas ?? 0,
+  );
+  const notReadyNames = markNotReadyNodes(plans, corednsPlacement, scenario.notReadyNodes ?? 0, now);
+
+  // One step after the other: each draws from `random`, so their order is part of the output.
+  const coredns = coreDnsWorkloads(
+    ctx,
+    corednsPlacement,
+    replicas,
+    scenario.corednsAntiAffinity ?? "preferred",
+  );
+  const daemons = daemonSetWorkloads(ctx, plans, images, scenario.nodeLocalDns ?? false);
+  const owner = replicaOwnerWorkloads(ctx, scenario, plans, clusterName, replicas);
+  const corefile: Workloads = { configMaps: [corednsConfigMap(ctx)] };
+  const apps: Workloads = { pods: applicationPods(ctx, plans, scenario.appPodsPerNode ?? 2) };
+  const steps = [coredns, daemons, owner.workloads, corefile, apps];
+
+  return {
+    name: clusterName,
+    region,
+    nodes: plans.map((p) => p.node),
+    pods: steps.flatMap((s) => s.pods ?? []),
+    deployments: steps.flatMap((s) => s.deployments ?? []),
+    daemonSets: steps.flatMap((s) => s.daemonSets ?? []),
+    configMaps: steps.flatMap((s) => s.configMaps ?? []),
+    corednsAddon: owner.addon,
+    facts: placementFacts(corednsPlacement, notReadyNames),
+  };
+}
+
+/** The nodes: a managed on-demand "system" nodegroup first (a third), then Karpenter capacity, spot last. */
+function planNodes(ctx: BuildContext, scenario: ClusterScenario, images: string[]): NodePlan[] {
+  const zones = [`${ctx.region}a`, `${ctx.region}b`, `${ctx.region}c`];
   const plans: NodePlan[] = [];
   const spotFraction = scenario.spotFraction ?? 0.3;
-  // The first third are a managed on-demand "system" nodegroup, the rest Karpenter capacity; at least one spot.
+  // At least one spot node when CoreDNS replicas are to run on spot.
   const spotCount = Math.max(
     scenario.spotReplicas ? 1 : 0,
     Math.min(scenario.nodeCount - 1, Math.round(scenario.nodeCount * spotFraction)),
@@ -136,33 +188,48 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
     const zoneIndex = i % zones.length;
     const spot = i >= scenario.nodeCount - spotCount;
     plans.push(
-      planNode(random, { index: i, zoneIndex, zones, region, spot, now, images, total: scenario.nodeCount }),
+      planNode(ctx.random, {
+        index: i,
+        zoneIndex,
+        zones,
+        region: ctx.region,
+        spot,
+        now: ctx.now,
+        images,
+        total: scenario.nodeCount,
+      }),
     );
   }
+  return plans;
+}
 
-  const corednsPlacement = placeCoreDns(
-    plans,
-    replicas,
-    scenario.colocatedReplicas ?? 0,
-    scenario.spotReplicas ?? 0,
-  );
+/** Takes the last `count` nodes without CoreDNS out of service; returns their names. */
+function markNotReadyNodes(
+  plans: NodePlan[],
+  corednsPlacement: NodePlan[],
+  count: number,
+  now: number,
+): string[] {
   const corednsNodeNames = new Set(corednsPlacement.map((p) => p.node.metadata.name));
   const withoutCoreDns = plans.filter((p) => !corednsNodeNames.has(p.node.metadata.name));
-  const notReadyCount = Math.min(scenario.notReadyNodes ?? 0, withoutCoreDns.length);
+  const notReadyCount = Math.min(count, withoutCoreDns.length);
   const notReadyNames = withoutCoreDns
     .slice(withoutCoreDns.length - notReadyCount)
     .map((p) => p.node.metadata.name);
   for (const plan of plans) {
     if (notReadyNames.includes(plan.node.metadata.name)) markNotReady(plan, now);
   }
+  return notReadyNames;
+}
 
-  const pods: Pod[] = [];
-  const deployments: Deployment[] = [];
-  const daemonSets: DaemonSet[] = [];
-  const configMaps: ConfigMap[] = [];
-  const ctx = { random, region, now };
-
-  // CoreDNS
+/** The CoreDNS pods where the placement put them, and their Deployment. */
+function coreDnsWorkloads(
+  ctx: BuildContext,
+  corednsPlacement: NodePlan[],
+  replicas: number,
+  antiAffinity: "preferred" | "required",
+): Workloads {
+  const { random, region } = ctx;
   const corednsHash = random.chars(podSuffixAlphabet, 10);
   const corednsPods = corednsPlacement.map((plan) =>
     makePod(ctx, plan, {
@@ -178,23 +245,29 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
       priorityClassName: "system-cluster-critical",
     }),
   );
-  pods.push(...corednsPods);
   const readyCoreDns = corednsPods.filter((p) =>
     p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
   );
-  deployments.push(
-    makeDeployment(ctx, {
-      name: "coredns",
-      labels: { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" },
-      selector: { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" },
-      replicas,
-      ready: readyCoreDns.length,
-      container: { name: "coredns", image: corednsImage(region) },
-      podSpec: corednsSchedulingSpec(scenario.corednsAntiAffinity ?? "preferred"),
-    }),
-  );
+  const deployment = makeDeployment(ctx, {
+    name: "coredns",
+    labels: { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" },
+    selector: { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" },
+    replicas,
+    ready: readyCoreDns.length,
+    container: { name: "coredns", image: corednsImage(region) },
+    podSpec: corednsSchedulingSpec(antiAffinity),
+  });
+  return { pods: corednsPods, deployments: [deployment] };
+}
 
-  // DaemonSets on every node.
+/** The DaemonSets on every node (VPC CNI, kube-proxy, the ethtool exporter, NodeLocal DNSCache) and their pods. */
+function daemonSetWorkloads(
+  ctx: BuildContext,
+  plans: NodePlan[],
+  images: string[],
+  nodeLocalDns: boolean,
+): Workloads {
+  const { random } = ctx;
   const daemonSetSpecs: { namespace: string; name: string; labels: Record<string, string>; image: string }[] =
     [
       {
@@ -216,7 +289,7 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
         image: images[9] ?? "",
       },
     ];
-  if (scenario.nodeLocalDns) {
+  if (nodeLocalDns) {
     daemonSetSpecs.push({
       namespace: "kube-system",
       name: "node-local-dns",
@@ -224,6 +297,8 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
       image: "registry.k8s.io/dns/k8s-dns-node-cache:1.23.1",
     });
   }
+  const pods: Pod[] = [];
+  const daemonSets: DaemonSet[] = [];
   for (const spec of daemonSetSpecs) {
     const dsPods = plans.map((plan) =>
       makePod(ctx, plan, {
@@ -243,88 +318,108 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
     pods.push(...dsPods);
     daemonSets.push(makeDaemonSet(ctx, spec, plans.length, plans.filter((p) => p.ready).length));
   }
+  return { pods, daemonSets };
+}
 
-  // Replica owner.
-  let corednsAddon: SimCoreDnsAddon | null = null;
+/** Who owns the CoreDNS replica count: the EKS add-on, a cluster-proportional-autoscaler, or nobody. */
+function replicaOwnerWorkloads(
+  ctx: BuildContext,
+  scenario: ClusterScenario,
+  plans: NodePlan[],
+  clusterName: string,
+  replicas: number,
+): { addon: SimCoreDnsAddon | null; workloads: Workloads } {
+  const owner = scenario.replicaOwner ?? ReplicaOwner.none;
   if (owner === ReplicaOwner.eksAddon) {
     const values =
       scenario.addonMode === "replica-count"
         ? { replicaCount: replicas }
         : { autoScaling: { enabled: true, minReplicas: replicas, maxReplicas: Math.max(10, replicas) } };
-    corednsAddon = {
+    const addon: SimCoreDnsAddon = {
       addonName: "coredns",
       clusterName,
       addonVersion: "v1.11.3-eksbuild.2",
       status: "ACTIVE",
       configurationValues: JSON.stringify(values),
     };
-  } else if (owner === ReplicaOwner.clusterProportionalAutoscaler) {
-    const plan = plans[0] as NodePlan;
-    const image = "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.8.9";
-    pods.push(
-      makePod(ctx, plan, {
-        namespace: "kube-system",
-        name: `dns-autoscaler-7d6c9f8b5d-${random.chars(podSuffixAlphabet, 5)}`,
-        labels: { "k8s-app": "dns-autoscaler" },
-        owner: { kind: "ReplicaSet", name: "dns-autoscaler-7d6c9f8b5d" },
-        container: {
-          name: "autoscaler",
-          image,
-          args: [
-            "--namespace=kube-system",
-            "--configmap=dns-autoscaler",
-            "--target=deployment/coredns",
-            "--logtostderr=true",
-            "--v=2",
-          ],
-        },
-      }),
-    );
-    deployments.push(
-      makeDeployment(ctx, {
-        name: "dns-autoscaler",
-        labels: { "k8s-app": "dns-autoscaler" },
-        selector: { "k8s-app": "dns-autoscaler" },
-        replicas: 1,
-        ready: 1,
-        container: { name: "autoscaler", image },
-      }),
-    );
-    configMaps.push({
-      metadata: {
-        name: "dns-autoscaler",
-        namespace: "kube-system",
-        uid: uid(random),
-        creationTimestamp: iso(now - 90 * 86_400_000),
-      },
-      data: {
-        linear: JSON.stringify({
-          coresPerReplica: 256,
-          nodesPerReplica: 16,
-          min: replicas,
-          preventSinglePointFailure: true,
-        }),
-      },
-    });
+    return { addon, workloads: {} };
   }
-  configMaps.push({
+  if (owner === ReplicaOwner.clusterProportionalAutoscaler)
+    return { addon: null, workloads: proportionalAutoscaler(ctx, plans[0] as NodePlan, replicas) };
+  return { addon: null, workloads: {} };
+}
+
+/** A cluster-proportional-autoscaler targeting deployment/coredns: its pod, Deployment and linear ConfigMap. */
+function proportionalAutoscaler(ctx: BuildContext, plan: NodePlan, replicas: number): Workloads {
+  const { random, now } = ctx;
+  const image = "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.8.9";
+  const pod = makePod(ctx, plan, {
+    namespace: "kube-system",
+    name: `dns-autoscaler-7d6c9f8b5d-${random.chars(podSuffixAlphabet, 5)}`,
+    labels: { "k8s-app": "dns-autoscaler" },
+    owner: { kind: "ReplicaSet", name: "dns-autoscaler-7d6c9f8b5d" },
+    container: {
+      name: "autoscaler",
+      image,
+      args: [
+        "--namespace=kube-system",
+        "--configmap=dns-autoscaler",
+        "--target=deployment/coredns",
+        "--logtostderr=true",
+        "--v=2",
+      ],
+    },
+  });
+  const deployment = makeDeployment(ctx, {
+    name: "dns-autoscaler",
+    labels: { "k8s-app": "dns-autoscaler" },
+    selector: { "k8s-app": "dns-autoscaler" },
+    replicas: 1,
+    ready: 1,
+    container: { name: "autoscaler", image },
+  });
+  const configMap: ConfigMap = {
+    metadata: {
+      name: "dns-autoscaler",
+      namespace: "kube-system",
+      uid: uid(random),
+      creationTimestamp: iso(now - 90 * 86_400_000),
+    },
+    data: {
+      linear: JSON.stringify({
+        coresPerReplica: 256,
+        nodesPerReplica: 16,
+        min: replicas,
+        preventSinglePointFailure: true,
+      }),
+    },
+  };
+  return { pods: [pod], deployments: [deployment], configMaps: [configMap] };
+}
+
+/** CoreDNS's own ConfigMap, with the add-on's default Corefile. */
+function corednsConfigMap(ctx: BuildContext): ConfigMap {
+  return {
     metadata: {
       name: "coredns",
       namespace: "kube-system",
-      uid: uid(random),
-      creationTimestamp: iso(now - 200 * 86_400_000),
+      uid: uid(ctx.random),
+      creationTimestamp: iso(ctx.now - 200 * 86_400_000),
     },
     data: {
       Corefile:
         ".:53 {\n    errors\n    health {\n        lameduck 5s\n      }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n      pods insecure\n      fallthrough in-addr.arpa ip6.arpa\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n",
     },
-  });
+  };
+}
 
-  // Application pods with VPC IPs.
-  const appPodsPerNode = scenario.appPodsPerNode ?? 2;
+/** Application pods with VPC IPs, `perNode` on every node. */
+function applicationPods(ctx: BuildContext, plans: NodePlan[], perNode: number): Pod[] {
+  const { random, region } = ctx;
   const apps = ["checkout", "catalog", "ledger", "search", "cart"];
+  const pods: Pod[] = [];
   for (const plan of plans) {
-    for (let k = 0; k < appPodsPerNode; k += 1) {
+    for (let k = 0; k < perNode; k += 1) {
       const app = random.pick(apps);
       const namespace = app === "ledger" ? "payments" : "shop";
       pods.push(
@@ -341,30 +436,24 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
       );
     }
   }
+  return pods;
+}
 
+/** What the scenario put where, for the tests. */
+function placementFacts(corednsPlacement: NodePlan[], notReadyNames: string[]): GeneratedCluster["facts"] {
+  const corednsNodeNames = new Set(corednsPlacement.map((p) => p.node.metadata.name));
   const spotCorednsNodes = [
     ...new Set(corednsPlacement.filter((p) => p.spot).map((p) => p.node.metadata.name)),
   ];
   const counts = new Map<string, number>();
   for (const plan of corednsPlacement)
     counts.set(plan.node.metadata.name, (counts.get(plan.node.metadata.name) ?? 0) + 1);
-
   return {
-    name: clusterName,
-    region,
-    nodes: plans.map((p) => p.node),
-    pods,
-    deployments,
-    daemonSets,
-    configMaps,
-    corednsAddon,
-    facts: {
-      corednsNodes: [...corednsNodeNames],
-      colocatedNodes: [...counts].filter(([, n]) => n > 1).map(([name]) => name),
-      spotCorednsNodes,
-      notReadyNodes: notReadyNames,
-      exporterPort,
-    },
+    corednsNodes: [...corednsNodeNames],
+    colocatedNodes: [...counts].filter(([, n]) => n > 1).map(([name]) => name),
+    spotCorednsNodes,
+    notReadyNodes: notReadyNames,
+    exporterPort,
   };
 }
 
@@ -375,6 +464,8 @@ function iso(ms: number): string {
 function uid(random: SeededRandom): string {
   return `${random.hex(8)}-${random.hex(4)}-4${random.hex(3)}-a${random.hex(3)}-${random.hex(12)}`;
 }
+
+type InstanceShape = (typeof instanceTypes)[number];
 
 function planNode(
   random: SeededRandom,
@@ -396,12 +487,40 @@ function planNode(
   const dnsSuffix = region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`;
   const name = `ip-${ip.replaceAll(".", "-")}.${dnsSuffix}`;
   const system = !spot && index < Math.max(2, Math.ceil(input.total / 3));
-  const shape = system ? (instanceTypes[1] as (typeof instanceTypes)[number]) : random.pick(instanceTypes);
+  const shape = system ? (instanceTypes[1] as InstanceShape) : random.pick(instanceTypes);
   const instanceId = `i-0${random.hex(16)}`;
   const created = now - (system ? random.int(5, 120) * 86_400_000 : random.int(1, 96) * 3_600_000);
   const createdIso = iso(created);
 
-  const labels: Record<string, string> = {
+  // Each call below draws from `random` in turn: their order is part of the generated cluster.
+  const labels = kubeletLabels(random, { name, shape, region, zone, zoneIndex });
+  const annotations: Record<string, string> = {
+    "alpha.kubernetes.io/provided-node-ip": ip,
+    "node.alpha.kubernetes.io/ttl": "0",
+    "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+    "csi.volume.kubernetes.io/nodeid": JSON.stringify({ "ebs.csi.aws.com": instanceId }),
+  };
+  const capacity = system ? nodegroupMetadata(random) : karpenterMetadata(random, shape, spot);
+  Object.assign(labels, capacity.labels);
+  Object.assign(annotations, capacity.annotations);
+  const heartbeat = iso(now - random.int(5, 50) * 1000);
+  const images = imagesOnNode(random, input.images);
+
+  const node: Node = {
+    metadata: { name, uid: uid(random), creationTimestamp: createdIso, labels, annotations },
+    spec: { providerID: `aws:///${zone}/${instanceId}` },
+    status: nodeStatus(random, { shape, ip, name, heartbeat, createdIso, images }),
+  };
+  return { node, zone, ip, spot, ready: true, created, podIpCounter: 0, zoneIndex, inZone };
+}
+
+/** The labels the kubelet and the AWS cloud provider put on every EKS node. */
+function kubeletLabels(
+  random: SeededRandom,
+  input: { name: string; shape: InstanceShape; region: string; zone: string; zoneIndex: number },
+): Record<string, string> {
+  const { name, shape, region, zone, zoneIndex } = input;
+  return {
     "beta.kubernetes.io/arch": shape.arch,
     "beta.kubernetes.io/instance-type": shape.type,
     "beta.kubernetes.io/os": "linux",
@@ -416,22 +535,31 @@ function planNode(
     "topology.kubernetes.io/region": region,
     "topology.kubernetes.io/zone": zone,
   };
-  const annotations: Record<string, string> = {
-    "alpha.kubernetes.io/provided-node-ip": ip,
-    "node.alpha.kubernetes.io/ttl": "0",
-    "volumes.kubernetes.io/controller-managed-attach-detach": "true",
-    "csi.volume.kubernetes.io/nodeid": JSON.stringify({ "ebs.csi.aws.com": instanceId }),
-  };
-  if (system) {
-    Object.assign(labels, {
+}
+
+interface NodeMetadata {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** A node of the managed, on-demand "system" nodegroup. */
+function nodegroupMetadata(random: SeededRandom): NodeMetadata {
+  return {
+    labels: {
       "eks.amazonaws.com/capacityType": "ON_DEMAND",
       "eks.amazonaws.com/nodegroup": "system-20250101",
       "eks.amazonaws.com/nodegroup-image": `ami-0${random.hex(16)}`,
       "eks.amazonaws.com/sourceLaunchTemplateId": `lt-0${random.hex(16)}`,
       "eks.amazonaws.com/sourceLaunchTemplateVersion": "3",
-    });
-  } else {
-    Object.assign(labels, {
+    },
+    annotations: {},
+  };
+}
+
+/** A node Karpenter launched, on spot or on-demand capacity. */
+function karpenterMetadata(random: SeededRandom, shape: InstanceShape, spot: boolean): NodeMetadata {
+  return {
+    labels: {
       "karpenter.sh/capacity-type": spot ? "spot" : "on-demand",
       "karpenter.sh/initialized": "true",
       "karpenter.sh/nodepool": spot ? "spot-general" : "general",
@@ -443,16 +571,40 @@ function planNode(
       "karpenter.k8s.aws/instance-generation": shape.type.replace(/^[a-z]+(\d).*$/, "$1"),
       "karpenter.k8s.aws/instance-hypervisor": "nitro",
       "karpenter.k8s.aws/instance-size": shape.type.split(".")[1] ?? "",
-    });
-    Object.assign(annotations, {
+    },
+    annotations: {
       "karpenter.k8s.aws/ec2nodeclass-hash": random.int(1e15, 9e15).toString(),
       "karpenter.k8s.aws/ec2nodeclass-hash-version": "v3",
       "karpenter.sh/nodepool-hash": random.int(1e15, 9e15).toString(),
       "karpenter.sh/nodepool-hash-version": "v3",
-    });
-  }
+    },
+  };
+}
 
-  const heartbeat = iso(now - random.int(5, 50) * 1000);
+/** The image list a node reports: what makes real node objects 5-10 KB. */
+function imagesOnNode(random: SeededRandom, images: string[]): ContainerImage[] {
+  return images.map((image) => ({
+    names: [
+      `${image}@sha256:${random.hex(64)}`,
+      `${image}:v${random.int(1, 3)}.${random.int(0, 30)}.${random.int(0, 9)}`,
+    ],
+    sizeBytes: random.int(5_000_000, 400_000_000),
+  }));
+}
+
+/** A Ready node's status: capacity, conditions, addresses, node info and images. */
+function nodeStatus(
+  random: SeededRandom,
+  input: {
+    shape: InstanceShape;
+    ip: string;
+    name: string;
+    heartbeat: string;
+    createdIso: string;
+    images: ContainerImage[];
+  },
+): NonNullable<Node["status"]> {
+  const { shape, ip, name } = input;
   const condition = (
     type: string,
     status: Condition["status"],
@@ -461,18 +613,11 @@ function planNode(
   ): Condition => ({
     type,
     status,
-    lastHeartbeatTime: heartbeat,
-    lastTransitionTime: createdIso,
+    lastHeartbeatTime: input.heartbeat,
+    lastTransitionTime: input.createdIso,
     reason,
     message,
   });
-  const imageList: ContainerImage[] = input.images.map((image) => ({
-    names: [
-      `${image}@sha256:${random.hex(64)}`,
-      `${image}:v${random.int(1, 3)}.${random.int(0, 30)}.${random.int(0, 9)}`,
-    ],
-    sizeBytes: random.int(5_000_000, 400_000_000),
-  }));
   const resources = {
     cpu: shape.cpu,
     "ephemeral-storage": "83873772Ki",
@@ -481,55 +626,44 @@ function planNode(
     memory: shape.memory,
     pods: shape.pods,
   };
-  const node: Node = {
-    metadata: {
-      name,
-      uid: uid(random),
-      creationTimestamp: createdIso,
-      labels,
-      annotations,
+  return {
+    capacity: resources,
+    allocatable: {
+      ...resources,
+      cpu: `${Number(shape.cpu) * 1000 - 70}m`,
+      "ephemeral-storage": "76224326324",
     },
-    spec: { providerID: `aws:///${zone}/${instanceId}` },
-    status: {
-      capacity: resources,
-      allocatable: {
-        ...resources,
-        cpu: `${Number(shape.cpu) * 1000 - 70}m`,
-        "ephemeral-storage": "76224326324",
-      },
-      conditions: [
-        condition(
-          "MemoryPressure",
-          "False",
-          "KubeletHasSufficientMemory",
-          "kubelet has sufficient memory available",
-        ),
-        condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-        condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-        condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
-      ],
-      addresses: [
-        { type: "InternalIP", address: ip },
-        { type: "InternalDNS", address: name },
-        { type: "Hostname", address: name },
-      ],
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-      nodeInfo: {
-        machineID: random.hex(32),
-        systemUUID: `ec2${random.hex(5)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}`,
-        bootID: uid(random),
-        kernelVersion: "6.1.119-129.201.amzn2023.x86_64",
-        osImage: "Amazon Linux 2023.6.20241212",
-        containerRuntimeVersion: "containerd://1.7.23",
-        kubeletVersion,
-        kubeProxyVersion: kubeletVersion,
-        operatingSystem: "linux",
-        architecture: shape.arch,
-      },
-      images: imageList,
+    conditions: [
+      condition(
+        "MemoryPressure",
+        "False",
+        "KubeletHasSufficientMemory",
+        "kubelet has sufficient memory available",
+      ),
+      condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+      condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+      condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+    ],
+    addresses: [
+      { type: "InternalIP", address: ip },
+      { type: "InternalDNS", address: name },
+      { type: "Hostname", address: name },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: random.hex(32),
+      systemUUID: `ec2${random.hex(5)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}`,
+      bootID: uid(random),
+      kernelVersion: "6.1.119-129.201.amzn2023.x86_64",
+      osImage: "Amazon Linux 2023.6.20241212",
+      containerRuntimeVersion: "containerd://1.7.23",
+      kubeletVersion,
+      kubeProxyVersion: kubeletVersion,
+      operatingSystem: "linux",
+      architecture: shape.arch,
     },
+    images: input.images,
   };
-  return { node, zone, ip, spot, ready: true, created, podIpCounter: 0, zoneIndex, inZone };
 }
 
 function markNotReady(plan: NodePlan, now: number): void {
@@ -603,13 +737,6 @@ function makePod(ctx: { random: SeededRandom; now: number }, plan: NodePlan, inp
     podIp = `10.${20 + plan.zoneIndex}.${Math.floor(slot / 250)}.${(slot % 250) + 4}`;
   }
   const created = iso(Math.max(plan.created + 60_000, now - random.int(1, 30) * 86_400_000));
-  const ready = plan.ready;
-  const readyCondition = (type: string): Condition => ({
-    type,
-    status: type === "PodScheduled" || type === "Initialized" || ready ? "True" : "False",
-    lastProbeTime: null,
-    lastTransitionTime: created,
-  });
   return {
     metadata: {
       name: input.name,
@@ -646,35 +773,49 @@ function makePod(ctx: { random: SeededRandom; now: number }, plan: NodePlan, inp
       serviceAccountName: input.container.name,
       dnsPolicy: input.hostNetwork ? "ClusterFirstWithHostNet" : "ClusterFirst",
     },
-    status: {
-      phase: "Running",
-      conditions: [
-        "PodReadyToStartContainers",
-        "Initialized",
-        "Ready",
-        "ContainersReady",
-        "PodScheduled",
-      ].map(readyCondition),
-      hostIP: plan.ip,
-      podIP: podIp,
-      podIPs: [{ ip: podIp }],
-      startTime: created,
-      qosClass: "Burstable",
-      containerStatuses: [
-        {
-          name: input.container.name,
-          ready,
-          restartCount: ready ? 0 : 1,
-          started: ready,
-          image: input.container.image,
-          imageID: `${input.container.image.split(":")[0]}@sha256:${random.hex(64)}`,
-          containerID: `containerd://${random.hex(64)}`,
-          state: ready
-            ? { running: { startedAt: created } }
-            : { terminated: { exitCode: 255, reason: "Unknown" } },
-        },
-      ],
-    },
+    status: podStatus(random, plan, input, { podIp, created }),
+  };
+}
+
+/** A scheduled pod's status: Running and Ready on a Ready node, its container terminated on a lost one. */
+function podStatus(
+  random: SeededRandom,
+  plan: NodePlan,
+  input: PodInput,
+  at: { podIp: string; created: string },
+): NonNullable<Pod["status"]> {
+  const { podIp, created } = at;
+  const ready = plan.ready;
+  const readyCondition = (type: string): Condition => ({
+    type,
+    status: type === "PodScheduled" || type === "Initialized" || ready ? "True" : "False",
+    lastProbeTime: null,
+    lastTransitionTime: created,
+  });
+  return {
+    phase: "Running",
+    conditions: ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].map(
+      readyCondition,
+    ),
+    hostIP: plan.ip,
+    podIP: podIp,
+    podIPs: [{ ip: podIp }],
+    startTime: created,
+    qosClass: "Burstable",
+    containerStatuses: [
+      {
+        name: input.container.name,
+        ready,
+        restartCount: ready ? 0 : 1,
+        started: ready,
+        image: input.container.image,
+        imageID: `${input.container.image.split(":")[0]}@sha256:${random.hex(64)}`,
+        containerID: `containerd://${random.hex(64)}`,
+        state: ready
+          ? { running: { startedAt: created } }
+          : { terminated: { exitCode: 255, reason: "Unknown" } },
+      },
+    ],
   };
 }
 

@@ -52,7 +52,65 @@ interface Attempt {
   result?: unknown;
 }
 
-type Layer = (keyData: Record<string, string>, attempt: Attempt) => Promise<unknown>;
+type Run = (keyData: Record<string, string>, attempt: Attempt) => Promise<unknown>;
+
+/** A Powertools idempotency layer over the table: `run` does the work once per key, `store` is its records. */
+interface Layer {
+  run: Run;
+  store: DynamoDBPersistenceLayer;
+  /** Where the invocation's remaining time is registered, so in-progress markers expire with it. */
+  powertoolsConfig: PowertoolsIdempotencyConfig;
+}
+
+/** A layer keyed under `keyPrefix`; only the key (first argument) is hashed. */
+function idempotencyLayer(
+  table: { tableName: string; client: DynamoDBClient; fallbackMs: number },
+  keyPrefix: string,
+  expiresAfterSeconds: number,
+): Layer {
+  const store = new DynamoDBPersistenceLayer({ tableName: table.tableName, awsSdkV3Client: table.client });
+  const powertoolsConfig = new PowertoolsIdempotencyConfig({ expiresAfterSeconds });
+  powertoolsConfig.registerLambdaContext(remainingTimeOnly(() => table.fallbackMs));
+  const run: Run = makeIdempotent(
+    async (_key: Record<string, string>, attempt: Attempt) => {
+      attempt.ran = true;
+      attempt.result = await attempt.work();
+      attempt.sent = true;
+      return attempt.result;
+    },
+    { persistenceStore: store, config: powertoolsConfig, keyPrefix },
+  );
+  return { run, store, powertoolsConfig };
+}
+
+/**
+ * Runs `attempt` through `through`. When the work succeeded but Powertools could not record it, the record
+ * is completed here with a few retries: re-running would send the notification a second time.
+ */
+async function runOnce(
+  through: Layer,
+  keyData: Record<string, string>,
+  attempt: Attempt,
+  completion: { errors: string[]; sleep: (ms: number) => Promise<void> },
+): Promise<unknown> {
+  try {
+    return await through.run(keyData, attempt);
+  } catch (error) {
+    if (!attempt.sent) throw error;
+    for (let retry = 1; ; retry++) {
+      try {
+        await through.store.saveSuccess(keyData, attempt.result as JSONValue);
+        return attempt.result;
+      } catch (completionError) {
+        if (retry > COMPLETION_RETRIES) {
+          completion.errors.push(errorMessage(completionError));
+          return attempt.result;
+        }
+        await completion.sleep(COMPLETION_RETRY_DELAY_MS * retry);
+      }
+    }
+  }
+}
 
 export function createDeliveryGuard(
   config: IdempotencyConfig,
@@ -61,90 +119,42 @@ export function createDeliveryGuard(
   const tableName = config.tableName;
   if (tableName === null) return noDeduplication();
 
-  const client = options.client ?? new DynamoDBClient(awsClientOptions(AwsCallBudgets.dynamodb));
-  const fallbackMs = options.inProgressMs ?? DEFAULT_IN_PROGRESS_MS;
+  const table = {
+    tableName,
+    client: options.client ?? new DynamoDBClient(awsClientOptions(AwsCallBudgets.dynamodb)),
+    fallbackMs: options.inProgressMs ?? DEFAULT_IN_PROGRESS_MS,
+  };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const contexts: PowertoolsIdempotencyConfig[] = [];
-
-  /** A Powertools idempotency layer over the table; only the key (first argument) is hashed. */
-  function layer(keyPrefix: string, expiresAfterSeconds: number) {
-    const store = new DynamoDBPersistenceLayer({ tableName: tableName as string, awsSdkV3Client: client });
-    const powertoolsConfig = new PowertoolsIdempotencyConfig({ expiresAfterSeconds });
-    powertoolsConfig.registerLambdaContext(remainingTimeOnly(() => fallbackMs));
-    contexts.push(powertoolsConfig);
-    const run: Layer = makeIdempotent(
-      async (_key: Record<string, string>, attempt: Attempt) => {
-        attempt.ran = true;
-        attempt.result = await attempt.work();
-        attempt.sent = true;
-        return attempt.result;
-      },
-      { persistenceStore: store, config: powertoolsConfig, keyPrefix },
-    );
-    return { run, store };
-  }
-  const byMessage = layer(KEY_PREFIX, config.expiresAfterSeconds);
+  const byMessage = idempotencyLayer(table, KEY_PREFIX, config.expiresAfterSeconds);
   const window = config.contentWindowSeconds ?? 0;
-  const byContent = window > 0 ? layer(CONTENT_KEY_PREFIX, window) : null;
-
-  /**
-   * Runs `attempt` through `through`. When the work succeeded but Powertools could not record it, the record
-   * is completed here with a few retries: re-running would send the notification a second time.
-   */
-  async function once(
-    through: ReturnType<typeof layer>,
-    keyData: Record<string, string>,
-    attempt: Attempt,
-    completionErrors: string[],
-  ): Promise<unknown> {
-    try {
-      return await through.run(keyData, attempt);
-    } catch (error) {
-      if (!attempt.sent) throw error;
-      for (let retry = 1; ; retry++) {
-        try {
-          await through.store.saveSuccess(keyData, attempt.result as JSONValue);
-          return attempt.result;
-        } catch (completionError) {
-          if (retry > COMPLETION_RETRIES) {
-            completionErrors.push(errorMessage(completionError));
-            return attempt.result;
-          }
-          await sleep(COMPLETION_RETRY_DELAY_MS * retry);
-        }
-      }
-    }
-  }
+  const byContent = window > 0 ? idempotencyLayer(table, CONTENT_KEY_PREFIX, window) : null;
+  const layers = byContent ? [byMessage, byContent] : [byMessage];
 
   return {
     mode: "dynamodb",
     useLambdaContext(context) {
-      for (const powertoolsConfig of contexts)
+      for (const { powertoolsConfig } of layers)
         powertoolsConfig.registerLambdaContext(remainingTimeOnly(() => context.getRemainingTimeInMillis()));
     },
     async deliverOnce<Result>(
       key: DeliveryKey,
       deliver: () => Promise<Result>,
     ): Promise<GuardedDelivery<Result>> {
-      const completionErrors: string[] = [];
+      const completion = { errors: [] as string[], sleep };
       const byMessageAttempt: Attempt = { work: deliver, ran: false, sent: false };
       // With a content key the send happens one layer down, and only if the content is new too.
       const contentKey = byContent && key.contentKey ? key.contentKey : null;
       const send: Attempt = contentKey ? { work: deliver, ran: false, sent: false } : byMessageAttempt;
       if (byContent && contentKey) {
-        byMessageAttempt.work = () => once(byContent, { sink: key.sink, contentKey }, send, completionErrors);
+        byMessageAttempt.work = () => runOnce(byContent, { sink: key.sink, contentKey }, send, completion);
       }
       try {
-        const result = (await once(
-          byMessage,
-          { sink: key.sink, messageId: key.messageId },
-          byMessageAttempt,
-          completionErrors,
-        )) as Result;
+        const messageKey = { sink: key.sink, messageId: key.messageId };
+        const result = (await runOnce(byMessage, messageKey, byMessageAttempt, completion)) as Result;
         if (!send.ran) return { delivered: false, result };
-        return completionErrors.length === 0
+        return completion.errors.length === 0
           ? { delivered: true, result }
-          : { delivered: true, result, completionError: completionErrors.join("; ") };
+          : { delivered: true, result, completionError: completion.errors.join("; ") };
       } catch (error) {
         throw translate(error, key, tableName);
       }
