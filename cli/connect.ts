@@ -1,7 +1,7 @@
 import { createKubeconfigKubeApi } from "../shared/cluster/kubeconfig.ts";
 import type { Env } from "../shared/config/env.ts";
 import { readClusterReadConfig } from "../shared/config/ingest-config.ts";
-import { createClusterFactsCache, readEnrichConfig } from "../shared/enrich/index.ts";
+import { createClusterFactsCache, readEnrichConfig, selfManagedCoreDns } from "../shared/enrich/index.ts";
 import { InputError } from "../shared/errors.ts";
 import {
   clusterEnricher,
@@ -16,6 +16,8 @@ export interface ClusterFlags {
   context?: string;
   cluster?: string;
   region?: string;
+  /** The operator's word that CoreDNS is not an EKS add-on, for a kubeconfig that cannot ask EKS. */
+  "self-managed-coredns"?: boolean;
 }
 
 /**
@@ -48,8 +50,10 @@ export function enricherFor(
   if (flags.kubeconfig || flags.context || env.KUBECONFIG) {
     const kube = createKubeconfigKubeApi({ path: flags.kubeconfig, context: flags.context, env, timeoutMs });
     const name = flags.context ?? "kubeconfig";
+    // Enrichment takes the same word as the scaler (scaleThrough's assumeSelfManaged): one owner in both.
+    const addon = flags["self-managed-coredns"] ? selfManagedCoreDns : undefined;
     return {
-      enrich: clusterEnricher(() => ({ name, kube }), options),
+      enrich: clusterEnricher(() => ({ name, kube, addon }), options),
       describe: `kubeconfig context ${name}`,
       // No EKS add-on control through a kubeconfig: an add-on-owned CoreDNS is refused, not guessed.
       scale: () => ({ name, kube }),

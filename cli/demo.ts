@@ -35,7 +35,8 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
     await writeFile(kubeconfig, demoKubeconfig(server.url));
     const env = { ...process.env, KUBECONFIG: kubeconfig };
     const routes = parseRoutes(DEMO_ROUTES);
-    const { enrich, scale } = enricherFor({ kubeconfig }, env);
+    // The simulated cluster's CoreDNS is self-managed: enrichment and the scaler are told alike.
+    const { enrich, scale } = enricherFor({ kubeconfig, "self-managed-coredns": true }, env);
     const deliver = cliDelivery({ env, previewDir: join(workDir, "preview") });
 
     const reports: ReplayReport[] = [];
@@ -54,7 +55,7 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
         enrich,
         route: (group) => routeGroup(routes, group),
         deliver,
-        // The simulated cluster's CoreDNS is self-managed; the demo decides and never writes.
+        // The demo decides and never writes.
         scale: (group) =>
           scaleThrough(scale(group), group, {
             config: { ...readScaleConfig({}), mode: ScaleMode.dryRun },

@@ -97,7 +97,7 @@ function groupLines(group: ReportGroup): string[] {
   if (group.coredns) {
     const c = group.coredns;
     lines.push(
-      `   CoreDNS: ${c.readyReplicas}/${c.desiredReplicas} ready on ${c.nodes.length} node(s) of ${c.clusterNodeCount}; NodeLocal DNSCache ${c.nodeLocalDns.present ? `${c.nodeLocalDns.ready}/${c.nodeLocalDns.desired}` : "absent"}; replicas owned by ${c.replicaController.kind}`,
+      `   CoreDNS: ${c.readyReplicas}/${c.desiredReplicas} ready on ${c.nodes.length} node(s) of ${c.clusterNodeCount}; NodeLocal DNSCache ${c.nodeLocalDns.present ? `${c.nodeLocalDns.ready}/${c.nodeLocalDns.desired}` : "absent"}; replica owner ${c.replicaController.kind} (${c.replicaController.detail})`,
     );
   }
   for (const entry of group.talkers ?? []) {

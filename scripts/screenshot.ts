@@ -40,7 +40,8 @@ try {
     file: join(root, "samples/aws-json-template.json"),
     dryRun: true,
     env,
-    enrich: enricherFor({ kubeconfig }, env).enrich,
+    // The simulated cluster's CoreDNS is self-managed, as in the demo.
+    enrich: enricherFor({ kubeconfig, "self-managed-coredns": true }, env).enrich,
     route: (group) => routeGroup(routes, group),
     deliver: cliDelivery({ env, previewDir }),
   });
@@ -53,6 +54,12 @@ try {
       "--no-sandbox",
       "--disable-gpu",
       "--hide-scrollbars",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+      `--user-data-dir=${join(work, "chromium")}`,
       "--window-size=860,1500",
       `--screenshot=${output}`,
       `file://${join(previewDir, html)}`,

@@ -14,12 +14,24 @@ export interface CoreDnsAddon {
 export interface CoreDnsAddonLookup {
   /** Resolves with null when coredns is not installed as an EKS add-on; rejects when EKS cannot be asked. */
   describeCoreDns(): Promise<CoreDnsAddon | null>;
+  /** The answer is the operator's word (`--self-managed-coredns`), not EKS's. */
+  declaredByOperator?: boolean;
 }
+
+/**
+ * For a cluster reached through a kubeconfig, which cannot ask EKS: the operator says CoreDNS is not an add-on
+ * (`replay --self-managed-coredns`, the demo). Enrichment and the scaler take the same word, so they name the
+ * same owner.
+ */
+export const selfManagedCoreDns: CoreDnsAddonLookup = {
+  describeCoreDns: async () => null,
+  declaredByOperator: true,
+};
 
 /** What one lookup attempt told us; `skipped` when no lookup was configured. */
 export type AddonLookupOutcome =
   | { kind: "skipped" }
-  | { kind: "absent" }
+  | { kind: "absent"; declaredByOperator?: boolean }
   /** `values`: the configuration values parsed (JSON or YAML), null when unset or unreadable. */
   | { kind: "present"; addon: CoreDnsAddon; values: unknown }
   | { kind: "failed"; error: string; reason: EnrichmentFailureReason };
@@ -49,7 +61,8 @@ export async function lookupCoreDnsAddon(
   if (!lookup) return { kind: "skipped" };
   try {
     const addon = await lookup.describeCoreDns();
-    if (!addon) return { kind: "absent" };
+    if (!addon)
+      return lookup.declaredByOperator ? { kind: "absent", declaredByOperator: true } : { kind: "absent" };
     return { kind: "present", addon, values: await parseConfigurationValues(addon.configurationValues) };
   } catch (error) {
     const failure = readFailure("describing the EKS coredns add-on", error);

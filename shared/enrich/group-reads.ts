@@ -160,7 +160,12 @@ function hasDetail(record: NodeRecord | undefined): boolean {
   return record?.labels !== null && record?.labels !== undefined && record.ready !== null;
 }
 
-/** The nodes alerts point at before the final resolution: what the details read must cover. */
+/**
+ * The nodes alerts point at before the final resolution: what the details read must cover. Every alert the
+ * reads so far already tie to a node is included, whatever the plan: a cold targeted group places a
+ * hostNetwork exporter's IP through the node Table, whose rows carry no labels (so no instance type, zone or
+ * capacity type) until that node is read with them.
+ */
 function candidateAlertNodes(
   plan: FetchPlan,
   identities: readonly NodeIdentity[],
@@ -168,17 +173,15 @@ function candidateAlertNodes(
   podIps: Map<string, string>,
 ): string[] {
   const names = new Set<string>();
-  if (plan.kind === "targeted") {
-    for (const name of plan.names) names.add(name);
-    for (const node of podIps.values()) names.add(node);
-    for (const record of records.values())
-      if (record.instanceId && plan.instanceIds.includes(record.instanceId)) names.add(record.name);
-    return [...names];
-  }
   const index = buildNodeIndex(records.values(), podIps);
   for (const identity of identities) {
     const resolution = resolveNode(identity, index);
     if (resolution.node) names.add(resolution.node);
+  }
+  if (plan.kind === "targeted") {
+    // Names not read yet (a warm group reads its nodes only now) and nodes found through pod IPs.
+    for (const name of plan.names) names.add(name);
+    for (const node of podIps.values()) names.add(node);
   }
   return [...names];
 }

@@ -1,5 +1,5 @@
 export type { AddonLookupOutcome, CoreDnsAddon, CoreDnsAddonLookup } from "./addon-lookup.ts";
-export { coreDnsAddonLookup } from "./addon-lookup.ts";
+export { coreDnsAddonLookup, selfManagedCoreDns } from "./addon-lookup.ts";
 export type { EnrichConfig } from "./config.ts";
 export { readEnrichConfig } from "./config.ts";
 export { EnrichLimits, NODE_NAME_LABELS } from "./constants.ts";

@@ -86,8 +86,10 @@ export function autoscalerParams(configMap: ConfigMap | null): string | null {
 }
 
 /**
- * Who owns CoreDNS's replica count. An add-on with autoScaling wins (EKS rewrites replicas continuously),
- * then a cluster-proportional-autoscaler targeting coredns, then an add-on pinning or defaulting replicas.
+ * Who owns CoreDNS's replica count: the one decision behind enrichment's `replicaController`, the diagnosis and
+ * the scaler's owner (shared/scale/owner.ts adds what it writes through). An add-on with autoScaling wins (EKS
+ * rewrites replicas continuously), then a cluster-proportional-autoscaler targeting coredns, then an add-on
+ * pinning or defaulting replicas, then the Deployment itself when EKS (or the operator) says there is no add-on.
  */
 export function decideReplicaController(input: {
   addon: AddonLookupOutcome;
@@ -107,10 +109,10 @@ export function decideReplicaController(input: {
   }
   const cpa = autoscaler && targetsCoreDns(autoscaler) ? autoscaler : null;
   if (cpa) {
-    const params = input.autoscalerParams ? `, ConfigMap ${cpa.configMap} ${input.autoscalerParams}` : "";
+    const params = input.autoscalerParams ? ` ${input.autoscalerParams}` : "";
     return {
       kind: ReplicaControllerKind.clusterProportionalAutoscaler,
-      detail: `cluster-proportional-autoscaler deployment/${cpa.deployment}${params}`,
+      detail: `cluster-proportional-autoscaler deployment/${cpa.deployment}, ConfigMap ${cpa.configMap}${params}`,
     };
   }
   if (addonName && settings?.replicaCount !== null && settings?.replicaCount !== undefined) {
@@ -127,12 +129,18 @@ export function decideReplicaController(input: {
   }
   const replicas = input.deploymentReplicas === null ? "" : ` (${input.deploymentReplicas})`;
   if (addon.kind === "absent") {
+    const why = addon.declaredByOperator
+      ? "not an EKS add-on, as --self-managed-coredns says"
+      : "no EKS add-on, no autoscaler";
     return {
-      kind: ReplicaControllerKind.none,
-      detail: `nobody: the coredns Deployment's spec.replicas${replicas}`,
+      kind: ReplicaControllerKind.deployment,
+      detail: `the coredns Deployment's own spec.replicas${replicas}; ${why}`,
     };
   }
-  const why = addon.kind === "failed" ? `EKS add-on lookup failed: ${addon.error}` : "EKS add-on not checked";
+  const why =
+    addon.kind === "failed"
+      ? `the EKS add-on lookup failed: ${addon.error}`
+      : "the EKS add-on was not checked (a kubeconfig cannot ask EKS; replay --self-managed-coredns says CoreDNS is not an add-on)";
   return {
     kind: ReplicaControllerKind.unknown,
     detail: `${why}; no cluster-proportional-autoscaler targets coredns, spec.replicas${replicas}`,

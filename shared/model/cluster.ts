@@ -18,13 +18,22 @@ export interface NodeFacts {
   runsNodeLocalDNS: boolean;
 }
 
-export const ReplicaControllerKind = {
+/**
+ * Who owns CoreDNS's replica count: one vocabulary for enrichment, diagnosis, the scaler and every message, so
+ * a group never reads "owned by unknown" in one line and "owner deployment" in the next. `deployment`: nobody
+ * but the Deployment's own spec.replicas.
+ */
+export const ReplicaOwner = {
+  deployment: "deployment",
   eksAddon: "eks-addon",
   clusterProportionalAutoscaler: "cluster-proportional-autoscaler",
-  none: "none",
   unknown: "unknown",
 } as const;
-export type ReplicaControllerKind = (typeof ReplicaControllerKind)[keyof typeof ReplicaControllerKind];
+export type ReplicaOwner = (typeof ReplicaOwner)[keyof typeof ReplicaOwner];
+
+/** The owner as enrichment reports it (`coredns.replicaController.kind`). */
+export const ReplicaControllerKind = ReplicaOwner;
+export type ReplicaControllerKind = ReplicaOwner;
 
 export interface ReplicaController {
   kind: ReplicaControllerKind;

@@ -1,3 +1,4 @@
+import { ReplicaOwner } from "./cluster.ts";
 import type { Sink } from "./enriched.ts";
 
 /**
@@ -16,14 +17,9 @@ export const ScaleAction = {
 } as const;
 export type ScaleAction = (typeof ScaleAction)[keyof typeof ScaleAction];
 
-/** Who owns CoreDNS's replica count, and so which object the scaler writes. */
-export const ScaleOwner = {
-  deployment: "deployment",
-  eksAddon: "eks-addon",
-  clusterProportionalAutoscaler: "cluster-proportional-autoscaler",
-  unknown: "unknown",
-} as const;
-export type ScaleOwner = (typeof ScaleOwner)[keyof typeof ScaleOwner];
+/** Who owns CoreDNS's replica count, and so which object the scaler writes: enrichment's owner, the same words. */
+export const ScaleOwner = ReplicaOwner;
+export type ScaleOwner = ReplicaOwner;
 
 /** Named refusals: users alert and search on these, so never rename one. */
 export const Guardrail = {

@@ -32,14 +32,22 @@ const MAP_END = '"}';
 const MAX_SEARCH_STEPS = 2_000;
 const ALERT_LABELS_END = [',"annotations": {', ',"startsAt": "'];
 const ALERT_ANNOTATIONS_END = [',"startsAt": "'];
+/**
+ * The group's own closing brace as a follower: it matches only as the body's last non-space character.
+ * Copies of the documented template differ after `alerts` (some end after `commonAnnotations`, with no
+ * `externalURL`, and users drop keys), so every key after the alerts is optional and the group may close
+ * after any of them.
+ */
+const GROUP_END = "}";
+const EXTERNAL_URL = ',"externalURL": "';
 const GROUP_MAPS = [
   {
     key: "groupLabels",
     of: "labels",
-    next: [',"commonLabels": {', ',"commonAnnotations": {', ',"externalURL": "'],
+    next: [',"commonLabels": {', ',"commonAnnotations": {', EXTERNAL_URL, GROUP_END],
   },
-  { key: "commonLabels", of: "labels", next: [',"commonAnnotations": {', ',"externalURL": "'] },
-  { key: "commonAnnotations", of: "annotations", next: [',"externalURL": "'] },
+  { key: "commonLabels", of: "labels", next: [',"commonAnnotations": {', EXTERNAL_URL, GROUP_END] },
+  { key: "commonAnnotations", of: "annotations", next: [EXTERNAL_URL, GROUP_END] },
 ] as const;
 
 export function looksLikeAwsTemplate(body: string): boolean {
@@ -143,15 +151,24 @@ class SkeletonReader {
           );
         if (this.take(`,"${key}": {`)) group.maps[key] = this.readPairs(next, inEveryAlert);
       }
-      this.expect(',"externalURL": "');
-      const end = this.text.trimEnd().length - MAP_END.length;
-      if (end < this.pos || !this.text.startsWith(MAP_END, end)) throw new CutShort();
-      group.externalURL = this.text.slice(this.pos, end);
+      if (this.take(EXTERNAL_URL)) {
+        const end = this.text.trimEnd().length - MAP_END.length;
+        if (end < this.pos || !this.text.startsWith(MAP_END, end)) throw new CutShort();
+        group.externalURL = this.text.slice(this.pos, end);
+      } else this.expectGroupEnd();
     } catch (error) {
       if (!(error instanceof CutShort)) throw error;
       group.cutShort = true;
     }
     return group;
+  }
+
+  /** Only the group's closing brace may follow; a body that stops before it was cut. */
+  private expectGroupEnd(): void {
+    const rest = this.text.slice(this.pos).trim();
+    if (rest === GROUP_END) return;
+    if (rest === "") throw new CutShort();
+    throw new AwsTemplateError(`expected ${JSON.stringify(EXTERNAL_URL)} or the closing "}"`, this.pos);
   }
 
   private readAlert(): DraftAlert {
@@ -189,7 +206,7 @@ class SkeletonReader {
     this.expect('"');
     const first = this.readName();
     this.expect('": "');
-    const search = new PairSearch(this.text, followers, accepts);
+    const search = new PairSearch(this.text, followers, accepts, this.groupEnd());
     const found = search.run(first, this.pos);
     if (!found) {
       if (search.ranOut) throw new CutShort();
@@ -207,6 +224,12 @@ class SkeletonReader {
     }
     this.pos += name.length;
     return name;
+  }
+
+  /** Where the group's closing brace is (the last non-space character), or -1 when the body ends otherwise. */
+  private groupEnd(): number {
+    const last = this.text.trimEnd().length - 1;
+    return this.text[last] === GROUP_END ? last : -1;
   }
 
   /** The first `"fingerprint": "<16 hex>"` after this point, or null. */
@@ -258,6 +281,7 @@ class PairSearch {
     private readonly text: string,
     private readonly followers: readonly string[],
     private readonly accepts: (pairs: Record<string, string>) => boolean,
+    private readonly groupEnd: number,
   ) {}
 
   run(firstName: string, valueStart: number): PairsFound | null {
@@ -312,7 +336,9 @@ class PairSearch {
       }
       if (this.text.startsWith(MAP_END, at)) {
         const after = at + MAP_END.length;
-        if (this.followers.some((f) => this.text.startsWith(f, after))) yield { at, next: null };
+        const follows = (f: string) =>
+          f === GROUP_END ? after === this.groupEnd : this.text.startsWith(f, after);
+        if (this.followers.some(follows)) yield { at, next: null };
       }
     }
     this.ranOut = true;

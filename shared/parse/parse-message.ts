@@ -51,16 +51,18 @@ function parseOrFail(message: AmpMessage, options: ParseOptions): ParseResult {
   const trimmed = body.trimStart();
   let draft: DraftGroup;
   // The AWS-documented template is read by its own grammar: its values are raw, not JSON strings.
-  const awsTemplate = looksLikeAwsTemplate(trimmed) ? readAwsTemplateOrNull(trimmed) : null;
-  if (awsTemplate) {
-    draft = awsTemplate;
+  const awsTemplate = looksLikeAwsTemplate(trimmed) ? readAwsTemplateOrReason(trimmed) : null;
+  if (awsTemplate?.draft) {
+    draft = awsTemplate.draft;
   } else if (trimmed.startsWith("{")) {
     const read = readJsonMessage(trimmed);
     if (!read.ok) {
       const code = read.reason.startsWith("invalid JSON")
         ? ParseErrorCode.invalidJson
         : ParseErrorCode.notAlertGroup;
-      return fail(code, read.reason);
+      // A body shaped like the documented template is rarely JSON: where its skeleton broke says more.
+      const asTemplate = awsTemplate?.reason ? `; read as ${awsTemplate.reason}` : "";
+      return fail(code, `${read.reason}${asTemplate}`);
     }
     draft = read.draft;
   } else if (looksLikeDefaultText(body)) {
@@ -89,12 +91,14 @@ function parseOrFail(message: AmpMessage, options: ParseOptions): ParseResult {
   };
 }
 
-/** Null when the skeleton breaks: such a body is then tried as JSON, like any other. */
-function readAwsTemplateOrNull(body: string): DraftGroup | null {
+/** Where the skeleton broke, when it does: such a body is then tried as JSON, like any other. */
+function readAwsTemplateOrReason(
+  body: string,
+): { draft: DraftGroup; reason?: never } | { reason: string; draft?: never } {
   try {
-    return readAwsTemplate(body);
+    return { draft: readAwsTemplate(body) };
   } catch (error) {
-    if (error instanceof AwsTemplateError) return null;
+    if (error instanceof AwsTemplateError) return { reason: error.message };
     throw error;
   }
 }

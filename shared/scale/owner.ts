@@ -3,16 +3,13 @@ import type { AddonLookupOutcome, CoreDnsAddon } from "../enrich/addon-lookup.ts
 import {
   type AddonReplicaSettings,
   addonReplicaSettings,
+  autoscalerParams,
   type DnsAutoscaler,
-  targetsCoreDns,
+  decideReplicaController,
 } from "../enrich/replica-controller.ts";
 import { ScaleOwner } from "../model/index.ts";
 
-/**
- * Who owns CoreDNS's replica count, freshly read, with what the scaler needs to write through it. The order
- * is enrichment's (replica-controller.ts): add-on autoScaling, then a cluster-proportional-autoscaler
- * targeting coredns, then an add-on (replicaCount or none), then nobody.
- */
+/** Who owns CoreDNS's replica count, freshly read, with what the scaler needs to write through it. */
 export type OwnerState =
   | { owner: typeof ScaleOwner.deployment; detail: string }
   | {
@@ -34,58 +31,42 @@ export interface OwnerInputs {
   addon: AddonLookupOutcome;
   autoscaler: DnsAutoscaler | null;
   autoscalerConfigMap: ConfigMap | null;
-  /** The operator's word for a cluster whose add-on status cannot be asked (a kubeconfig replay). */
-  assumeSelfManaged: boolean;
+  deploymentReplicas: number | null;
 }
 
+/** Enrichment's decision (the same owner, the same words), with what the scaler writes through. */
 export function scaleOwnerOf(input: OwnerInputs): OwnerState {
   const { addon } = input;
-  if (addon.kind === "present") {
-    const settings = addonReplicaSettings(addon.values);
-    const name = `EKS add-on coredns ${addon.addon.addonVersion}`;
-    if (settings.autoScaling?.enabled) {
-      const { minReplicas, maxReplicas } = settings.autoScaling;
+  const decided = decideReplicaController({
+    addon,
+    autoscaler: input.autoscaler,
+    autoscalerParams: autoscalerParams(input.autoscalerConfigMap),
+    deploymentReplicas: input.deploymentReplicas,
+  });
+  const { detail } = decided;
+  switch (decided.kind) {
+    case ScaleOwner.eksAddon: {
+      if (addon.kind !== "present") break;
+      const settings = addonReplicaSettings(addon.values);
       return {
         owner: ScaleOwner.eksAddon,
-        detail: `${name} with autoScaling (min ${minReplicas ?? "default"}, max ${maxReplicas ?? "default"})`,
+        detail,
         addon: addon.addon,
         settings,
-        autoScaling: true,
+        autoScaling: settings.autoScaling?.enabled === true,
       };
     }
+    case ScaleOwner.clusterProportionalAutoscaler:
+      if (!input.autoscaler) break;
+      return {
+        owner: decided.kind,
+        detail,
+        autoscaler: input.autoscaler,
+        configMap: input.autoscalerConfigMap,
+      };
+    case ScaleOwner.deployment:
+    case ScaleOwner.unknown:
+      return { owner: decided.kind, detail };
   }
-  const cpa = input.autoscaler && targetsCoreDns(input.autoscaler) ? input.autoscaler : null;
-  if (cpa) {
-    return {
-      owner: ScaleOwner.clusterProportionalAutoscaler,
-      detail: `cluster-proportional-autoscaler deployment/${cpa.deployment} (ConfigMap ${cpa.configMap})`,
-      autoscaler: cpa,
-      configMap: input.autoscalerConfigMap,
-    };
-  }
-  if (addon.kind === "present") {
-    const settings = addonReplicaSettings(addon.values);
-    const count =
-      settings.replicaCount === null ? "without replicaCount" : `with replicaCount ${settings.replicaCount}`;
-    return {
-      owner: ScaleOwner.eksAddon,
-      detail: `EKS add-on coredns ${addon.addon.addonVersion} ${count}`,
-      addon: addon.addon,
-      settings,
-      autoScaling: false,
-    };
-  }
-  if (addon.kind === "absent")
-    return { owner: ScaleOwner.deployment, detail: "nobody: the coredns Deployment" };
-  if (input.assumeSelfManaged) {
-    return {
-      owner: ScaleOwner.deployment,
-      detail: "the coredns Deployment (self-managed, as the operator said)",
-    };
-  }
-  const why =
-    addon.kind === "failed"
-      ? `the EKS add-on lookup failed: ${addon.error}`
-      : "the EKS add-on was not checked (a kubeconfig cannot ask EKS; replay --self-managed-coredns says CoreDNS is not an add-on)";
-  return { owner: ScaleOwner.unknown, detail: `${why}, so who owns the replica count is unknown` };
+  throw new Error(`owner ${decided.kind} decided without what it needs (${detail})`);
 }

@@ -1,6 +1,6 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import type { Deployment, List, Node } from "../cluster/kube-objects.ts";
-import { type CoreDnsAddonLookup, lookupCoreDnsAddon } from "../enrich/addon-lookup.ts";
+import { type CoreDnsAddonLookup, lookupCoreDnsAddon, selfManagedCoreDns } from "../enrich/addon-lookup.ts";
 import { DnsWorkload, KubePath } from "../enrich/constants.ts";
 import { fetchConfigMap } from "../enrich/dns-workloads.ts";
 import { inSelector, listItems, listTable } from "../enrich/kube-reads.ts";
@@ -44,7 +44,8 @@ export async function readScaleState(
       labelSelector: inSelector(appLabel, [DnsWorkload.corednsAppLabel, DnsWorkload.autoscalerAppLabel]),
     }),
     listTable(kube, KubePath.dnsPods, { labelSelector: `${appLabel}=${DnsWorkload.corednsAppLabel}` }),
-    lookupCoreDnsAddon(options.addon),
+    // The operator's word stands in for EKS's answer only where EKS cannot be asked.
+    lookupCoreDnsAddon(options.addon ?? (options.assumeSelfManaged ? selfManagedCoreDns : undefined)),
   ]);
   const deployment = deployments.find((d) => d.metadata.name === DnsWorkload.corednsDeployment);
   if (!deployment) throw new CoreDnsMissingError();
@@ -65,7 +66,7 @@ export async function readScaleState(
       addon,
       autoscaler,
       autoscalerConfigMap,
-      assumeSelfManaged: options.assumeSelfManaged,
+      deploymentReplicas: deployment.spec?.replicas ?? null,
     }),
     podsBefore,
   };

@@ -12,6 +12,7 @@ import { applyPlan, type CoreDnsAddonControl, ScaleConflict } from "./apply-plan
 import type { ScaleConfig } from "./config.ts";
 import { decideTarget, fitToNodes, refused, refuseOnGroup, type Target, type Verdict } from "./decide.ts";
 import { waitForLanding } from "./landed.ts";
+import type { OwnerState } from "./owner.ts";
 import { placementRules } from "./placement.ts";
 import { readScaleState, type ScaleState, scanNodeCapacity } from "./read-state.ts";
 import { toReport } from "./report.ts";
@@ -67,13 +68,13 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
         to: null,
         reason: "COREDNS_SCALE_MODE is off",
       },
-      "not read",
-      ScaleOwner.unknown,
+      ...ownerAsEnriched(group),
     );
   }
   const onGroup = refuseOnGroup(group);
-  if (onGroup) return report(onGroup, "not read", ScaleOwner.unknown);
+  if (onGroup) return report(onGroup, ...ownerAsEnriched(group));
   let lastConflict = "";
+  let lastOwner: OwnerState | null = null;
   for (let attempt = 1; attempt <= ScaleLimits.attempts; attempt++) {
     let state: ScaleState;
     try {
@@ -88,11 +89,11 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
           `could not read CoreDNS from the cluster: ${errorMessage(error)}`,
           null,
         ),
-        "not read",
-        ScaleOwner.unknown,
+        ...ownerAsEnriched(group),
       );
     }
     const { owner, deployment } = state;
+    lastOwner = owner;
     const decided = await decide(group, state, deps, now());
     if ("action" in decided) return report(decided, owner.detail, owner.owner);
     const plan = planWrite(decided, owner, deployment, { at: new Date(now()).toISOString(), messageId });
@@ -156,9 +157,19 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
       `${lastConflict} on each of ${ScaleLimits.attempts} attempts; another writer is active`,
       null,
     ),
-    "contended",
-    ScaleOwner.unknown,
+    lastOwner?.detail ?? "contended",
+    lastOwner?.owner ?? ScaleOwner.unknown,
   );
+}
+
+/**
+ * When the scaler refuses before reading the cluster, the owner enrichment read for the same group: the
+ * report then names the owner the group's message names, not a second answer.
+ */
+function ownerAsEnriched(group: EnrichedAlertGroup): [detail: string, owner: ScaleOwner] {
+  const owner = group.coredns?.replicaController;
+  if (!owner) return ["not read", ScaleOwner.unknown];
+  return [`${owner.detail} (as enrichment read it)`, owner.kind];
 }
 
 async function decide(

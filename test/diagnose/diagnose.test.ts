@@ -224,7 +224,7 @@ describe("COREDNS_REPLICAS_MANAGED", () => {
   });
 
   it("does not fire when nobody or an unknown owner scales", () => {
-    for (const kind of ["none", "unknown"] as const) {
+    for (const kind of ["deployment", "unknown"] as const) {
       const found = codes(
         diagnose([enrichedAlert(worker)], placement({ replicaController: { kind, detail: "" } }), []),
       );

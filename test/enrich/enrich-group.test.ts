@@ -187,7 +187,7 @@ describe("enrichGroup node facts and CoreDNS placement", () => {
     expect(coredns?.colocatedNodes).toEqual(env.cluster.facts.colocatedNodes);
     expect(coredns?.spotNodes).toEqual(env.cluster.facts.spotCorednsNodes);
     expect(coredns?.nodeLocalDns).toEqual({ present: false, desired: 0, ready: 0 });
-    expect(coredns?.replicaController.kind).toBe("none");
+    expect(coredns?.replicaController.kind).toBe("deployment");
     expect(coredns?.clusterNodeCount).toBe(12);
     expect(coredns?.schedulableNodeCount).toBe(12);
   });
@@ -237,7 +237,7 @@ describe("enrichGroup node facts and CoreDNS placement", () => {
       logger: silentLogger,
     });
     expect(result.coredns?.replicaController.kind).toBe("unknown");
-    expect(result.coredns?.replicaController.detail).toMatch(/EKS add-on not checked/);
+    expect(result.coredns?.replicaController.detail).toMatch(/EKS add-on was not checked/);
     // Every node desired and ready: NodeLocal coverage is total and needs no per-node lookup.
     expect(result.alerts[0]?.node?.runsNodeLocalDNS).toBe(true);
     expect(env.sim.requests.some((r) => r.query.labelSelector === "k8s-app=node-local-dns")).toBe(false);

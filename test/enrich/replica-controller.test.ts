@@ -93,7 +93,7 @@ describe("decideReplicaController", () => {
   it("an autoscaler targeting something else does not own CoreDNS", () => {
     const other = { ...dnsAutoscalerOf(cpaDeployment), target: "deployment/kube-dns" };
     expect(decideReplicaController({ ...none, addon: { kind: "absent" }, autoscaler: other }).kind).toBe(
-      "none",
+      "deployment",
     );
   });
 
@@ -106,11 +106,16 @@ describe("decideReplicaController", () => {
     );
   });
 
-  it("nobody without an add-on, unknown when the add-on was not or could not be checked", () => {
+  it("the Deployment without an add-on, unknown when the add-on was not or could not be checked", () => {
     expect(decideReplicaController({ ...none, addon: { kind: "absent" } })).toEqual({
-      kind: "none",
-      detail: "nobody: the coredns Deployment's spec.replicas (2)",
+      kind: "deployment",
+      detail: "the coredns Deployment's own spec.replicas (2); no EKS add-on, no autoscaler",
     });
+    expect(
+      decideReplicaController({ ...none, addon: { kind: "absent", declaredByOperator: true } }).detail,
+    ).toBe(
+      "the coredns Deployment's own spec.replicas (2); not an EKS add-on, as --self-managed-coredns says",
+    );
     expect(decideReplicaController({ ...none, addon: { kind: "skipped" } }).kind).toBe("unknown");
     expect(
       decideReplicaController({

@@ -87,7 +87,7 @@ describe("ingest handler on EKS", () => {
       runsNodeLocalDNS: false,
     });
     expect(group.coredns?.colocatedNodes).toEqual(["ip-10-12-0-6.ec2.internal"]);
-    expect(group.coredns?.replicaController.kind).toBe("none");
+    expect(group.coredns?.replicaController.kind).toBe("deployment");
     expect(group.diagnosis.map((d) => d.code)).toEqual(
       expect.arrayContaining([
         "COREDNS_ON_THROTTLED_NODE",

@@ -164,6 +164,64 @@ describe("text that leaves the parser", () => {
   });
 });
 
+describe("copies of the documented template that end early, read as whole", () => {
+  const g = linkLocalGroup({ count: 4 });
+  for (const a of g.alerts) a.annotations.description = 'ENI "eth0", 1500 pps, C:\\temp';
+  const documented = renderAwsJsonTemplate(g);
+  const externalUrlPair = documented.slice(documented.lastIndexOf(',"externalURL": "'), -1);
+  const withoutKey = (body: string, key: string) => body.replace(new RegExp(`,"${key}": \\{[^}]*\\}`), "");
+  const variants = {
+    "without externalURL": documented.replace(externalUrlPair, ""),
+    "without externalURL, with a trailing newline": `${documented.replace(externalUrlPair, "")}\n`,
+    "without commonAnnotations": withoutKey(documented, "commonAnnotations"),
+    "without groupLabels and externalURL": withoutKey(documented.replace(externalUrlPair, ""), "groupLabels"),
+    "with only the alerts": `${documented.slice(0, documented.indexOf(',"groupLabels"'))}}`,
+  };
+
+  it.each(Object.entries(variants))("%s: truncated false, every alert and group map kept", (_, body) => {
+    expect(body).not.toBe(documented);
+    const read = group(parseAmpMessage(ampMessage(body), options));
+    expect([read.truncated, read.truncatedAlerts]).toEqual([false, 0]);
+    expect(read.warnings).toEqual([]);
+    expect(read.alerts.map((a) => a.labels)).toEqual(g.alerts.map((a) => a.labels));
+    for (const a of read.alerts) expect(a.annotations.description).toBe('ENI "eth0", 1500 pps, C:\\temp');
+    const whole = group(parseAmpMessage(ampMessage(documented), options));
+    // Common maps a copy leaves out are the alerts' intersection, as Alertmanager computes them.
+    expect([read.commonLabels, read.commonAnnotations]).toEqual([
+      whole.commonLabels,
+      whole.commonAnnotations,
+    ]);
+    expect(read.groupLabels).toEqual(body.includes('"groupLabels"') ? whole.groupLabels : {});
+    expect(read.externalURL).toBe(body.includes('"externalURL"') ? g.externalURL : null);
+  });
+
+  it("a copy without externalURL cut inside an alert still reads truncated, with every complete alert", () => {
+    const body = variants["without externalURL"];
+    const secondAlert = body.indexOf('{"status": "', body.indexOf('"fingerprint"'));
+    const read = group(parseAmpMessage(ampMessage(body.slice(0, secondAlert + 40)), options));
+    expect(read.truncated).toBe(true);
+    expect(read.alerts.map((a) => a.labels)).toEqual([g.alerts[0]?.labels]);
+  });
+
+  it("a copy without externalURL that stops before the group's closing brace reads truncated", () => {
+    const body = variants["without externalURL"].trimEnd();
+    for (const cut of [body.length - 1, body.length - 2, body.indexOf(',"commonAnnotations"') + 5]) {
+      const read = group(parseAmpMessage(ampMessage(body.slice(0, cut)), options));
+      expect(read.truncated).toBe(true);
+      expect(read.alerts).toHaveLength(g.alerts.length);
+    }
+  });
+
+  it("names what follows the alerts when it is neither a known key nor the end", () => {
+    const body = `${documented.slice(0, documented.indexOf(',"groupLabels"'))},"extra": 1}`;
+    const result = parseAmpMessage(ampMessage(body), options);
+    if (result.ok) throw new Error("an unknown key after the alerts was read as a group");
+    expect(result.error.reason).toContain(
+      `AWS template: expected ",\\"externalURL\\": \\"" or the closing "}" at offset ${body.indexOf(',"extra"')}`,
+    );
+  });
+});
+
 describe("the number of alerts AMP's cut lost", () => {
   it("comes from the subject's firing count", () => {
     const g = linkLocalGroup({ count: 300 });

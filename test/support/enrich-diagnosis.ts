@@ -47,7 +47,10 @@ export function placement(overrides: Partial<CoreDnsPlacement> = {}): CoreDnsPla
     colocatedNodes: [],
     spotNodes: [],
     nodeLocalDns: { present: true, desired: 40, ready: 40 },
-    replicaController: { kind: "none", detail: "nobody: the coredns Deployment's spec.replicas (4)" },
+    replicaController: {
+      kind: "deployment",
+      detail: "the coredns Deployment's own spec.replicas (4); no EKS add-on, no autoscaler",
+    },
     clusterNodeCount: 40,
     schedulableNodeCount: 40,
     ...overrides,

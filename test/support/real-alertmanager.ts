@@ -91,7 +91,33 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export type TemplateVariant = "project" | "aws-documented" | "none";
+export type TemplateVariant =
+  | "project"
+  | "aws-documented"
+  | "aws-documented-without-external-url"
+  | "aws-documented-ending-at-common-labels"
+  | "none";
+
+/**
+ * The AWS-documented template as copies of it circulate: some end after `commonAnnotations` with no
+ * `externalURL` pair, and users drop keys. Each is derived from the documented text by removing whole pairs.
+ */
+function awsDocumentedTemplate(variant: TemplateVariant): string {
+  const documented = readFileSync("test/integration/templates/aws-documented.tmpl", "utf8");
+  const externalUrl = ',"externalURL": "{{ .ExternalURL }}"';
+  const commonAnnotations = /\{\{ if gt \(len \.CommonAnnotations\) 0 -\}\}.*?\{\{- end \}\}/;
+  const removed: Record<string, (text: string) => string> = {
+    "aws-documented": (text) => text,
+    "aws-documented-without-external-url": (text) => text.replace(externalUrl, ""),
+    "aws-documented-ending-at-common-labels": (text) =>
+      text.replace(externalUrl, "").replace(commonAnnotations, ""),
+  };
+  const derive = removed[variant];
+  if (!derive) throw new Error(`${variant} is not a copy of the AWS-documented template`);
+  const text = derive(documented);
+  if (variant !== "aws-documented" && text === documented) throw new Error(`${variant}: nothing was removed`);
+  return text;
+}
 
 /**
  * An Alertmanager configuration for one template variant: the project's definition (infra/alertmanager.yaml,
@@ -118,8 +144,8 @@ export function alertmanagerConfig(variant: TemplateVariant, snsUrl: string, dir
   const templates: Record<string, string> =
     variant === "project"
       ? definition.template_files
-      : variant === "aws-documented"
-        ? { aws_documented: readFileSync("test/integration/templates/aws-documented.tmpl", "utf8") }
+      : variant.startsWith("aws-documented")
+        ? { aws_documented: awsDocumentedTemplate(variant) }
         : {};
   config.templates = Object.entries(templates).map(([name, text]) => {
     const path = join(dir, `${name}.tmpl`);
