@@ -592,6 +592,34 @@ function imagesOnNode(random: SeededRandom, images: string[]): ContainerImage[] 
   }));
 }
 
+/** The kubelet's conditions of a healthy node: no pressure, Ready. */
+function healthyNodeConditions(heartbeat: string, createdIso: string): Condition[] {
+  const condition = (
+    type: string,
+    status: Condition["status"],
+    reason: string,
+    message: string,
+  ): Condition => ({
+    type,
+    status,
+    lastHeartbeatTime: heartbeat,
+    lastTransitionTime: createdIso,
+    reason,
+    message,
+  });
+  return [
+    condition(
+      "MemoryPressure",
+      "False",
+      "KubeletHasSufficientMemory",
+      "kubelet has sufficient memory available",
+    ),
+    condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+    condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+    condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+  ];
+}
+
 /** A Ready node's status: capacity, conditions, addresses, node info and images. */
 function nodeStatus(
   random: SeededRandom,
@@ -605,19 +633,6 @@ function nodeStatus(
   },
 ): NonNullable<Node["status"]> {
   const { shape, ip, name } = input;
-  const condition = (
-    type: string,
-    status: Condition["status"],
-    reason: string,
-    message: string,
-  ): Condition => ({
-    type,
-    status,
-    lastHeartbeatTime: input.heartbeat,
-    lastTransitionTime: input.createdIso,
-    reason,
-    message,
-  });
   const resources = {
     cpu: shape.cpu,
     "ephemeral-storage": "83873772Ki",
@@ -633,17 +648,7 @@ function nodeStatus(
       cpu: `${Number(shape.cpu) * 1000 - 70}m`,
       "ephemeral-storage": "76224326324",
     },
-    conditions: [
-      condition(
-        "MemoryPressure",
-        "False",
-        "KubeletHasSufficientMemory",
-        "kubelet has sufficient memory available",
-      ),
-      condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-      condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-      condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
-    ],
+    conditions: healthyNodeConditions(input.heartbeat, input.createdIso),
     addresses: [
       { type: "InternalIP", address: ip },
       { type: "InternalDNS", address: name },
