@@ -145,7 +145,7 @@ async function ingestBodyCutByAmp(cluster: Cluster, kube: Kube): Promise<Enriche
     cache: createClusterFactsCache({ ttlMs: 60_000 }),
     deadlineMs: 120_000,
   });
-  const { group } = await ingestMessage(
+  const [outcome] = await ingestMessage(
     {
       messageId: "bench",
       body: record?.Message ?? "",
@@ -156,7 +156,8 @@ async function ingestBodyCutByAmp(cluster: Cluster, kube: Kube): Promise<Enriche
     },
     { clusterLabel: "cluster", enrich, route: () => ["slack", "pagerduty"] },
   );
-  return group;
+  if (!outcome) throw new Error("the storm message gave no group");
+  return outcome.group;
 }
 
 /** One alert, cold then warm (cluster facts cached), on the same 5,000 nodes. */

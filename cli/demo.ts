@@ -36,7 +36,7 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
     const env = { ...process.env, KUBECONFIG: kubeconfig };
     const routes = parseRoutes(DEMO_ROUTES);
     // The simulated cluster's CoreDNS is self-managed: enrichment and the scaler are told alike.
-    const { enrich, scale } = enricherFor({ kubeconfig, "self-managed-coredns": true }, env);
+    const { enrich, scale } = await enricherFor({ kubeconfig, "self-managed-coredns": true }, env);
     const deliver = cliDelivery({ env, previewDir: join(workDir, "preview") });
 
     const reports: ReplayReport[] = [];

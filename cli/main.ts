@@ -55,6 +55,11 @@ Options:
   --context C        kubeconfig context to use (default: current-context)
   --cluster NAME     enrich from this EKS cluster through the AWS API (with --region)
   --region R         AWS region of --cluster (default: $AWS_REGION)
+  --cluster-context LABEL=CONTEXT
+                     read the cluster whose alerts carry cluster label LABEL through kubeconfig context
+                     CONTEXT (repeatable); a context named LABEL is used without it. A message naming
+                     several clusters is split, one group each; a cluster with no context is not enriched
+                     (CLUSTERS, as in Lambda, reaches a fleet through the AWS API instead)
   --dry-run          print the payloads instead of sending them, with a Block Kit Builder link and an
                      HTML preview of the Slack message
   --preview-dir D    where --dry-run writes the HTML previews (default: .preview)
@@ -131,6 +136,7 @@ async function replayCommand(args: string[]): Promise<number> {
       context: { type: "string" },
       cluster: { type: "string" },
       region: { type: "string" },
+      "cluster-context": { type: "string", multiple: true },
       "dry-run": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
@@ -144,11 +150,11 @@ async function replayCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new InputError("replay takes exactly one FILE (try: replay --help)");
-  if (values.cluster && values.kubeconfig)
-    throw new InputError("use either --cluster or --kubeconfig, not both");
+  if (values.cluster && (values.kubeconfig || values["cluster-context"]))
+    throw new InputError("use either --cluster or --kubeconfig/--cluster-context, not both");
   const env = process.env;
   const routes = await loadRoutes(env);
-  const cluster = enricherFor(values, env);
+  const cluster = await enricherFor(values, env);
   const scaleConfig = readScaleConfig(env);
   const report = await replayFile({
     file: positionals[0] as string,

@@ -33,17 +33,23 @@ export async function replayFile(options: ReplayOptions): Promise<ReplayReport> 
   const text = await readInputFile(options.file);
   const input = ampMessagesFromFile(text, basename(options.file));
   const report: ReplayReport = { groups: [], deliveries: [], scale: null, errors: [] };
+  const groups: EnrichedAlertGroup[] = [];
   for (const message of input.messages) {
-    const { group } = await ingestMessage(message, {
+    // One group per cluster the message named (`--json` lists each in `groups`).
+    const outcomes = await ingestMessage(message, {
       clusterLabel: readClusterReadConfig(options.env).clusterLabel,
       enrich: options.enrich,
       route: options.route,
     });
+    groups.push(...outcomes.map((outcome) => outcome.group));
+  }
+  for (const group of groups) {
+    const messageId = group.source.messageId;
     report.groups.push(reportGroup(group));
     try {
       report.deliveries.push(...(await options.deliver(group, options.dryRun)));
     } catch (error) {
-      report.errors.push(`${message.messageId}: ${errorMessage(error)}`);
+      report.errors.push(`${messageId}: ${errorMessage(error)}`);
     }
     if (options.scale && group.routes.includes(Sink.corednsScale)) {
       try {
@@ -56,7 +62,7 @@ export async function replayFile(options: ReplayOptions): Promise<ReplayReport> 
           note: `${decision.action}: ${decision.reason}`,
         });
       } catch (error) {
-        report.errors.push(`${message.messageId}: CoreDNS scale-up failed: ${errorMessage(error)}`);
+        report.errors.push(`${messageId}: CoreDNS scale-up failed: ${errorMessage(error)}`);
       }
     }
   }

@@ -41,7 +41,7 @@ try {
     dryRun: true,
     env,
     // The simulated cluster's CoreDNS is self-managed, as in the demo.
-    enrich: enricherFor({ kubeconfig, "self-managed-coredns": true }, env).enrich,
+    enrich: (await enricherFor({ kubeconfig, "self-managed-coredns": true }, env)).enrich,
     route: (group) => routeGroup(routes, group),
     deliver: cliDelivery({ env, previewDir }),
   });

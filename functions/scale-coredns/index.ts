@@ -2,6 +2,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import type { Context } from "aws-lambda";
 import { AwsCallBudgets, awsClientOptions } from "../../shared/aws/client-options.ts";
 import { readIngestConfig } from "../../shared/config/ingest-config.ts";
+import { readClusterMap } from "../../shared/fleet/read-cluster-map.ts";
 import { publishFollowUp, SnsPublisher } from "../../shared/ingest/index.ts";
 import { logger } from "../../shared/logger.ts";
 import { eksScaleConnector, readScaleConfig, scaleSnsEvent } from "../../shared/scale/index.ts";
@@ -10,11 +11,8 @@ import { eksScaleConnector, readScaleConfig, scaleSnsEvent } from "../../shared/
 const config = readScaleConfig(process.env);
 const cluster = readIngestConfig(process.env);
 const sns = new SnsPublisher(() => new SNSClient(awsClientOptions(AwsCallBudgets.sns)));
-const connect = eksScaleConnector({
-  region: cluster.region,
-  defaultCluster: cluster.defaultClusterName,
-  timeoutMs: cluster.kubeTimeoutMs,
-});
+const clusters = await readClusterMap(process.env, { region: cluster.region });
+const connect = eksScaleConnector({ clusters, region: cluster.region, timeoutMs: cluster.kubeTimeoutMs });
 
 export const handler = async (event: unknown, context: Context) => {
   logger.addContext(context);

@@ -24,6 +24,8 @@ export const AwsCallBudgets = {
   secrets: { requestTimeoutMs: 3_000, connectionTimeoutMs: 1_000, maxAttempts: 2 },
   /** EKS DescribeCluster/DescribeAddon; each call also carries the enrichment's own abort signal. */
   eks: { requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, maxAttempts: 2 },
+  /** STS AssumeRole into a member account's role (CLUSTERS roleArn); credentials are cached for an hour. */
+  sts: { requestTimeoutMs: 3_000, connectionTimeoutMs: 1_000, maxAttempts: 2 },
   /** The CLI's redrive: SQS reads and deletes. */
   sqs: { requestTimeoutMs: 10_000, connectionTimeoutMs: 2_000, maxAttempts: 3 },
   /**

@@ -102,10 +102,11 @@ async function fetchEndpoint(
 export async function describeEksCluster(
   eks: EKSClient,
   clusterName: string,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; identity?: string } = {},
 ): Promise<EksClusterEndpoint> {
   const region = await eks.config.region();
-  const key = `${region}/${clusterName}`;
+  // Two member accounts may each run a "prod" in one region: the role reaching it is part of the key.
+  const key = `${options.identity ?? "self"}/${region}/${clusterName}`;
   let cached = endpointCache.get(key);
   if (!cached) {
     cached = fetchEndpoint(eks, clusterName, options.timeoutMs ?? EksCallDefaults.timeoutMs);
@@ -162,6 +163,8 @@ export interface EksKubeApiOptions {
   /** Injected for tests; otherwise one client per region. */
   eks?: EKSClient;
   credentials?: AwsCredentialsProvider;
+  /** Who `credentials` are (a role ARN): keeps clusters of one name in two accounts apart in the caches. */
+  identity?: string;
   /** Per Kubernetes request. */
   timeoutMs?: number;
   now?: () => number;
@@ -172,11 +175,12 @@ export interface EksKubeApiOptions {
  * are shared per cluster and region across warm invocations (one TLS connection, one token cache).
  */
 export function createEksKubeApi(options: EksKubeApiOptions): KubeApi {
-  const key = `${options.region}/${options.clusterName}/${options.timeoutMs ?? KubeClientDefaults.timeoutMs}`;
-  const cached = options.eks || options.credentials ? undefined : kubeApiCache.get(key);
+  const key = `${options.identity ?? "self"}/${options.region}/${options.clusterName}/${options.timeoutMs ?? KubeClientDefaults.timeoutMs}`;
+  const shared = !options.eks && (!options.credentials || options.identity !== undefined);
+  const cached = shared ? kubeApiCache.get(key) : undefined;
   if (cached) return cached;
   const api = new LazyEksKubeApi(options);
-  if (!options.eks && !options.credentials) kubeApiCache.set(key, api);
+  if (shared) kubeApiCache.set(key, api);
   return api;
 }
 
@@ -218,7 +222,7 @@ class LazyEksKubeApi implements KubeApi {
             ...awsClientOptions(AwsCallBudgets.eks),
           });
       this.client = this.eks
-        .then((eks) => describeEksCluster(eks, this.options.clusterName))
+        .then((eks) => describeEksCluster(eks, this.options.clusterName, { identity: this.options.identity }))
         .then((cluster) => {
           logger.debug("connecting to EKS cluster", {
             cluster: this.options.clusterName,

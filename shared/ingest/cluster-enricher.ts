@@ -135,18 +135,4 @@ function unavailable(group: AlertGroup, why: string, failure: EnrichmentFailureR
   return { alerts, coredns: null, diagnosis: diagnose(alerts, null, [why]), failure };
 }
 
-/**
- * The cluster an alert group is about: the deployment's EKS_CLUSTER_NAME, the one cluster its role may
- * describe and its access entry lets in. Unset, nothing is enriched (and no EKS call is made that the role
- * would be denied). A group naming another cluster is not enriched either: the wrong cluster's CoreDNS
- * placement would produce a confident, wrong diagnosis.
- */
-export function targetCluster(group: AlertGroup, configured: string | null): { name: string } | string {
-  if (!configured) return ENRICHMENT_OFF;
-  if (group.cluster && group.cluster !== configured) {
-    return `the alert is for cluster "${group.cluster}" but this deployment enriches from "${configured}"`;
-  }
-  return { name: configured };
-}
-
-export const ENRICHMENT_OFF = "enrichment is off: EKS_CLUSTER_NAME is not set";
+export const ENRICHMENT_OFF = "enrichment is off: EKS_CLUSTER_NAME is not set (nor CLUSTERS)";

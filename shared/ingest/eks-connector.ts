@@ -1,37 +1,72 @@
 import type { EKSClient } from "@aws-sdk/client-eks";
 import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
 import { createEksClient, createEksKubeApi, describeCoreDnsAddon } from "../cluster/eks-cluster.ts";
-import type { ClusterConnector } from "./cluster-enricher.ts";
-import { targetCluster } from "./cluster-enricher.ts";
+import type { AwsCredentialsProvider } from "../cluster/eks-token.ts";
+import { assumedRoleCredentials } from "../fleet/assumed-role.ts";
+import { type ClusterEntry, type ClusterMap, clusterEntryFor } from "../fleet/cluster-map.ts";
+import { type ClusterConnection, type ClusterConnector, ENRICHMENT_OFF } from "./cluster-enricher.ts";
+
+/** One cluster of the map, reached: its Kubernetes API, add-on lookup, and the EKS client in its region. */
+export interface EksConnection extends ClusterConnection {
+  entry: ClusterEntry;
+  eks: () => Promise<EKSClient>;
+}
+
+export interface EksConnectionsOptions {
+  /** Every cluster this deployment serves (CLUSTERS, or EKS_CLUSTER_NAME); null: enrichment is off. */
+  clusters: ClusterMap | null;
+  /** The function's own region: STS is asked there. */
+  region: string;
+  timeoutMs: number;
+  /** The role to reach a cluster with: the reader's (`roleArn`) or the scaler's (`scaleRoleArn`). */
+  roleOf?: (entry: ClusterEntry) => string | null;
+  /** AssumeRole session name, what CloudTrail in the member account shows. */
+  sessionName?: string;
+}
 
 /**
- * Reaches EKS clusters through the AWS API (DescribeCluster + IAM token) from the function's role.
- * Clients and connections are created lazily and reused across warm invocations.
+ * Reaches the clusters of the map through the AWS API: per cluster an EKS client in its region, with the
+ * credentials of its role when it names one (assumed on first use, cached until shortly before expiry), and a
+ * Kubernetes client with its own token cache. Everything is made on first use and kept per cluster label, so a
+ * warm function asks STS and DescribeCluster once per cluster. A group whose cluster is not in the map gets
+ * the reason instead.
  */
-export function eksConnector(options: {
-  region: string;
-  defaultCluster: string | null;
-  timeoutMs: number;
-}): ClusterConnector {
-  const newClient = () =>
-    createEksClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.eks) });
-  // With a default cluster every group needs the client: made now (in a Lambda's init), not on the first group.
-  let eks: Promise<EKSClient> | undefined = options.defaultCluster !== null ? newClient() : undefined;
-  return (group) => {
-    const target = targetCluster(group, options.defaultCluster);
-    if (typeof target === "string") return target;
-    eks ??= newClient();
-    const client = eks;
+export function eksConnections(
+  options: EksConnectionsOptions,
+): (group: { cluster: string | null }) => EksConnection | string {
+  const roleOf = options.roleOf ?? ((entry: ClusterEntry) => entry.roleArn);
+  const connections = new Map<string, EksConnection>();
+  const connect = (entry: ClusterEntry): EksConnection => {
+    const roleArn = roleOf(entry);
+    const credentials: AwsCredentialsProvider | undefined = roleArn
+      ? assumedRoleCredentials({
+          roleArn,
+          region: options.region,
+          sessionName: options.sessionName ?? "linklocal-sentinel",
+        })
+      : undefined;
+    let client: Promise<EKSClient> | undefined;
+    const eks = () => {
+      client ??= createEksClient({
+        region: entry.region,
+        ...(credentials ? { credentials } : {}),
+        ...awsClientOptions(AwsCallBudgets.eks),
+      });
+      return client;
+    };
     return {
-      name: target.name,
+      name: entry.label,
+      entry,
+      eks,
       kube: createEksKubeApi({
-        clusterName: target.name,
-        region: options.region,
+        clusterName: entry.eksClusterName,
+        region: entry.region,
         timeoutMs: options.timeoutMs,
+        ...(credentials ? { credentials, identity: roleArn ?? undefined } : {}),
       }),
       addon: {
         async describeCoreDns() {
-          const addon = await describeCoreDnsAddon(await client, target.name, {
+          const addon = await describeCoreDnsAddon(await eks(), entry.eksClusterName, {
             timeoutMs: options.timeoutMs,
           });
           return (
@@ -44,4 +79,27 @@ export function eksConnector(options: {
       },
     };
   };
+  // A one-cluster deployment reaches its cluster for every group: the client is made now (in a Lambda's init).
+  const only = options.clusters?.entries.size === 1 ? options.clusters.unlabelled : null;
+  if (only) {
+    const connection = connect(only);
+    connections.set(only.label, connection);
+    void connection.eks();
+  }
+  return (group) => {
+    if (!options.clusters) return ENRICHMENT_OFF;
+    const entry = clusterEntryFor(options.clusters, group.cluster);
+    if (typeof entry === "string") return entry;
+    let connection = connections.get(entry.label);
+    if (!connection) {
+      connection = connect(entry);
+      connections.set(entry.label, connection);
+    }
+    return connection;
+  };
+}
+
+/** Enrichment's connector: each group's cluster through its reader role. */
+export function eksConnector(options: EksConnectionsOptions): ClusterConnector {
+  return eksConnections(options);
 }

@@ -1,3 +1,4 @@
+import { splitByCluster } from "../fleet/split-by-cluster.ts";
 import { logger as defaultLogger } from "../logger.ts";
 import {
   type AlertGroup,
@@ -33,24 +34,32 @@ export interface IngestOutcome {
 }
 
 /**
- * The whole ingest path for one SNS message, minus the publish: parse, enrich, diagnose, route.
- * Never throws for bad input: an unreadable message becomes a raw fallback group.
+ * The whole ingest path for one SNS message, minus the publish: parse, split by cluster, then enrich, diagnose
+ * and route each cluster's share. Never throws for bad input: an unreadable message becomes a raw fallback.
  */
-export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Promise<IngestOutcome> {
-  const log = deps.logger ?? defaultLogger;
+export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Promise<IngestOutcome[]> {
   const parsed = parseAmpMessage(message, { clusterLabel: deps.clusterLabel });
-  if (!parsed.ok) {
-    log.warn("message could not be parsed; delivering it as a raw fallback", {
-      reason: parsed.error.reason,
-      parseError: parsed.error.code,
-      bodyBytes: Buffer.byteLength(message.body, "utf8"),
-    });
-    const group = rawFallbackGroup(message, parsed.error);
-    const enriched = { ...toEnriched(group), routes: notifyingRoutes(deps.route(group), log) };
-    return { group: fitGroupToSns(enriched), parseError: parsed.error, heartbeat: false };
-  }
+  if (!parsed.ok) return [rawFallback(message, parsed.error, deps)];
+  const outcomes: IngestOutcome[] = [];
+  for (const group of splitByCluster(parsed.group, deps.clusterLabel))
+    outcomes.push(await ingestGroup(group, deps));
+  return outcomes;
+}
 
-  const group = parsed.group;
+function rawFallback(message: AmpMessage, error: ParseError, deps: IngestDeps): IngestOutcome {
+  const log = deps.logger ?? defaultLogger;
+  log.warn("message could not be parsed; delivering it as a raw fallback", {
+    reason: error.reason,
+    parseError: error.code,
+    bodyBytes: Buffer.byteLength(message.body, "utf8"),
+  });
+  const group = rawFallbackGroup(message, error);
+  const enriched = { ...toEnriched(group), routes: notifyingRoutes(deps.route(group), log) };
+  return { group: fitGroupToSns(enriched), parseError: error, heartbeat: false };
+}
+
+async function ingestGroup(group: AlertGroup, deps: IngestDeps): Promise<IngestOutcome> {
+  const log = deps.logger ?? defaultLogger;
   if (isHeartbeat(group)) {
     log.info("heartbeat received", { cluster: group.cluster, status: group.status });
     return { group: { ...toEnriched(group), routes: [] }, parseError: null, heartbeat: true };

@@ -30,20 +30,28 @@ export async function ingestSnsEvent(
   const messages = ampMessagesFromLambdaEvent(event);
   const failures: string[] = [];
   let heartbeats = 0;
+  let published = 0;
   for (const message of messages) {
     logger.setCorrelationId(message.messageId);
     try {
-      const outcome = await ingestMessage(message, deps);
-      const { group } = outcome;
-      if (outcome.heartbeat) {
-        // Recorded, never published: a heartbeat is for the stack's alarm, not for a human.
-        countMetric(MetricName.heartbeats);
-        heartbeats += 1;
-        continue;
+      // One outcome per cluster the message named; each share is published (and retried) on its own.
+      for (const outcome of await ingestMessage(message, deps)) {
+        const { group } = outcome;
+        if (outcome.heartbeat) {
+          // Recorded, never published: a heartbeat is for the stack's alarm, not for a human.
+          countMetric(MetricName.heartbeats);
+          heartbeats += 1;
+          continue;
+        }
+        recordGroupMetrics(outcome);
+        const publishedId = await publishGroup(deps.sns, deps.internalTopicArn, group);
+        published += 1;
+        logger.info("published to the internal topic", {
+          publishedId,
+          routes: group.routes,
+          cluster: group.cluster,
+        });
       }
-      recordGroupMetrics(outcome);
-      const publishedId = await publishGroup(deps.sns, deps.internalTopicArn, group);
-      logger.info("published to the internal topic", { publishedId, routes: group.routes });
     } catch (error) {
       logger.error("could not ingest message", { error: errorMessage(error) });
       failures.push(`${message.messageId}: ${errorMessage(error)}`);
@@ -55,7 +63,7 @@ export async function ingestSnsEvent(
       `${failures.length} of ${messages.length} messages failed: ${failures.join("; ")}`,
     );
   }
-  return { published: messages.length - heartbeats, heartbeats };
+  return { published, heartbeats };
 }
 
 /** What one ingested group adds to the pipeline's metrics (flushed once per invocation). */

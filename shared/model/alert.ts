@@ -43,6 +43,11 @@ export interface MessageSource {
   /** RFC 3339 publish time from SNS, when known. */
   timestamp: string | null;
   format: MessageFormat;
+  /**
+   * Set on one cluster's share of a message whose alerts named several (shared/fleet/split-by-cluster.ts):
+   * the SNS MessageId it came from; `messageId` is then `<that id>/<cluster>`.
+   */
+  splitFrom?: string;
 }
 
 /** Text we could not read as alerts, kept so a human still sees it. */

@@ -161,7 +161,8 @@ export function cleanLabels(input: Record<string, unknown>): LabelSet {
   return out;
 }
 
-function intersect(sets: LabelSet[]): LabelSet {
+/** The pairs every set holds alike: Alertmanager's common labels (or annotations) of a group. */
+export function intersect(sets: LabelSet[]): LabelSet {
   const [first, ...rest] = sets;
   if (!first) return {};
   const out: LabelSet = {};

@@ -1,35 +1,38 @@
-import type { EKSClient } from "@aws-sdk/client-eks";
-import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
 import { describeCoreDnsAddonUpdate, updateCoreDnsAddonConfiguration } from "../cluster/eks-addon-update.ts";
-import { createEksClient } from "../cluster/eks-cluster.ts";
-import { eksConnector } from "../ingest/eks-connector.ts";
+import type { ClusterMap } from "../fleet/cluster-map.ts";
+import { eksConnections } from "../ingest/eks-connector.ts";
 import type { ScaleConnector } from "./scale-sns-event.ts";
 
-/** The ingest's EKS connection (same cluster rule, same token and client reuse) plus the add-on writes. */
+/**
+ * The ingest's EKS connections (same cluster map, same token and client reuse) through each cluster's writer
+ * role (`scaleRoleArn`, else `roleArn`), plus the add-on writes and the cluster's own scale mode.
+ */
 export function eksScaleConnector(options: {
+  clusters: ClusterMap | null;
   region: string;
-  defaultCluster: string | null;
   timeoutMs: number;
 }): ScaleConnector {
-  const connect = eksConnector(options);
-  let eks: Promise<EKSClient> | undefined;
+  const connect = eksConnections({
+    ...options,
+    roleOf: (entry) => entry.scaleRoleArn,
+    sessionName: "linklocal-sentinel-scaler",
+  });
   return (group) => {
     const connection = connect(group);
     if (typeof connection === "string") return connection;
-    eks ??= createEksClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.eks) });
-    const client = eks;
-    const lookup = connection.addon;
+    const { entry, addon: lookup, eks } = connection;
     return {
-      name: connection.name,
+      name: entry.eksClusterName,
       kube: connection.kube,
+      scaleMode: entry.scaleMode,
       addon: lookup && {
         describeCoreDns: () => lookup.describeCoreDns(),
         updateConfiguration: async (values, token) =>
-          updateCoreDnsAddonConfiguration(await client, connection.name, values, token, {
+          updateCoreDnsAddonConfiguration(await eks(), entry.eksClusterName, values, token, {
             timeoutMs: options.timeoutMs,
           }),
         updateStatus: async (updateId) =>
-          describeCoreDnsAddonUpdate(await client, connection.name, updateId, {
+          describeCoreDnsAddonUpdate(await eks(), entry.eksClusterName, updateId, {
             timeoutMs: options.timeoutMs,
           }),
       },

@@ -18,9 +18,15 @@ import { refused } from "./decide.ts";
 import { toReport } from "./report.ts";
 import { type ScaleDeps, scaleForGroup } from "./scale-group.ts";
 
-export type ScaleConnector = (
-  group: AlertGroup,
-) => { name: string; kube: KubeApi; addon?: CoreDnsAddonControl } | string;
+export type ScaleConnector = (group: AlertGroup) =>
+  | {
+      name: string;
+      kube: KubeApi;
+      addon?: CoreDnsAddonControl;
+      /** The cluster's own COREDNS_SCALE_MODE (CLUSTERS `scaleMode`), when it has one. */
+      scaleMode?: ScaleMode | null;
+    }
+  | string;
 
 export type ScaleLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
 
@@ -48,6 +54,8 @@ export async function scaleSnsEvent(event: unknown, deps: ScaleEventDeps): Promi
       throw new InputError(`SNS record at index ${index} is a scale report, not an alert group`);
     const group = message.group;
     logger.setCorrelationId(group.source.messageId);
+    // Off for the function means off for every cluster (the stack deploys no writer then); otherwise a
+    // cluster's own scaleMode (CLUSTERS) overrides COREDNS_SCALE_MODE, in scaleThrough.
     if (deps.config.mode === ScaleMode.off) {
       if (!saidOff) logger.info("COREDNS_SCALE_MODE is off: the scaler decides and writes nothing");
       saidOff = true;
@@ -77,7 +85,13 @@ export function scaleThrough(
   deps: Omit<ScaleDeps, "kube" | "addon">,
 ): Promise<ScaleReport> {
   if (typeof connection === "string") return Promise.resolve(notReached(group, deps.config.mode, connection));
-  return scaleForGroup(group, { ...deps, kube: connection.kube, addon: connection.addon });
+  const mode = connection.scaleMode ?? deps.config.mode;
+  return scaleForGroup(group, {
+    ...deps,
+    config: { ...deps.config, mode },
+    kube: connection.kube,
+    addon: connection.addon,
+  });
 }
 
 function notReached(group: EnrichedAlertGroup, mode: ScaleMode, why: string): ScaleReport {
