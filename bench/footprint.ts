@@ -273,6 +273,7 @@ async function bundleRows(rows: Row[], work: string): Promise<void> {
   await ingestLoadRow(rows, work, ingestFile, withCluster);
   sourceMapRows(rows, ingestFile, withCluster);
   await notifierLoadRows(rows, work, files, env);
+  slackModeRows(rows, files["notify-slack"] as string, env);
 }
 
 const load = (file: string) => [process.execPath, file];
@@ -382,6 +383,40 @@ async function notifierLoadRows(
       target,
     });
   }
+}
+
+/**
+ * Slack app mode beside webhook mode, in the same run: both with the idempotency table (app mode requires it),
+ * so the difference is the app-mode chunk (Web API client, incident store) imported at init.
+ */
+function slackModeRows(rows: Row[], notifySlack: string, env: NodeJS.ProcessEnv): void {
+  const table: NodeJS.ProcessEnv = { ...env, IDEMPOTENCY_TABLE: "bench-idempotency" };
+  const { SLACK_WEBHOOK_URL: _webhookUrl, ...withoutWebhook } = table;
+  const app = { ...withoutWebhook, SLACK_BOT_TOKEN: "xoxb-bench-token", SLACK_CHANNEL: "C0BENCH01" };
+  const load = [process.execPath, notifySlack];
+  const webhook = pairedTimes(load, [process.execPath, "-e", "0"], table);
+  rows.push({
+    figure: "notify-slack, webhook mode with IDEMPOTENCY_TABLE: module load",
+    value: ms(webhook.a),
+    baseline: `bare node ${ms(webhook.b)}`,
+    ratio: webhook.ratio.toFixed(2),
+    target: "",
+  });
+  // Two environments in one pair: pairedTimes takes one, so each side sets its own through env(1), both alike.
+  const withEnv = (variables: NodeJS.ProcessEnv) => [
+    "env",
+    "-i",
+    ...Object.entries(variables).map(([name, value]) => `${name}=${value}`),
+    ...load,
+  ];
+  const appTimes = pairedTimes(withEnv(app), withEnv(table), table);
+  rows.push({
+    figure: "notify-slack, Slack app mode: module load",
+    value: ms(appTimes.a),
+    baseline: `webhook mode ${ms(appTimes.b)}`,
+    ratio: appTimes.ratio.toFixed(2),
+    target: "webhook mode unchanged",
+  });
 }
 
 function cliRows(rows: Row[], work: string): void {

@@ -24,6 +24,7 @@ const EMOJI: Record<string, string> = {
   arrow_up: "⬆️",
   dart: "🎯",
   fast_forward: "⏩",
+  link: "🔗",
 };
 
 const STYLE = [
@@ -54,6 +55,32 @@ export function renderSlackHtmlPreview(message: SlackMessage): string {
     "</div></body></html>",
   ].join("\n");
 }
+
+/**
+ * A message and the replies in its thread, as Slack shows them side by side: Slack app mode's incident
+ * message with its scale report and verification (docs/slack-app-mode.png).
+ */
+export function renderSlackThreadHtmlPreview(parent: SlackMessage, replies: readonly SlackMessage[]): string {
+  const message = (m: SlackMessage) => `<div class="message">${m.blocks.map(blockHtml).join("\n")}</div>`;
+  const count = `${replies.length} ${replies.length === 1 ? "reply" : "replies"}`;
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    "<title>Slack thread preview</title>",
+    `<style>${STYLE}${THREAD_STYLE}</style></head><body><div class="thread">`,
+    `<div class="column"><div class="label">Channel</div>${message(parent)}<div class="context">${count}</div></div>`,
+    `<div class="column"><div class="label">Thread · ${count}</div>${replies.map(message).join("\n")}</div>`,
+    "</div></body></html>",
+  ].join("\n");
+}
+
+const THREAD_STYLE = [
+  ".thread{display:flex;gap:16px;align-items:flex-start}",
+  ".column{flex:1;min-width:0}",
+  ".column .message{margin-bottom:12px}",
+  ".label{font-weight:700;color:#616061;margin:4px 0 8px}",
+].join("");
 
 function blockHtml(block: SlackBlock): string {
   switch (block.type) {

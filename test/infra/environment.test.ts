@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readIngestConfig } from "../../shared/config/ingest-config.ts";
+import { readSlackAppConfig, SLACK_BOT_TOKEN_SECRET } from "../../shared/deliver/slack-app/config.ts";
+import { slackModeFromEnv } from "../../shared/deliver/slack-app/mode.ts";
 import { readIdempotencyConfig } from "../../shared/idempotency/index.ts";
 import { routesFromEnv } from "../../shared/route/index.ts";
 import {
@@ -162,6 +164,23 @@ describe("environment variables the template sets", () => {
       expect(envOf(arn)[spec.plainVariable]).toBeUndefined();
       expect(readIdempotencyConfig(envOf(arn)).tableName).toBe("physical-id-of-IdempotencyTable");
     }
+  });
+
+  it("hands notify-slack the bot token's reference and the channel in Slack app mode, the webhook's otherwise", () => {
+    const envOf = (parameters: Record<string, string>) =>
+      resolveEnvironment(template, environmentOf(template, fn("NotifySlackFunction")), parameters);
+    const app = envOf({ SlackBotTokenSecret: "/linklocal-sentinel/slack-bot", SlackChannel: "C0123ABCD" });
+    expect(slackModeFromEnv(app)).toBe("app");
+    expect(readSecretSource(app, SLACK_BOT_TOKEN_SECRET)).toMatchObject({
+      store: SecretStore.ssm,
+      reference: "/linklocal-sentinel/slack-bot",
+    });
+    expect(readSlackAppConfig(app)).toEqual({ channel: "C0123ABCD", apiUrl: "https://slack.com/api/" });
+    expect(readIdempotencyConfig(app).tableName).toBe("physical-id-of-IdempotencyTable");
+    const webhook = envOf({ SlackWebhookSecret: SLACK_SECRET_ARN });
+    expect(slackModeFromEnv(webhook)).toBe("webhook");
+    expect(webhook.SLACK_BOT_TOKEN_SECRET).toBeUndefined();
+    expect(webhook.SLACK_CHANNEL).toBeUndefined();
   });
 
   it("points PagerDuty at the Events API v2 by default", () => {

@@ -219,21 +219,44 @@ describe("IAM in infra/template.yaml", () => {
   });
 
   it("lets each notify function read only its own secret, and DynamoDB only on the idempotency table", () => {
-    const own = { NotifySlackRole: "SlackWebhookSecret", NotifyPagerDutyRole: "PagerDutyRoutingKeySecret" };
-    for (const [roleId, parameter] of Object.entries(own)) {
+    // notify-slack's secret is the webhook URL, or in Slack app mode the bot token: one store each.
+    const own: Record<string, string[]> = {
+      NotifySlackRole: ["SlackWebhookSecret", "SlackBotTokenSecret"],
+      NotifyPagerDutyRole: ["PagerDutyRoutingKeySecret"],
+    };
+    for (const [roleId, parameters] of Object.entries(own)) {
       const secretReads = statementsOf(roleId).filter((s) =>
         s.actions.some((a) => a === "secretsmanager:GetSecretValue" || a === "ssm:GetParameter"),
       );
-      expect(secretReads).toHaveLength(2);
+      expect(secretReads).toHaveLength(2 * parameters.length);
+      const others = Object.values(own)
+        .flat()
+        .filter((p) => !parameters.includes(p));
       for (const s of secretReads) {
         expect(s.actions).toHaveLength(1);
-        for (const resource of s.resources)
-          expect(refersTo(resource, parameter), `${roleId} ${s.sid}`).toBe(true);
-        const other = Object.values(own).find((p) => p !== parameter) as string;
-        for (const resource of s.resources) expect(refersTo(resource, other)).toBe(false);
+        for (const resource of s.resources) {
+          expect(
+            parameters.filter((p) => refersTo(resource, p)),
+            `${roleId} ${s.sid}`,
+          ).toHaveLength(1);
+          for (const other of others) expect(refersTo(resource, other)).toBe(false);
+        }
       }
       const dynamo = statementsOf(roleId).filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
       expect(dynamo.flatMap((s) => s.resources)).toEqual([{ "Fn::GetAtt": ["IdempotencyTable", "Arn"] }]);
+    }
+  });
+
+  it("lets notify-slack read the bot token only in Slack app mode, and the webhook URL only outside it", () => {
+    const policies = template.Resources.NotifySlackRole?.Properties.Policies ?? null;
+    const reads = [...walk(policies)].filter(
+      ({ node }) => node.Action === "secretsmanager:GetSecretValue" || node.Action === "ssm:GetParameter",
+    );
+    expect(reads).toHaveLength(4);
+    for (const { node, guards } of reads) {
+      const appMode = guards.includes("SlackAppMode");
+      expect(refersTo(node.Resource as Json, "SlackBotTokenSecret"), String(node.Sid)).toBe(appMode);
+      expect(refersTo(node.Resource as Json, "SlackWebhookSecret"), String(node.Sid)).toBe(!appMode);
     }
   });
 

@@ -35,11 +35,16 @@ const LAZY: Record<string, string[]> = {
   "@aws-sdk/client-dynamodb/": [],
   "@aws-lambda-powertools/idempotency/": [],
   "@aws-sdk/client-eks/": [],
+  // Slack app mode (Web API client, incident store): notify-slack imports it only with a bot token.
+  "shared/deliver/slack-app/load.ts": [],
+  "shared/deliver/slack-app/app-notifier.ts": [],
+  "shared/deliver/slack-app/web-api.ts": [],
 };
 
+// Five builds: generous on a busy 2-core machine.
 beforeAll(async () => {
   for (const id of functionIds) files[id] = await samBuild(id, build.path);
-});
+}, 300_000);
 afterAll(() => {
   vi.unstubAllEnvs();
   build.remove();

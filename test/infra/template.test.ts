@@ -344,12 +344,33 @@ describe("infra/template.yaml", () => {
       for (const pattern of secretLooking)
         expect(pattern.test(fallback), `${name} default ${fallback}`).toBe(false);
     }
-    expect(template.Parameters.SlackWebhookSecret?.Default).toBeUndefined();
+  });
+
+  it("asks for exactly one Slack mode: a webhook, or a bot token with its channel", () => {
+    const rules = (template as unknown as { Rules: Record<string, JsonObject> }).Rules;
+    const mode = JSON.stringify(rules.SlackMode);
+    for (const name of ["SlackWebhookSecret", "SlackBotTokenSecret"]) {
+      expect(template.Parameters[name]?.Default).toBe("");
+      expect(mode).toContain(`{"Ref":"${name}"}`);
+    }
+    expect(JSON.stringify(rules.SlackAppNeedsChannel)).toContain('{"Ref":"SlackChannel"}');
+    const channel = new RegExp(String(template.Parameters.SlackChannel?.AllowedPattern));
+    for (const id of ["C0123ABCD", "G0PRIVATE12"]) expect(channel.test(id), id).toBe(true);
+    for (const name of ["#alerts", "alerts", "c0123abcd"]) expect(channel.test(name), name).toBe(false);
+    // The alarm on Slack's refusals, under app mode, reads the failed deliveries notify-slack counts.
+    const alarm = template.Resources.SlackAppDeliveryFailuresAlarm;
+    expect(alarm?.Condition).toBe("SlackAppMode");
+    expect(alarm?.Properties.Dimensions).toEqual([
+      { Name: "service", Value: "linklocal-sentinel" },
+      { Name: "sink", Value: "slack" },
+      { Name: "outcome", Value: "failed" },
+    ]);
   });
 
   it("admits secret references and refuses secret values in the secret parameters", () => {
-    for (const name of ["SlackWebhookSecret", "PagerDutyRoutingKeySecret"]) {
+    for (const name of ["SlackWebhookSecret", "SlackBotTokenSecret", "PagerDutyRoutingKeySecret"]) {
       const pattern = new RegExp(String(template.Parameters[name]?.AllowedPattern));
+      expect(pattern.test("xoxb-1111111111-2222222222-abcdefABCDEF0123456789")).toBe(false);
       expect(
         pattern.test("arn:aws:secretsmanager:eu-west-1:111122223333:secret:linklocal/slack-AbCdEf"),
       ).toBe(true);

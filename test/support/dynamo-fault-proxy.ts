@@ -9,6 +9,8 @@ import { localDynamoClient } from "./dynalite.ts";
  */
 export interface DynamoFaultProxy {
   client: DynamoDBClient;
+  /** The proxy's URL, for a bundle's AWS_ENDPOINT_URL_DYNAMODB. */
+  endpoint: string;
   calls: Record<string, number>;
   failNext(operation: string, times: number): void;
   close(): Promise<void>;
@@ -49,9 +51,11 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const client = localDynamoClient(`http://127.0.0.1:${port}`);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localDynamoClient(endpoint);
   return {
     client,
+    endpoint,
     calls,
     failNext(operation, times) {
       failures[operation] = times;

@@ -235,7 +235,12 @@ export function reachableSources(entry: string): Map<string, string> {
     if (files.has(path)) continue;
     const text = readRepoFile(path);
     files.set(path, text);
-    for (const match of text.matchAll(/(?:import|export)[^"';]*?from\s+"(\.{1,2}\/[^"]+)"/g)) {
+    // Static imports and re-exports, and import() of our own modules (code loaded on first use).
+    const imports = [
+      ...text.matchAll(/(?:import|export)[^"';]*?from\s+"(\.{1,2}\/[^"]+)"/g),
+      ...text.matchAll(/\bimport\(\s*"(\.{1,2}\/[^"]+)"\s*\)/g),
+    ];
+    for (const match of imports) {
       const target = join(path, "..", match[1] ?? "");
       if (target.endsWith(".ts")) pending.push(target);
     }

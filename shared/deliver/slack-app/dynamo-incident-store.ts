@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto";
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { errorMessage, SentinelError } from "../../errors.ts";
+import { IdempotencyStoreError } from "../../idempotency/errors.ts";
+import {
+  EMPTY_INCIDENT,
+  type IncidentLease,
+  type IncidentRecord,
+  type IncidentStore,
+} from "./incident-record.ts";
+
+/** Kept apart from the delivery guard's keys (linklocal-sentinel-notify, -content) and PagerDuty's. */
+export const INCIDENT_KEY_PREFIX = "linklocal-sentinel-slack-incident#";
+export const MESSAGE_KEY_PREFIX = "linklocal-sentinel-slack-message#";
+
+/** An incident's message is updated for as long as it goes on; its record outlives a week-long incident. */
+export const INCIDENT_TTL_SECONDS = 14 * 24 * 60 * 60;
+/**
+ * How long a lease holds: the notify function's timeout (180 s), so a holder that crashed blocks the incident
+ * no longer than one invocation could have run. A holder that finishes releases it at once.
+ */
+export const LEASE_MS = 180_000;
+/** Waits for a lease another invocation holds (about 12 s in all), before handing the wait to Lambda's retry. */
+const LEASE_WAITS_MS = [250, 500, 1_000, 2_000, 4_000, 4_000];
+const SAVE_ATTEMPTS = 3;
+
+/** Another invocation holds the incident's lease for longer than we wait: this one fails and Lambda retries it. */
+export class IncidentBusyError extends SentinelError {
+  constructor(key: string) {
+    super(`the Slack incident ${key.slice(0, 12)} is being updated by another invocation; retry later`);
+    this.name = "IncidentBusyError";
+  }
+}
+
+export interface DynamoIncidentStoreOptions {
+  tableName: string;
+  client: DynamoDBClient;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export function dynamoIncidentStore(options: DynamoIncidentStoreOptions): IncidentStore {
+  const { tableName, client } = options;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const expiration = () => ({ N: String(Math.floor(now() / 1000) + INCIDENT_TTL_SECONDS) });
+  const id = (key: string) => ({ id: { S: INCIDENT_KEY_PREFIX + key } });
+
+  /** DynamoDB's own failures become IdempotencyStoreError: nothing is posted without the table. */
+  async function send<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as Error).name === "ConditionalCheckFailedException") throw error;
+      throw new IdempotencyStoreError(
+        `idempotency table ${tableName} failed to ${what} for Slack app mode: ${errorMessage(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  async function tryAcquire(key: string, leaseId: string): Promise<IncidentRecord | null> {
+    try {
+      const { Attributes } = await send("take an incident's lease", () =>
+        client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: id(key),
+            UpdateExpression: "SET leaseId = :me, leaseUntil = :until, expiration = :exp",
+            ConditionExpression: "attribute_not_exists(leaseUntil) OR leaseUntil < :now",
+            ExpressionAttributeValues: {
+              ":me": { S: leaseId },
+              ":until": { N: String(now() + LEASE_MS) },
+              ":now": { N: String(now()) },
+              ":exp": expiration(),
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+        ),
+      );
+      const stored = Attributes?.incident?.S;
+      return stored === undefined ? { ...EMPTY_INCIDENT } : (JSON.parse(stored) as IncidentRecord);
+    } catch (error) {
+      if ((error as Error).name === "ConditionalCheckFailedException") return null;
+      throw error;
+    }
+  }
+
+  const leases = new WeakMap<IncidentLease, string>();
+
+  return {
+    async acquire(key) {
+      const leaseId = randomUUID();
+      for (let wait = 0; ; wait++) {
+        const record = await tryAcquire(key, leaseId);
+        if (record !== null) {
+          const lease = { key, record };
+          leases.set(lease, leaseId);
+          return lease;
+        }
+        const delay = LEASE_WAITS_MS[wait];
+        if (delay === undefined) throw new IncidentBusyError(key);
+        await sleep(delay);
+      }
+    },
+    async save(lease, record) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await send("record an incident's Slack message", () =>
+            client.send(
+              new UpdateItemCommand({
+                TableName: tableName,
+                Key: id(lease.key),
+                UpdateExpression: "SET incident = :incident, expiration = :exp REMOVE leaseId, leaseUntil",
+                ConditionExpression: "leaseId = :me",
+                ExpressionAttributeValues: {
+                  ":incident": { S: JSON.stringify(record) },
+                  ":exp": expiration(),
+                  ":me": { S: leases.get(lease) ?? "" },
+                },
+              }),
+            ),
+          );
+          return;
+        } catch (error) {
+          // The lease ran out and another invocation holds it: its own write is the newer one.
+          if ((error as Error).name === "ConditionalCheckFailedException") return;
+          if (attempt >= SAVE_ATTEMPTS) throw error;
+          await sleep(200 * attempt);
+        }
+      }
+    },
+    async release(lease) {
+      try {
+        await send("release an incident's lease", () =>
+          client.send(
+            new UpdateItemCommand({
+              TableName: tableName,
+              Key: id(lease.key),
+              UpdateExpression: "REMOVE leaseId, leaseUntil",
+              ConditionExpression: "leaseId = :me",
+              ExpressionAttributeValues: { ":me": { S: leases.get(lease) ?? "" } },
+            }),
+          ),
+        );
+      } catch (error) {
+        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+      }
+    },
+    async link(messageId, key) {
+      await send("link a message to its incident", () =>
+        client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: {
+              id: { S: MESSAGE_KEY_PREFIX + messageId },
+              incident: { S: key },
+              expiration: expiration(),
+            },
+          }),
+        ),
+      );
+    },
+    async incidentOf(messageId) {
+      const { Item } = await send("find a message's incident", () =>
+        client.send(
+          new GetItemCommand({
+            TableName: tableName,
+            Key: { id: { S: MESSAGE_KEY_PREFIX + messageId } },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      return Item?.incident?.S ?? null;
+    },
+  };
+}
