@@ -40,10 +40,10 @@ export interface IngestOutcome {
 export async function ingestMessage(message: AmpMessage, deps: IngestDeps): Promise<IngestOutcome[]> {
   const parsed = parseAmpMessage(message, { clusterLabel: deps.clusterLabel });
   if (!parsed.ok) return [rawFallback(message, parsed.error, deps)];
-  const outcomes: IngestOutcome[] = [];
-  for (const group of splitByCluster(parsed.group, deps.clusterLabel))
-    outcomes.push(await ingestGroup(group, deps));
-  return outcomes;
+  // Each cluster's share is enriched at once, beside the others: one enrichment deadline bounds them all.
+  return Promise.all(
+    splitByCluster(parsed.group, deps.clusterLabel).map((group) => ingestGroup(group, deps)),
+  );
 }
 
 function rawFallback(message: AmpMessage, error: ParseError, deps: IngestDeps): IngestOutcome {

@@ -34,24 +34,28 @@ export async function ingestSnsEvent(
   for (const message of messages) {
     logger.setCorrelationId(message.messageId);
     try {
-      // One outcome per cluster the message named; each share is published (and retried) on its own.
-      for (const outcome of await ingestMessage(message, deps)) {
-        const { group } = outcome;
-        if (outcome.heartbeat) {
-          // Recorded, never published: a heartbeat is for the stack's alarm, not for a human.
-          countMetric(MetricName.heartbeats);
-          heartbeats += 1;
-          continue;
-        }
-        recordGroupMetrics(outcome);
-        const publishedId = await publishGroup(deps.sns, deps.internalTopicArn, group);
-        published += 1;
-        logger.info("published to the internal topic", {
-          publishedId,
-          routes: group.routes,
-          cluster: group.cluster,
-        });
-      }
+      const outcomes = await ingestMessage(message, deps);
+      const toPublish = outcomes.filter((outcome) => {
+        // Recorded, never published: a heartbeat is for the stack's alarm, not for a human.
+        if (outcome.heartbeat) countMetric(MetricName.heartbeats);
+        return !outcome.heartbeat;
+      });
+      heartbeats += outcomes.length - toPublish.length;
+      // One group per cluster the message named, published side by side: one Publish's worst case bounds them.
+      const results = await Promise.allSettled(
+        toPublish.map(async ({ group }) => {
+          const publishedId = await publishGroup(deps.sns, deps.internalTopicArn, group);
+          logger.info("published to the internal topic", {
+            publishedId,
+            routes: group.routes,
+            cluster: group.cluster,
+          });
+        }),
+      );
+      for (const outcome of toPublish) recordGroupMetrics(outcome);
+      published += results.filter((r) => r.status === "fulfilled").length;
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
     } catch (error) {
       logger.error("could not ingest message", { error: errorMessage(error) });
       failures.push(`${message.messageId}: ${errorMessage(error)}`);

@@ -37,7 +37,7 @@ function event() {
   return sample;
 }
 
-async function drill(simOptions: Partial<KubeApiServerOptions> | null) {
+async function drill(simOptions: Partial<Omit<KubeApiServerOptions, "cluster">> | null) {
   if (simOptions !== null) {
     const { sim } = await startSimulator({
       scenario: SAMPLE_SCENARIO,
