@@ -96,9 +96,11 @@ function groupLines(group: ReportGroup): string[] {
   if (group.alerts.length > 10) lines.push(`   … and ${group.alerts.length - 10} more alerts`);
   if (group.coredns) {
     const c = group.coredns;
-    lines.push(
-      `   CoreDNS: ${c.readyReplicas}/${c.desiredReplicas} ready on ${c.nodes.length} node(s) of ${c.clusterNodeCount}; NodeLocal DNSCache ${c.nodeLocalDns.present ? `${c.nodeLocalDns.ready}/${c.nodeLocalDns.desired}` : "absent"}; replica owner ${c.replicaController.kind} (${c.replicaController.detail})`,
-    );
+    if (c.deployment === null) lines.push(`   CoreDNS: no Deployment; ${c.replicaController.detail}`);
+    else
+      lines.push(
+        `   CoreDNS: ${c.readyReplicas}/${c.desiredReplicas} ready on ${c.nodes.length} node(s) of ${c.clusterNodeCount}; NodeLocal DNSCache ${c.nodeLocalDns.present ? `${c.nodeLocalDns.ready}/${c.nodeLocalDns.desired}` : "absent"}; replica owner ${c.replicaController.kind} (${c.replicaController.detail})`,
+      );
   }
   for (const entry of group.talkers ?? []) {
     const pods = entry.talkers.map(

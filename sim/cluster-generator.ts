@@ -6,6 +6,7 @@ import type {
   Deployment,
   Node,
   Pod,
+  Service,
 } from "../shared/cluster/kube-objects.ts";
 import { SeededRandom } from "./random.ts";
 import type { SimCluster, SimCoreDnsAddon } from "./sim-cluster.ts";
@@ -22,6 +23,25 @@ export const ReplicaOwner = {
   clusterProportionalAutoscaler: "cluster-proportional-autoscaler",
 } as const;
 export type ReplicaOwner = (typeof ReplicaOwner)[keyof typeof ReplicaOwner];
+
+/** Where the nodes come from (docs/dns-layouts.md describes each). */
+export const ComputeLayout = {
+  /** A managed node group and Karpenter EC2 capacity: the classic layout. */
+  ec2: "ec2",
+  /** Every node an EKS Auto Mode node; cluster DNS runs on each node, no CoreDNS Deployment. */
+  autoMode: "auto-mode",
+  /** Auto Mode enabled, half the nodes Auto Mode, the rest a managed node group and Karpenter with CoreDNS. */
+  mixedAutoMode: "mixed-auto-mode",
+  /** Fargate only: every pod, CoreDNS included, on its own Fargate node; no DaemonSets. */
+  fargateOnly: "fargate-only",
+  /** EC2 nodes for the applications, a kube-system Fargate profile for CoreDNS. */
+  fargateKubeSystem: "fargate-kube-system",
+} as const;
+export type ComputeLayout = (typeof ComputeLayout)[keyof typeof ComputeLayout];
+
+/** How CoreDNS is installed: EKS's default Deployment, a Helm release (`dns`), or not at all. */
+export const CoreDnsInstall = { eks: "eks", helm: "helm", absent: "absent" } as const;
+export type CoreDnsInstall = (typeof CoreDnsInstall)[keyof typeof CoreDnsInstall];
 
 export interface ClusterScenario {
   clusterName?: string;
@@ -46,6 +66,12 @@ export interface ClusterScenario {
   spotFraction?: number;
   /** Application pods with VPC IPs per node (default 2). */
   appPodsPerNode?: number;
+  /** Where the nodes come from (default `ec2`). */
+  compute?: ComputeLayout;
+  /** How CoreDNS is installed (default `eks`; Auto Mode layouts have none of their own). */
+  corednsInstall?: CoreDnsInstall;
+  /** The cluster-proportional-autoscaler's Deployment and ConfigMap name (default `dns-autoscaler`). */
+  autoscalerName?: string;
   /** Reference time for creation timestamps (default 2026-11-23T09:00:00Z), so output never depends on the clock. */
   now?: string;
 }
@@ -59,6 +85,10 @@ export interface GeneratedCluster extends SimCluster {
     notReadyNodes: string[];
     /** The hostNetwork exporter listens on the node's InternalIP:9417 (what AMP `instance` labels carry). */
     exporterPort: number;
+    /** The CoreDNS Deployment's name, null when the scenario has none. */
+    corednsDeployment: string | null;
+    autoModeNodes: string[];
+    fargateNodes: string[];
   };
 }
 
@@ -101,6 +131,7 @@ const commonImages = [
 
 interface NodePlan {
   node: Node;
+  compute: "ec2" | "auto" | "fargate";
   zone: string;
   ip: string;
   spot: boolean;
@@ -112,21 +143,6 @@ interface NodePlan {
   inZone: number;
 }
 
-/** What the builders share: the one seeded random source (the order of its calls fixes the output) and the clock. */
-interface BuildContext {
-  random: SeededRandom;
-  region: string;
-  now: number;
-}
-
-/** Objects one step adds; the cluster lists each kind in the order the steps ran. */
-interface Workloads {
-  pods?: Pod[];
-  deployments?: Deployment[];
-  daemonSets?: DaemonSet[];
-  configMaps?: ConfigMap[];
-}
-
 export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
   if (!Number.isInteger(scenario.nodeCount) || scenario.nodeCount < 3 || scenario.nodeCount > 5000) {
     throw new RangeError(`nodeCount must be an integer from 3 to 5000, got ${scenario.nodeCount}`);
@@ -136,138 +152,115 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
   const clusterName = scenario.clusterName ?? "sim-prod";
   const now = Date.parse(scenario.now ?? "2026-11-23T09:00:00Z");
   const replicas = scenario.corednsReplicas ?? 2;
+  const owner = scenario.replicaOwner ?? ReplicaOwner.none;
+  const zones = [`${region}a`, `${region}b`, `${region}c`];
   const images = commonImages.map((image) => image.replace("REGION", region));
-  const ctx: BuildContext = { random, region, now };
 
-  const plans = planNodes(ctx, scenario, images);
-  const corednsPlacement = placeCoreDns(
-    plans,
-    replicas,
-    scenario.colocatedReplicas ?? 0,
-    scenario.spotReplicas ?? 0,
-  );
-  const notReadyNames = markNotReadyNodes(plans, corednsPlacement, scenario.notReadyNodes ?? 0, now);
-
-  // One step after the other: each draws from `random`, so their order is part of the output.
-  const coredns = coreDnsWorkloads(
-    ctx,
-    corednsPlacement,
-    replicas,
-    scenario.corednsAntiAffinity ?? "preferred",
-  );
-  const daemons = daemonSetWorkloads(ctx, plans, images, scenario.nodeLocalDns ?? false);
-  const owner = replicaOwnerWorkloads(ctx, scenario, plans, clusterName, replicas);
-  const corefile: Workloads = { configMaps: [corednsConfigMap(ctx)] };
-  const apps: Workloads = { pods: applicationPods(ctx, plans, scenario.appPodsPerNode ?? 2) };
-  const steps = [coredns, daemons, owner.workloads, corefile, apps];
-
-  return {
-    name: clusterName,
-    region,
-    nodes: plans.map((p) => p.node),
-    pods: steps.flatMap((s) => s.pods ?? []),
-    deployments: steps.flatMap((s) => s.deployments ?? []),
-    daemonSets: steps.flatMap((s) => s.daemonSets ?? []),
-    configMaps: steps.flatMap((s) => s.configMaps ?? []),
-    corednsAddon: owner.addon,
-    facts: placementFacts(corednsPlacement, notReadyNames),
-  };
-}
-
-/** The nodes: a managed on-demand "system" nodegroup first (a third), then Karpenter capacity, spot last. */
-function planNodes(ctx: BuildContext, scenario: ClusterScenario, images: string[]): NodePlan[] {
-  const zones = [`${ctx.region}a`, `${ctx.region}b`, `${ctx.region}c`];
   const plans: NodePlan[] = [];
   const spotFraction = scenario.spotFraction ?? 0.3;
-  // At least one spot node when CoreDNS replicas are to run on spot.
+  // The first third are a managed on-demand "system" nodegroup, the rest Karpenter capacity; at least one spot.
   const spotCount = Math.max(
     scenario.spotReplicas ? 1 : 0,
     Math.min(scenario.nodeCount - 1, Math.round(scenario.nodeCount * spotFraction)),
   );
-  for (let i = 0; i < scenario.nodeCount; i += 1) {
+  const compute = scenario.compute ?? ComputeLayout.ec2;
+  const fargateOnly = compute === ComputeLayout.fargateOnly;
+  const fargateCoreDns = fargateOnly || compute === ComputeLayout.fargateKubeSystem;
+  // A kube-system Fargate profile adds one Fargate node per CoreDNS replica beside the EC2 nodes.
+  const totalNodes = scenario.nodeCount + (compute === ComputeLayout.fargateKubeSystem ? replicas : 0);
+  for (let i = 0; i < totalNodes; i += 1) {
     const zoneIndex = i % zones.length;
-    const spot = i >= scenario.nodeCount - spotCount;
-    plans.push(
-      planNode(ctx.random, {
-        index: i,
-        zoneIndex,
-        zones,
-        region: ctx.region,
-        spot,
-        now: ctx.now,
-        images,
-        total: scenario.nodeCount,
-      }),
-    );
+    const spot = !fargateOnly && i < scenario.nodeCount && i >= scenario.nodeCount - spotCount;
+    const plan = planNode(random, {
+      index: i,
+      zoneIndex,
+      zones,
+      region,
+      spot,
+      now,
+      images,
+      total: scenario.nodeCount,
+    });
+    if (fargateOnly || i >= scenario.nodeCount)
+      toFargateNode(plan, fargateOnly ? "fp-default" : "fp-kube-system");
+    else if (compute === ComputeLayout.autoMode) toAutoModeNode(plan);
+    else if (compute === ComputeLayout.mixedAutoMode && i >= Math.ceil(scenario.nodeCount / 2))
+      toAutoModeNode(plan);
+    plans.push(plan);
   }
-  return plans;
-}
 
-/** Takes the last `count` nodes without CoreDNS out of service; returns their names. */
-function markNotReadyNodes(
-  plans: NodePlan[],
-  corednsPlacement: NodePlan[],
-  count: number,
-  now: number,
-): string[] {
+  const install = scenario.corednsInstall ?? CoreDnsInstall.eks;
+  const withCoreDns = compute !== ComputeLayout.autoMode && install !== CoreDnsInstall.absent;
+  const fargatePlans = plans.filter((p) => p.compute === "fargate");
+  const corednsPlacement = !withCoreDns
+    ? []
+    : fargateCoreDns
+      ? fargatePlans.slice(0, replicas)
+      : placeCoreDns(
+          plans.filter((p) => p.compute === "ec2"),
+          replicas,
+          scenario.colocatedReplicas ?? 0,
+          scenario.spotReplicas ?? 0,
+        );
   const corednsNodeNames = new Set(corednsPlacement.map((p) => p.node.metadata.name));
   const withoutCoreDns = plans.filter((p) => !corednsNodeNames.has(p.node.metadata.name));
-  const notReadyCount = Math.min(count, withoutCoreDns.length);
+  const notReadyCount = Math.min(scenario.notReadyNodes ?? 0, withoutCoreDns.length);
   const notReadyNames = withoutCoreDns
     .slice(withoutCoreDns.length - notReadyCount)
     .map((p) => p.node.metadata.name);
   for (const plan of plans) {
     if (notReadyNames.includes(plan.node.metadata.name)) markNotReady(plan, now);
   }
-  return notReadyNames;
-}
 
-/** The CoreDNS pods where the placement put them, and their Deployment. */
-function coreDnsWorkloads(
-  ctx: BuildContext,
-  corednsPlacement: NodePlan[],
-  replicas: number,
-  antiAffinity: "preferred" | "required",
-): Workloads {
-  const { random, region } = ctx;
-  const corednsHash = random.chars(podSuffixAlphabet, 10);
-  const corednsPods = corednsPlacement.map((plan) =>
-    makePod(ctx, plan, {
-      namespace: "kube-system",
-      name: `coredns-${corednsHash}-${random.chars(podSuffixAlphabet, 5)}`,
-      labels: {
-        "k8s-app": "kube-dns",
-        "eks.amazonaws.com/component": "coredns",
-        "pod-template-hash": corednsHash,
-      },
-      owner: { kind: "ReplicaSet", name: `coredns-${corednsHash}` },
-      container: { name: "coredns", image: corednsImage(region), args: ["-conf", "/etc/coredns/Corefile"] },
-      priorityClassName: "system-cluster-critical",
-    }),
-  );
-  const readyCoreDns = corednsPods.filter((p) =>
-    p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
-  );
-  const deployment = makeDeployment(ctx, {
-    name: "coredns",
-    labels: { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" },
-    selector: { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" },
-    replicas,
-    ready: readyCoreDns.length,
-    container: { name: "coredns", image: corednsImage(region) },
-    podSpec: corednsSchedulingSpec(antiAffinity),
-  });
-  return { pods: corednsPods, deployments: [deployment] };
-}
+  const pods: Pod[] = [];
+  const deployments: Deployment[] = [];
+  const daemonSets: DaemonSet[] = [];
+  const configMaps: ConfigMap[] = [];
+  const ctx = { random, region, now };
 
-/** The DaemonSets on every node (VPC CNI, kube-proxy, the ethtool exporter, NodeLocal DNSCache) and their pods. */
-function daemonSetWorkloads(
-  ctx: BuildContext,
-  plans: NodePlan[],
-  images: string[],
-  nodeLocalDns: boolean,
-): Workloads {
-  const { random } = ctx;
+  // CoreDNS: EKS's `coredns` Deployment, or a Helm release `dns` (Deployment `dns-coredns`, the chart's labels).
+  const helm = install === CoreDnsInstall.helm;
+  const corednsName = withCoreDns ? (helm ? "dns-coredns" : "coredns") : null;
+  const corednsLabels: Record<string, string> = helm
+    ? { "k8s-app": "coredns", "app.kubernetes.io/name": "coredns", "app.kubernetes.io/instance": "dns" }
+    : { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" };
+  const services: Service[] = [];
+  if (corednsName) {
+    const corednsHash = random.chars(podSuffixAlphabet, 10);
+    const corednsPods = corednsPlacement.map((plan) =>
+      makePod(ctx, plan, {
+        namespace: "kube-system",
+        name: `${corednsName}-${corednsHash}-${random.chars(podSuffixAlphabet, 5)}`,
+        labels: { ...corednsLabels, "pod-template-hash": corednsHash },
+        owner: { kind: "ReplicaSet", name: `${corednsName}-${corednsHash}` },
+        container: { name: "coredns", image: corednsImage(region), args: ["-conf", "/etc/coredns/Corefile"] },
+        priorityClassName: "system-cluster-critical",
+      }),
+    );
+    pods.push(...corednsPods);
+    const readyCoreDns = corednsPods.filter((p) =>
+      p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+    );
+    deployments.push(
+      makeDeployment(ctx, {
+        name: corednsName,
+        labels: corednsLabels,
+        selector: corednsLabels,
+        replicas,
+        ready: readyCoreDns.length,
+        container: { name: "coredns", image: corednsImage(region) },
+        podSpec: corednsSchedulingSpec(scenario.corednsAntiAffinity ?? "preferred"),
+      }),
+    );
+  }
+  // Another DNS provider answers behind kube-dns when there is no CoreDNS (made last: it draws no earlier random).
+  const kubeDnsSelector = corednsName
+    ? corednsLabels
+    : install === CoreDnsInstall.absent
+      ? { "app.kubernetes.io/name": "unbound" }
+      : null;
+
+  // DaemonSets on every node.
   const daemonSetSpecs: { namespace: string; name: string; labels: Record<string, string>; image: string }[] =
     [
       {
@@ -289,7 +282,7 @@ function daemonSetWorkloads(
         image: images[9] ?? "",
       },
     ];
-  if (nodeLocalDns) {
+  if (scenario.nodeLocalDns) {
     daemonSetSpecs.push({
       namespace: "kube-system",
       name: "node-local-dns",
@@ -297,10 +290,21 @@ function daemonSetWorkloads(
       image: "registry.k8s.io/dns/k8s-dns-node-cache:1.23.1",
     });
   }
-  const pods: Pod[] = [];
-  const daemonSets: DaemonSet[] = [];
+  if (install === CoreDnsInstall.absent) {
+    daemonSetSpecs.push({
+      namespace: "kube-system",
+      name: "unbound",
+      labels: { "app.kubernetes.io/name": "unbound" },
+      image: "docker.io/mvance/unbound:1.21.1",
+    });
+  }
   for (const spec of daemonSetSpecs) {
-    const dsPods = plans.map((plan) =>
+    if (compute === ComputeLayout.autoMode && (spec.name === "aws-node" || spec.name === "kube-proxy"))
+      continue;
+    // Fargate runs no DaemonSets; Auto Mode runs the VPC CNI and kube-proxy as node services, not pods.
+    const nodeService = spec.name === "aws-node" || spec.name === "kube-proxy";
+    const hosts = plans.filter((p) => p.compute === "ec2" || (p.compute === "auto" && !nodeService));
+    const dsPods = hosts.map((plan) =>
       makePod(ctx, plan, {
         namespace: spec.namespace,
         name: `${spec.name}-${random.chars(podSuffixAlphabet, 5)}`,
@@ -316,109 +320,94 @@ function daemonSetWorkloads(
       }),
     );
     pods.push(...dsPods);
-    daemonSets.push(makeDaemonSet(ctx, spec, plans.length, plans.filter((p) => p.ready).length));
+    daemonSets.push(makeDaemonSet(ctx, spec, hosts.length, hosts.filter((p) => p.ready).length));
   }
-  return { pods, daemonSets };
-}
 
-/** Who owns the CoreDNS replica count: the EKS add-on, a cluster-proportional-autoscaler, or nobody. */
-function replicaOwnerWorkloads(
-  ctx: BuildContext,
-  scenario: ClusterScenario,
-  plans: NodePlan[],
-  clusterName: string,
-  replicas: number,
-): { addon: SimCoreDnsAddon | null; workloads: Workloads } {
-  const owner = scenario.replicaOwner ?? ReplicaOwner.none;
+  // Replica owner.
+  let corednsAddon: SimCoreDnsAddon | null = null;
   if (owner === ReplicaOwner.eksAddon) {
     const values =
       scenario.addonMode === "replica-count"
         ? { replicaCount: replicas }
         : { autoScaling: { enabled: true, minReplicas: replicas, maxReplicas: Math.max(10, replicas) } };
-    const addon: SimCoreDnsAddon = {
+    corednsAddon = {
       addonName: "coredns",
       clusterName,
       addonVersion: "v1.11.3-eksbuild.2",
       status: "ACTIVE",
       configurationValues: JSON.stringify(values),
     };
-    return { addon, workloads: {} };
-  }
-  if (owner === ReplicaOwner.clusterProportionalAutoscaler)
-    return { addon: null, workloads: proportionalAutoscaler(ctx, plans[0] as NodePlan, replicas) };
-  return { addon: null, workloads: {} };
-}
-
-/** A cluster-proportional-autoscaler targeting deployment/coredns: its pod, Deployment and linear ConfigMap. */
-function proportionalAutoscaler(ctx: BuildContext, plan: NodePlan, replicas: number): Workloads {
-  const { random, now } = ctx;
-  const image = "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.8.9";
-  const pod = makePod(ctx, plan, {
-    namespace: "kube-system",
-    name: `dns-autoscaler-7d6c9f8b5d-${random.chars(podSuffixAlphabet, 5)}`,
-    labels: { "k8s-app": "dns-autoscaler" },
-    owner: { kind: "ReplicaSet", name: "dns-autoscaler-7d6c9f8b5d" },
-    container: {
-      name: "autoscaler",
-      image,
-      args: [
-        "--namespace=kube-system",
-        "--configmap=dns-autoscaler",
-        "--target=deployment/coredns",
-        "--logtostderr=true",
-        "--v=2",
-      ],
-    },
-  });
-  const deployment = makeDeployment(ctx, {
-    name: "dns-autoscaler",
-    labels: { "k8s-app": "dns-autoscaler" },
-    selector: { "k8s-app": "dns-autoscaler" },
-    replicas: 1,
-    ready: 1,
-    container: { name: "autoscaler", image },
-  });
-  const configMap: ConfigMap = {
-    metadata: {
-      name: "dns-autoscaler",
-      namespace: "kube-system",
-      uid: uid(random),
-      creationTimestamp: iso(now - 90 * 86_400_000),
-    },
-    data: {
-      linear: JSON.stringify({
-        coresPerReplica: 256,
-        nodesPerReplica: 16,
-        min: replicas,
-        preventSinglePointFailure: true,
+  } else if (owner === ReplicaOwner.clusterProportionalAutoscaler) {
+    const plan = plans[0] as NodePlan;
+    const image = "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.8.9";
+    const name = scenario.autoscalerName ?? "dns-autoscaler";
+    // Under another name it carries its own label, not the upstream `k8s-app=dns-autoscaler`.
+    const labels: Record<string, string> =
+      name === "dns-autoscaler" ? { "k8s-app": "dns-autoscaler" } : { "app.kubernetes.io/name": name };
+    const args = [
+      "--namespace=kube-system",
+      `--configmap=${name}`,
+      `--target=deployment/${corednsName ?? "coredns"}`,
+      "--logtostderr=true",
+      "--v=2",
+    ];
+    pods.push(
+      makePod(ctx, plan, {
+        namespace: "kube-system",
+        name: `${name}-7d6c9f8b5d-${random.chars(podSuffixAlphabet, 5)}`,
+        labels,
+        owner: { kind: "ReplicaSet", name: `${name}-7d6c9f8b5d` },
+        container: { name: "autoscaler", image, args },
       }),
-    },
-  };
-  return { pods: [pod], deployments: [deployment], configMaps: [configMap] };
-}
+    );
+    deployments.push(
+      makeDeployment(ctx, {
+        name,
+        labels,
+        selector: labels,
+        replicas: 1,
+        ready: 1,
+        container: { name: "autoscaler", image, args },
+      }),
+    );
+    configMaps.push({
+      metadata: {
+        name,
+        namespace: "kube-system",
+        uid: uid(random),
+        creationTimestamp: iso(now - 90 * 86_400_000),
+      },
+      data: {
+        linear: JSON.stringify({
+          coresPerReplica: 256,
+          nodesPerReplica: 16,
+          min: replicas,
+          preventSinglePointFailure: true,
+        }),
+      },
+    });
+  }
+  if (corednsName)
+    configMaps.push({
+      metadata: {
+        name: corednsName,
+        namespace: "kube-system",
+        uid: uid(random),
+        creationTimestamp: iso(now - 200 * 86_400_000),
+      },
+      data: {
+        Corefile:
+          ".:53 {\n    errors\n    health {\n        lameduck 5s\n      }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n      pods insecure\n      fallthrough in-addr.arpa ip6.arpa\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n",
+      },
+    });
 
-/** CoreDNS's own ConfigMap, with the add-on's default Corefile. */
-function corednsConfigMap(ctx: BuildContext): ConfigMap {
-  return {
-    metadata: {
-      name: "coredns",
-      namespace: "kube-system",
-      uid: uid(ctx.random),
-      creationTimestamp: iso(ctx.now - 200 * 86_400_000),
-    },
-    data: {
-      Corefile:
-        ".:53 {\n    errors\n    health {\n        lameduck 5s\n      }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n      pods insecure\n      fallthrough in-addr.arpa ip6.arpa\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n",
-    },
-  };
-}
-
-/** Application pods with VPC IPs, `perNode` on every node. */
-function applicationPods(ctx: BuildContext, plans: NodePlan[], perNode: number): Pod[] {
-  const { random, region } = ctx;
+  // Application pods with VPC IPs.
+  const appPodsPerNode = scenario.appPodsPerNode ?? 2;
   const apps = ["checkout", "catalog", "ledger", "search", "cart"];
-  const pods: Pod[] = [];
+  const corednsHosts = new Set(corednsPlacement);
   for (const plan of plans) {
+    // A Fargate node is one pod: CoreDNS's, or one application pod.
+    const perNode = plan.compute !== "fargate" ? appPodsPerNode : corednsHosts.has(plan) ? 0 : 1;
     for (let k = 0; k < perNode; k += 1) {
       const app = random.pick(apps);
       const namespace = app === "ledger" ? "payments" : "shop";
@@ -436,25 +425,132 @@ function applicationPods(ctx: BuildContext, plans: NodePlan[], perNode: number):
       );
     }
   }
-  return pods;
-}
 
-/** What the scenario put where, for the tests. */
-function placementFacts(corednsPlacement: NodePlan[], notReadyNames: string[]): GeneratedCluster["facts"] {
-  const corednsNodeNames = new Set(corednsPlacement.map((p) => p.node.metadata.name));
+  if (kubeDnsSelector) services.push(kubeDnsService(ctx, kubeDnsSelector));
+  // NodeLocal DNSCache's manifest ships its Corefile as the ConfigMap node-local-dns (made last, like the Service).
+  if (scenario.nodeLocalDns) {
+    configMaps.push({
+      metadata: {
+        name: "node-local-dns",
+        namespace: "kube-system",
+        uid: uid(random),
+        creationTimestamp: iso(now - 200 * 86_400_000),
+      },
+      data: {
+        Corefile:
+          "cluster.local:53 {\n    cache {\n        success 9984 30\n    }\n    forward . __PILLAR__CLUSTER__DNS__\n}\n",
+      },
+    });
+  }
+
   const spotCorednsNodes = [
     ...new Set(corednsPlacement.filter((p) => p.spot).map((p) => p.node.metadata.name)),
   ];
   const counts = new Map<string, number>();
   for (const plan of corednsPlacement)
     counts.set(plan.node.metadata.name, (counts.get(plan.node.metadata.name) ?? 0) + 1);
+
   return {
-    corednsNodes: [...corednsNodeNames],
-    colocatedNodes: [...counts].filter(([, n]) => n > 1).map(([name]) => name),
-    spotCorednsNodes,
-    notReadyNodes: notReadyNames,
-    exporterPort,
+    name: clusterName,
+    region,
+    nodes: plans.map((p) => p.node),
+    pods,
+    deployments,
+    daemonSets,
+    configMaps,
+    services,
+    autoModeEnabled: compute === ComputeLayout.autoMode || compute === ComputeLayout.mixedAutoMode,
+    corednsAddon,
+    facts: {
+      corednsNodes: [...corednsNodeNames],
+      colocatedNodes: [...counts].filter(([, n]) => n > 1).map(([name]) => name),
+      spotCorednsNodes,
+      notReadyNodes: notReadyNames,
+      exporterPort,
+      corednsDeployment: corednsName,
+      autoModeNodes: plans.filter((p) => p.compute === "auto").map((p) => p.node.metadata.name),
+      fargateNodes: fargatePlans.map((p) => p.node.metadata.name),
+    },
   };
+}
+
+/** The cluster DNS Service every pod's resolv.conf points at, selecting the DNS workload's pods. */
+function kubeDnsService(
+  ctx: { random: SeededRandom; now: number },
+  selector: Record<string, string>,
+): Service {
+  return {
+    metadata: {
+      name: "kube-dns",
+      namespace: "kube-system",
+      uid: uid(ctx.random),
+      labels: {
+        "k8s-app": "kube-dns",
+        "kubernetes.io/cluster-service": "true",
+        "kubernetes.io/name": "CoreDNS",
+      },
+      creationTimestamp: iso(ctx.now - 200 * 86_400_000),
+    },
+    spec: { selector, clusterIP: "172.20.0.10", type: "ClusterIP" },
+  };
+}
+
+const COMPUTE_TYPE = "eks.amazonaws.com/compute-type";
+
+/**
+ * An EKS Auto Mode node: named by its instance id, labelled `eks.amazonaws.com/compute-type: auto` and with
+ * the built-in `general-purpose` node pool; no managed node group or self-managed Karpenter labels.
+ */
+function toAutoModeNode(plan: NodePlan): void {
+  const node = plan.node;
+  const instanceId = node.spec?.providerID?.split("/").pop() ?? node.metadata.name;
+  const labels = Object.fromEntries(
+    Object.entries(node.metadata.labels ?? {}).filter(
+      ([key]) => !key.startsWith("eks.amazonaws.com/") && !key.startsWith("karpenter.k8s.aws/"),
+    ),
+  );
+  Object.assign(labels, {
+    [COMPUTE_TYPE]: "auto",
+    "eks.amazonaws.com/nodeclass": "default",
+    "karpenter.sh/nodepool": "general-purpose",
+    "karpenter.sh/capacity-type": plan.spot ? "spot" : "on-demand",
+    "kubernetes.io/hostname": instanceId,
+  });
+  node.metadata = { ...node.metadata, name: instanceId, labels };
+  plan.compute = "auto";
+  for (const address of node.status?.addresses ?? [])
+    if (address.type === "Hostname") address.address = instanceId;
+}
+
+/** A Fargate node: `fargate-` before the EC2 name, the profile's label, and the taint only Fargate pods tolerate. */
+function toFargateNode(plan: NodePlan, profile: string): void {
+  const node = plan.node;
+  const name = `fargate-${node.metadata.name}`;
+  const keep = [
+    "kubernetes.io/os",
+    "kubernetes.io/arch",
+    "topology.kubernetes.io/zone",
+    "topology.kubernetes.io/region",
+  ];
+  const labels: Record<string, string> = Object.fromEntries(
+    Object.entries(node.metadata.labels ?? {}).filter(([key]) => keep.includes(key)),
+  );
+  Object.assign(labels, {
+    [COMPUTE_TYPE]: "fargate",
+    "eks.amazonaws.com/fargate-profile": profile,
+    "failure-domain.beta.kubernetes.io/zone": plan.zone,
+    "kubernetes.io/hostname": name,
+  });
+  const { "csi.volume.kubernetes.io/nodeid": _csi, ...annotations } = node.metadata.annotations ?? {};
+  node.metadata = { ...node.metadata, name, labels, annotations };
+  node.spec = {
+    providerID: `aws:///${plan.zone}/${node.metadata.uid}/${name}`,
+    taints: [{ key: COMPUTE_TYPE, value: "fargate", effect: "NoSchedule" }],
+  };
+  plan.compute = "fargate";
+  plan.spot = false;
+  for (const address of node.status?.addresses ?? [])
+    if (address.type !== "InternalIP") address.address = name;
 }
 
 function iso(ms: number): string {
@@ -511,7 +607,7 @@ function planNode(
     spec: { providerID: `aws:///${zone}/${instanceId}` },
     status: nodeStatus(random, { shape, ip, name, heartbeat, createdIso, images }),
   };
-  return { node, zone, ip, spot, ready: true, created, podIpCounter: 0, zoneIndex, inZone };
+  return { node, compute: "ec2", zone, ip, spot, ready: true, created, podIpCounter: 0, zoneIndex, inZone };
 }
 
 /** The labels the kubelet and the AWS cloud provider put on every EKS node. */
@@ -734,7 +830,8 @@ interface PodInput {
 function makePod(ctx: { random: SeededRandom; now: number }, plan: NodePlan, input: PodInput): Pod {
   const { random, now } = ctx;
   let podIp = plan.ip;
-  if (!input.hostNetwork) {
+  // A Fargate pod is its node: the node's one ENI carries the pod's IP.
+  if (!input.hostNetwork && plan.compute !== "fargate") {
     const k = plan.podIpCounter;
     plan.podIpCounter += 1;
     // VPC CNI custom networking: pods get IPs from a per-zone pod subnet, a block of 32 per node.
@@ -832,7 +929,7 @@ function makeDeployment(
     selector: Record<string, string>;
     replicas: number;
     ready: number;
-    container: { name: string; image: string };
+    container: { name: string; image: string; args?: string[] };
     podSpec?: Partial<NonNullable<Pod["spec"]>>;
   },
 ): Deployment {
@@ -853,7 +950,13 @@ function makeDeployment(
         metadata: { labels: input.selector },
         spec: {
           ...input.podSpec,
-          containers: [{ name: input.container.name, image: input.container.image }],
+          containers: [
+            {
+              name: input.container.name,
+              image: input.container.image,
+              ...(input.container.args ? { args: input.container.args } : {}),
+            },
+          ],
         },
       },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 1 } },

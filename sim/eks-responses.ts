@@ -12,6 +12,7 @@ export function describeClusterOutput(cluster: SimCluster, endpoint: string, caP
       version: "1.31",
       endpoint,
       status: "ACTIVE" as const,
+      computeConfig: { enabled: cluster.autoModeEnabled },
       certificateAuthority: { data: Buffer.from(caPem).toString("base64") },
     },
   };

@@ -22,6 +22,7 @@ import {
   nodePrinter,
   type Printer,
   podPrinter,
+  servicePrinter,
   tableRows,
 } from "./table.ts";
 
@@ -69,6 +70,14 @@ const resourceTypes: Record<string, ResourceType> = {
     fields: metadataFields,
     collection: (c) => c.configMaps as StoredObject[],
     printer: configMapPrinter,
+  },
+  services: {
+    group: "",
+    kind: "Service",
+    namespaced: true,
+    fields: metadataFields,
+    collection: (c) => c.services as StoredObject[],
+    printer: servicePrinter,
   },
   deployments: {
     group: "apps",

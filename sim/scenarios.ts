@@ -57,6 +57,68 @@ export const ScenarioPresets = {
     nodeLocalDns: false,
     replicaOwner: "none",
   },
+  /** EKS Auto Mode: cluster DNS runs on every node, managed by AWS; no CoreDNS Deployment, no add-on. */
+  autoMode: {
+    clusterName: "sim-auto",
+    nodeCount: 12,
+    compute: "auto-mode",
+    nodeLocalDns: false,
+    replicaOwner: "none",
+  },
+  /** Auto Mode enabled on a cluster that keeps a managed node group and Karpenter nodes with the CoreDNS add-on. */
+  mixedAutoMode: {
+    clusterName: "sim-mixed",
+    nodeCount: 12,
+    compute: "mixed-auto-mode",
+    corednsReplicas: 2,
+    nodeLocalDns: false,
+    replicaOwner: "eks-addon",
+  },
+  /** Fargate only: each CoreDNS replica and each application pod its own Fargate node. */
+  fargateOnly: {
+    clusterName: "sim-fargate",
+    nodeCount: 40,
+    compute: "fargate-only",
+    corednsReplicas: 2,
+    nodeLocalDns: false,
+    replicaOwner: "none",
+  },
+  /** EC2 nodes for the applications, CoreDNS on a kube-system Fargate profile. */
+  fargateKubeSystem: {
+    clusterName: "sim-fargate-ks",
+    nodeCount: 20,
+    compute: "fargate-kube-system",
+    corednsReplicas: 2,
+    nodeLocalDns: false,
+    replicaOwner: "none",
+  },
+  /** CoreDNS from the Helm chart (release `dns`: Deployment `dns-coredns`, pods `k8s-app=coredns`) behind kube-dns. */
+  helmCoreDns: {
+    clusterName: "sim-helm",
+    nodeCount: 12,
+    corednsReplicas: 2,
+    colocatedReplicas: 2,
+    corednsInstall: "helm",
+    nodeLocalDns: false,
+    replicaOwner: "none",
+  },
+  /** No CoreDNS at all: another DNS provider (an `unbound` DaemonSet) answers behind the kube-dns Service. */
+  noCoreDns: {
+    clusterName: "sim-other-dns",
+    nodeCount: 8,
+    corednsInstall: "absent",
+    nodeLocalDns: false,
+    replicaOwner: "none",
+  },
+  /** cluster-proportional-autoscaler under another name (`coredns-autoscaler`), found by its --target. */
+  renamedAutoscaler: {
+    clusterName: "sim-cpa-renamed",
+    nodeCount: 60,
+    corednsReplicas: 2,
+    nodeLocalDns: false,
+    replicaOwner: "cluster-proportional-autoscaler",
+    autoscalerName: "coredns-autoscaler",
+  },
   /** Benchmark scale: 5,000 nodes (~35 MB of node JSON). */
   huge: {
     clusterName: "sim-huge",

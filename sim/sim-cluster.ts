@@ -1,4 +1,4 @@
-import type { ConfigMap, DaemonSet, Deployment, Node, Pod } from "../shared/cluster/kube-objects.ts";
+import type { ConfigMap, DaemonSet, Deployment, Node, Pod, Service } from "../shared/cluster/kube-objects.ts";
 
 /** The EKS `DescribeAddon` answer for the coredns add-on, as the generator describes it (for SDK mocks). */
 export interface SimCoreDnsAddon {
@@ -22,6 +22,9 @@ export interface SimCluster {
   deployments: Deployment[];
   daemonSets: DaemonSet[];
   configMaps: ConfigMap[];
+  services: Service[];
+  /** DescribeCluster's `computeConfig.enabled`: EKS Auto Mode manages compute (and cluster DNS). */
+  autoModeEnabled: boolean;
   /** Null when CoreDNS is self-managed (not an EKS add-on). */
   corednsAddon: SimCoreDnsAddon | null;
 }

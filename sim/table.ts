@@ -4,6 +4,7 @@ import type {
   Deployment,
   Node,
   Pod,
+  Service,
   TableColumnDefinition,
   TableRow,
 } from "../shared/cluster/kube-objects.ts";
@@ -194,6 +195,31 @@ export const configMapPrinter: Printer<ConfigMap> = {
     configMap.metadata.name,
     Object.keys(configMap.data ?? {}).length,
     humanAge(configMap.metadata.creationTimestamp, now),
+  ],
+};
+
+export const servicePrinter: Printer<Service> = {
+  columns: [
+    nameColumn,
+    column("Type", "string"),
+    column("Cluster-IP", "string"),
+    column("External-IP", "string"),
+    column("Port(s)", "string"),
+    ageColumn,
+    column("Selector", "string", 1),
+  ],
+  cells: (service, now) => [
+    service.metadata.name,
+    service.spec?.type ?? "ClusterIP",
+    service.spec?.clusterIP ?? "<none>",
+    "<none>",
+    "53/UDP,53/TCP",
+    humanAge(service.metadata.creationTimestamp, now),
+    service.spec?.selector
+      ? Object.entries(service.spec.selector)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(",")
+      : "<none>",
   ],
 };
 

@@ -29,6 +29,8 @@ export interface EksClusterEndpoint {
   endpoint: string;
   /** PEM, decoded from certificateAuthority.data. */
   caPem: string;
+  /** `computeConfig.enabled`: EKS Auto Mode manages the compute, and runs cluster DNS on its nodes. */
+  autoModeEnabled: boolean;
 }
 
 export const EksCallDefaults = {
@@ -95,7 +97,11 @@ async function fetchEndpoint(
       `EKS cluster "${clusterName}" has no API endpoint or CA yet (status ${String(cluster?.status ?? "unknown")})`,
     );
   }
-  return { endpoint, caPem: Buffer.from(caData, "base64").toString("utf8") };
+  return {
+    endpoint,
+    caPem: Buffer.from(caData, "base64").toString("utf8"),
+    autoModeEnabled: cluster?.computeConfig?.enabled === true,
+  };
 }
 
 /** DescribeCluster once per cluster and region per container; a failure is not cached. */

@@ -246,6 +246,12 @@ export interface ConfigMap extends TypeMeta {
   data?: Record<string, string>;
 }
 
+/** A Service, as far as finding the cluster DNS workload behind `kube-dns` needs it. */
+export interface Service extends TypeMeta {
+  metadata: ObjectMeta;
+  spec?: { selector?: Record<string, string>; clusterIP?: string; type?: string };
+}
+
 /** autoscaling/v1 Scale, the `deployments/{name}/scale` subresource. */
 export interface Scale extends TypeMeta {
   metadata: ObjectMeta;

@@ -2,7 +2,9 @@ import type { CoreDnsPlacement, Diagnosis, EnrichedAlert, NodeTalkers } from "..
 import { diagnosisContext } from "./context.ts";
 import { HEADROOM_ALERTNAME } from "./headroom.ts";
 import type { DiagnosisRule } from "./rule.ts";
+import { autoModeNodeThrottled } from "./rules/auto-mode-node-throttled.ts";
 import { corednsColocated } from "./rules/coredns-colocated.ts";
+import { corednsNotFound } from "./rules/coredns-not-found.ts";
 import { corednsOnSpot } from "./rules/coredns-on-spot.ts";
 import { corednsOnThrottledNode } from "./rules/coredns-on-throttled-node.ts";
 import { corednsReplicasManaged } from "./rules/coredns-replicas-managed.ts";
@@ -22,12 +24,14 @@ export type { DiagnosisRule } from "./rule.ts";
  * node-local causes, then context (who owns replicas) and gaps in what we could see.
  */
 export const DIAGNOSIS_RULES: readonly DiagnosisRule[] = [
+  corednsNotFound,
   corednsOnThrottledNode,
   corednsUnderscaled,
   corednsColocated,
   corednsOnSpot,
   nodelocalDnsOnThrottledNode,
   hostnetworkDnsBypass,
+  autoModeNodeThrottled,
   nonCorednsNodeThrottled,
   nodelocalDnsAbsent,
   corednsReplicasManaged,

@@ -16,6 +16,26 @@ export interface CoreDnsAddonLookup {
   describeCoreDns(): Promise<CoreDnsAddon | null>;
   /** The answer is the operator's word (`--self-managed-coredns`), not EKS's. */
   declaredByOperator?: boolean;
+  /**
+   * DescribeCluster's `computeConfig.enabled`: EKS Auto Mode runs cluster DNS itself. Absent where EKS cannot
+   * be asked (a kubeconfig); then Auto Mode is told from node labels alone.
+   */
+  autoModeEnabled?(): Promise<boolean>;
+}
+
+/** What DescribeCluster said of Auto Mode: null when not asked or unanswered (the error is kept). */
+export type AutoModeOutcome =
+  | { enabled: boolean | null }
+  | { enabled: null; error: string; reason: EnrichmentFailureReason };
+
+export async function lookupAutoMode(lookup: CoreDnsAddonLookup | undefined): Promise<AutoModeOutcome> {
+  if (!lookup?.autoModeEnabled) return { enabled: null };
+  try {
+    return { enabled: await lookup.autoModeEnabled() };
+  } catch (error) {
+    const failure = readFailure("reading the cluster's compute config (EKS Auto Mode)", error);
+    return { enabled: null, error: failure.message, reason: failure.reason };
+  }
 }
 
 /**

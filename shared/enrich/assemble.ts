@@ -1,16 +1,19 @@
-import type {
-  AlertGroup,
-  CapacityType,
-  CoreDnsPlacement,
-  EnrichedAlert,
-  EnrichmentFailureReason,
+import {
+  type AlertGroup,
+  type CapacityType,
+  ComputeType,
+  type CoreDnsPlacement,
+  type DnsLayout,
+  type EnrichedAlert,
+  type EnrichmentFailureReason,
 } from "../model/index.ts";
 import { corednsPlacement } from "./coredns-placement.ts";
+import { computeTypeOf } from "./dns-layout.ts";
 import type { ClusterDnsFacts } from "./facts-cache.ts";
 import type { GroupReads } from "./group-reads.ts";
 import type { NodeIdentity } from "./node-identity.ts";
 import { capacityTypeOf, nodeFacts } from "./node-record.ts";
-import { decideReplicaController } from "./replica-controller.ts";
+import { decideReplicaController, withoutCoreDnsDeployment } from "./replica-controller.ts";
 import { buildNodeIndex, resolveNode } from "./resolve-node.ts";
 
 export interface Assembled {
@@ -36,20 +39,31 @@ export function assembleEnrichment(
     const labels = records.get(node)?.labels;
     return labels ? capacityTypeOf(labels) : (cached?.corednsNodeCapacity[node] ?? "unknown");
   };
-  const coredns = workloads
-    ? corednsPlacement({
-        workloads,
-        capacityOf,
-        replicaController: decideReplicaController({
-          addon,
-          autoscaler: workloads.autoscaler,
-          autoscalerParams: reads.autoscalerParams,
-          deploymentReplicas: workloads.corednsReplicas?.desired ?? null,
-        }),
-        clusterNodeCount: counts?.total ?? 0,
-        schedulableNodeCount: counts?.schedulable ?? 0,
-      })
-    : null;
+  const computeOf = (node: string): ComputeType => {
+    const record = records.get(node);
+    return record ? computeTypeOf(record.labels, node) : computeTypeOf(null, node);
+  };
+  const layout = workloads ? dnsLayoutOf(reads, computeOf) : null;
+  const coredns =
+    workloads && layout
+      ? corednsPlacement({
+          workloads,
+          capacityOf,
+          layout,
+          replicaController:
+            workloads.corednsDeployment === null
+              ? withoutCoreDnsDeployment(layout)
+              : decideReplicaController({
+                  addon,
+                  autoscaler: workloads.autoscaler,
+                  autoscalerParams: reads.autoscalerParams,
+                  deploymentReplicas: workloads.corednsReplicas?.desired ?? null,
+                  deployment: workloads.corednsDeployment,
+                }),
+          clusterNodeCount: counts?.total ?? 0,
+          schedulableNodeCount: counts?.schedulable ?? 0,
+        })
+      : null;
   const errors = [...reads.errors];
   if (addon.kind === "failed") errors.push(addon.error);
 
@@ -91,8 +105,34 @@ export function assembleEnrichment(
         corednsNodeCapacity: Object.fromEntries(coredns.nodes.map((node) => [node, capacityOf(node)])),
         clusterNodeCount: counts.total,
         schedulableNodeCount: counts.schedulable,
+        fargateNodeCount: counts.fargate,
+        autoMode: coredns.layout.autoMode,
       }
     : null;
   const failureReasons = [...reads.failureReasons, ...(addon.kind === "failed" ? [addon.reason] : [])];
   return { alerts, coredns, errors: [...new Set(errors)], failureReasons, strategies, factsToCache };
+}
+
+/**
+ * Auto Mode from DescribeCluster when EKS was asked, else from the labels of the nodes read (the alerts' and
+ * CoreDNS's): a node labelled `eks.amazonaws.com/compute-type: auto` is an Auto Mode node.
+ */
+function dnsLayoutOf(reads: GroupReads, computeOf: (node: string) => ComputeType): DnsLayout {
+  const workloads = reads.workloads;
+  const labelled = [...reads.records.values()].some(
+    (record) => computeTypeOf(record.labels, record.name) === ComputeType.auto,
+  );
+  const enabled = reads.autoMode.enabled;
+  return {
+    autoMode: reads.cached
+      ? reads.cached.autoMode
+      : enabled !== null
+        ? { enabled, source: "compute-config" }
+        : { enabled: labelled, source: labelled ? "node-labels" : null },
+    corednsOnFargate: (workloads?.corednsPods ?? []).filter(
+      (pod) => pod.node !== null && computeOf(pod.node) === ComputeType.fargate,
+    ).length,
+    fargateNodes: reads.counts?.fargate ?? 0,
+    dnsService: workloads?.dnsService ?? null,
+  };
 }

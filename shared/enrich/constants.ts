@@ -24,7 +24,12 @@ export const NodeLabel = {
   eksNodegroup: "eks.amazonaws.com/nodegroup",
   karpenterNodepool: "karpenter.sh/nodepool",
   eksctlNodegroup: "alpha.eksctl.io/nodegroup-name",
+  /** `auto` (EKS Auto Mode), `fargate`, `hybrid`; absent on nodes you manage. */
+  computeType: "eks.amazonaws.com/compute-type",
 } as const;
+
+/** EKS names every Fargate node `fargate-<private DNS name>`: how a node Table row (no labels) is told apart. */
+export const FARGATE_NODE_PREFIX = "fargate-";
 
 /** The EBS CSI driver records the instance id here; it is the only place metadata carries it. */
 export const CSI_NODE_ID_ANNOTATION = "csi.volume.kubernetes.io/nodeid";
@@ -35,6 +40,12 @@ export const DnsWorkload = {
   corednsDeployment: "coredns",
   /** Label value of CoreDNS pods and of the coredns Deployment itself. */
   corednsAppLabel: "kube-dns",
+  /** The CoreDNS Helm chart's default `k8s-app` value. */
+  helmAppLabel: "coredns",
+  /** The Helm chart's (and the recommended labels') name label, `coredns` on CoreDNS pods. */
+  nameLabelKey: "app.kubernetes.io/name",
+  /** The Service every pod's resolv.conf points at, whatever serves it. */
+  dnsService: "kube-dns",
   autoscalerAppLabel: "dns-autoscaler",
   nodeLocalDaemonSet: "node-local-dns",
   nodeLocalAppLabel: "node-local-dns",
@@ -49,6 +60,7 @@ export const KubePath = {
   dnsDeployments: `/apis/apps/v1/namespaces/${DNS_NAMESPACE}/deployments`,
   dnsDaemonSets: `/apis/apps/v1/namespaces/${DNS_NAMESPACE}/daemonsets`,
   dnsConfigMaps: `/api/v1/namespaces/${DNS_NAMESPACE}/configmaps`,
+  dnsServices: `/api/v1/namespaces/${DNS_NAMESPACE}/services`,
 } as const;
 
 export const EnrichLimits = {
@@ -67,4 +79,12 @@ export const EnrichLimits = {
   providerIdScanNodes: 100,
   /** Cluster-wide DNS facts stay valid this long across warm invocations. */
   clusterFactsTtlMs: 60_000,
+} as const;
+
+/** The EKS documentation on what Auto Mode does with cluster DNS, cited in findings and refusals. */
+export const AUTO_MODE_DOCS = {
+  /** "cluster DNS" is among the capabilities Auto Mode runs as core components, as opposed to add-ons. */
+  overview: "https://docs.aws.amazon.com/eks/latest/userguide/automode.html",
+  /** Auto Mode supports "Caching DNS queries on the node", and HostNetwork pods. */
+  networking: "https://docs.aws.amazon.com/eks/latest/userguide/auto-networking.html",
 } as const;

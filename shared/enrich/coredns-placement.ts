@@ -1,4 +1,4 @@
-import type { CapacityType, CoreDnsPlacement, ReplicaController } from "../model/index.ts";
+import type { CapacityType, CoreDnsPlacement, DnsLayout, ReplicaController } from "../model/index.ts";
 import type { DnsWorkloads } from "./dns-workloads.ts";
 
 /**
@@ -9,6 +9,7 @@ export function corednsPlacement(input: {
   workloads: DnsWorkloads;
   capacityOf: (node: string) => CapacityType;
   replicaController: ReplicaController;
+  layout: DnsLayout;
   clusterNodeCount: number;
   schedulableNodeCount: number;
 }): CoreDnsPlacement {
@@ -23,6 +24,10 @@ export function corednsPlacement(input: {
   for (const pod of pods) if (pod.node) perNode.set(pod.node, (perNode.get(pod.node) ?? 0) + 1);
   const nodes = [...perNode.keys()].sort();
   return {
+    deployment: workloads.corednsDeployment,
+    podSelector: workloads.corednsSelector,
+    autoscalerConfigMap: workloads.autoscaler?.configMap ?? null,
+    layout: input.layout,
     desiredReplicas: workloads.corednsReplicas?.desired ?? pods.length,
     readyReplicas: workloads.corednsReplicas?.ready ?? pods.filter((pod) => pod.ready).length,
     pods,

@@ -1,9 +1,16 @@
 import { KubeNotFoundError } from "../cluster/errors.ts";
 import type { KubeApi } from "../cluster/kube-api.ts";
-import type { ConfigMap, Deployment } from "../cluster/kube-objects.ts";
+import type { ConfigMap, Deployment, Service } from "../cluster/kube-objects.ts";
 import { DnsWorkload, KubePath } from "./constants.ts";
+import {
+  CORE_DNS_APP_LABELS,
+  deploymentSelectedBy,
+  describeServiceSelector,
+  findCoreDnsDeployment,
+  findDnsAutoscaler,
+} from "./dns-layout.ts";
 import { inSelector, listItems, listTable } from "./kube-reads.ts";
-import { type DnsAutoscaler, dnsAutoscalerOf } from "./replica-controller.ts";
+import type { DnsAutoscaler } from "./replica-controller.ts";
 import { cellText, type TableRecord } from "./table.ts";
 
 /** A CoreDNS pod as its Table row shows it. */
@@ -21,57 +28,106 @@ export interface NodeLocalDnsStatus {
 
 /** The DNS workloads of kube-system, read in two requests whatever the cluster size. */
 export interface DnsWorkloads {
+  /** The CoreDNS Deployment's name, whatever it is (dns-layout.ts); null when the cluster has none. */
+  corednsDeployment: string | null;
+  /** Its `spec.selector.matchLabels`. */
+  corednsSelector: Record<string, string> | null;
   corednsPods: DnsPodRow[];
   corednsReplicas: { desired: number; ready: number } | null;
   autoscaler: DnsAutoscaler | null;
   nodeLocal: NodeLocalDnsStatus;
   /** Nodes with a ready node-local-dns pod. */
   nodeLocalNodes: Set<string>;
+  /** The kube-dns Service's selector as text when it had to be read (no Deployment looked like CoreDNS). */
+  dnsService: string | null;
 }
 
 /**
- * One Table read of kube-system pods covers CoreDNS and NodeLocal DNSCache (a set-based selector on
- * `k8s-app`), and one list of Deployments covers CoreDNS and its autoscaler. NodeLocal DNSCache is counted
- * from its pods (one per node it runs on) rather than read from its DaemonSet: the same figures, and which
- * nodes it serves, without a third request.
+ * One Table read of kube-system pods covers CoreDNS (EKS's `k8s-app=kube-dns`, the Helm chart's
+ * `k8s-app=coredns`) and NodeLocal DNSCache (a set-based selector on `k8s-app`), and one list of kube-system's
+ * Deployments finds CoreDNS and its autoscaler whatever their names. NodeLocal DNSCache is counted from its
+ * pods (one per node it runs on) rather than read from its DaemonSet: the same figures, and which nodes it
+ * serves, without a third request. Only when no Deployment looks like CoreDNS is the kube-dns Service read
+ * (and, if it selects a Deployment after all, that Deployment's pods): two more requests, in those layouts only.
  */
-export async function fetchDnsWorkloads(kube: KubeApi): Promise<DnsWorkloads> {
+export async function fetchDnsWorkloads(
+  kube: KubeApi,
+  options: { autoModeEnabled: boolean } = { autoModeEnabled: false },
+): Promise<DnsWorkloads> {
   const appLabel = DnsWorkload.appLabelKey;
   const [pods, deployments] = await Promise.all([
     listTable(kube, KubePath.dnsPods, {
-      labelSelector: inSelector(appLabel, [DnsWorkload.corednsAppLabel, DnsWorkload.nodeLocalAppLabel]),
+      labelSelector: inSelector(appLabel, [...CORE_DNS_APP_LABELS, DnsWorkload.nodeLocalAppLabel]),
     }),
-    listItems<Deployment>(kube, KubePath.dnsDeployments, {
-      labelSelector: inSelector(appLabel, [DnsWorkload.corednsAppLabel, DnsWorkload.autoscalerAppLabel]),
-    }),
+    listItems<Deployment>(kube, KubePath.dnsDeployments),
   ]);
-  return readDnsWorkloads(pods, deployments);
+  const coredns = findCoreDnsDeployment(deployments);
+  // Auto Mode, known from DescribeCluster, explains a missing Deployment: no Service read needed.
+  if (coredns || options.autoModeEnabled) return readDnsWorkloads(pods, deployments, coredns, null);
+  const service = await fetchKubeDnsService(kube);
+  const selected = deploymentSelectedBy(deployments, service?.spec?.selector);
+  const selectedPods = selected
+    ? await listTable(kube, KubePath.dnsPods, { labelSelector: selectorText(service?.spec?.selector) })
+    : [];
+  return readDnsWorkloads(
+    [...pods, ...selectedPods],
+    deployments,
+    selected,
+    describeServiceSelector(service),
+  );
 }
 
 /** A DaemonSet's pods are named `<daemonset>-<5 characters>`: how a row without labels is told apart. */
 const NODE_LOCAL_POD = new RegExp(`^${DnsWorkload.nodeLocalDaemonSet}-[a-z0-9]{5}$`);
 
-export function readDnsWorkloads(pods: TableRecord[], deployments: Deployment[]): DnsWorkloads {
-  const coredns = deployments.find((d) => d.metadata.name === DnsWorkload.corednsDeployment) ?? null;
-  const autoscalerDeployment = deployments.find(
-    (d) => d.metadata.labels?.[DnsWorkload.appLabelKey] === DnsWorkload.autoscalerAppLabel,
-  );
+export function readDnsWorkloads(
+  pods: TableRecord[],
+  deployments: Deployment[],
+  coredns: Deployment | null = findCoreDnsDeployment(deployments),
+  dnsService: string | null = null,
+): DnsWorkloads {
+  const name = coredns?.metadata.name ?? null;
+  // A Deployment's pods are named `<deployment>-<replicaset hash>-<5 characters>`.
+  const ownPod = name ? new RegExp(`^${escapeRegExp(name)}-[a-z0-9]+-[a-z0-9]{5}$`) : null;
   const rows = pods.map(dnsPodRow).filter((pod): pod is DnsPodRow => pod !== null);
   const nodeLocalPods = rows.filter((pod) => NODE_LOCAL_POD.test(pod.name));
   const nodeLocalReady = nodeLocalPods.filter((pod) => pod.ready);
   return {
-    corednsPods: rows.filter((pod) => !NODE_LOCAL_POD.test(pod.name)),
+    corednsDeployment: name,
+    corednsSelector: coredns?.spec?.selector?.matchLabels ?? null,
+    corednsPods: ownPod ? rows.filter((pod) => ownPod.test(pod.name) && !NODE_LOCAL_POD.test(pod.name)) : [],
     corednsReplicas: coredns
       ? { desired: coredns.spec?.replicas ?? 1, ready: coredns.status?.readyReplicas ?? 0 }
       : null,
-    autoscaler: autoscalerDeployment ? dnsAutoscalerOf(autoscalerDeployment) : null,
+    autoscaler: findDnsAutoscaler(deployments, name),
     nodeLocal: {
       present: nodeLocalPods.length > 0,
       desired: nodeLocalPods.length,
       ready: nodeLocalReady.length,
     },
     nodeLocalNodes: new Set(nodeLocalReady.flatMap((pod) => (pod.node ? [pod.node] : []))),
+    dnsService,
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function selectorText(selector: Record<string, string> | undefined): string {
+  return Object.entries(selector ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+}
+
+/** The kube-dns Service by name (RBAC can grant exactly it); null when the cluster has none. */
+export async function fetchKubeDnsService(kube: KubeApi): Promise<Service | null> {
+  try {
+    return await kube.get<Service>(`${KubePath.dnsServices}/${DnsWorkload.dnsService}`);
+  } catch (error) {
+    if (error instanceof KubeNotFoundError) return null;
+    throw error;
+  }
 }
 
 const FINISHED_PHASES = new Set(["Succeeded", "Failed", "Completed", "Error"]);

@@ -1,4 +1,4 @@
-import type { CapacityType } from "../model/index.ts";
+import type { CapacityType, DnsLayout } from "../model/index.ts";
 import type { AddonLookupOutcome } from "./addon-lookup.ts";
 import type { DnsWorkloads } from "./dns-workloads.ts";
 
@@ -15,6 +15,9 @@ export interface ClusterDnsFacts {
   corednsNodeCapacity: Record<string, CapacityType>;
   clusterNodeCount: number;
   schedulableNodeCount: number;
+  fargateNodeCount: number;
+  /** EKS Auto Mode as the cold read told it (DescribeCluster, or node labels). */
+  autoMode: DnsLayout["autoMode"];
 }
 
 export interface ClusterFactsCache {

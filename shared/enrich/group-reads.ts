@@ -1,6 +1,12 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import type { AlertGroup, EnrichmentFailureReason } from "../model/index.ts";
-import { type AddonLookupOutcome, type CoreDnsAddonLookup, lookupCoreDnsAddon } from "./addon-lookup.ts";
+import {
+  type AddonLookupOutcome,
+  type AutoModeOutcome,
+  type CoreDnsAddonLookup,
+  lookupAutoMode,
+  lookupCoreDnsAddon,
+} from "./addon-lookup.ts";
 import { EnrichLimits } from "./constants.ts";
 import { nodeLocalCoversEveryNode } from "./coredns-placement.ts";
 import { type DnsWorkloads, fetchConfigMap, fetchDnsWorkloads } from "./dns-workloads.ts";
@@ -18,7 +24,7 @@ import {
   scanProviderIds,
 } from "./node-reads.ts";
 import { mergeNodeRecords, type NodeRecord } from "./node-record.ts";
-import { autoscalerParams, targetsCoreDns } from "./replica-controller.ts";
+import { autoscalerParams } from "./replica-controller.ts";
 import { buildNodeIndex, type NodeIndex, resolveNode } from "./resolve-node.ts";
 
 /** Everything one group's reads brought back; failures are kept as one-line messages, never thrown. */
@@ -26,6 +32,8 @@ export interface GroupReads {
   cached: ClusterDnsFacts | null;
   workloads: DnsWorkloads | null;
   addon: AddonLookupOutcome;
+  /** DescribeCluster's word on EKS Auto Mode (null: not asked, as with a kubeconfig). */
+  autoMode: AutoModeOutcome;
   counts: NodeCounts | null;
   records: Map<string, NodeRecord>;
   podIps: Map<string, string>;
@@ -69,21 +77,32 @@ export async function readGroup(
   // per-IP lookups. A warm targeted group then needs only its own nodes.
   const readRows = !targeted || cached === null;
 
-  const [workloadsRead, addon, nodeRows, podIpHits, scan] = await Promise.all([
+  const autoModeLookup: Promise<AutoModeOutcome> = cached
+    ? Promise.resolve({ enabled: cached.autoMode.enabled })
+    : lookupAutoMode(addonLookup);
+  const [workloadsRead, addon, nodeRows, podIpHits, scan, autoMode] = await Promise.all([
     cached
       ? null
-      : attempt("reading CoreDNS, dns-autoscaler and node-local-dns in kube-system", () =>
-          fetchDnsWorkloads(kube),
+      : attempt("reading CoreDNS, dns-autoscaler and node-local-dns in kube-system", async () =>
+          fetchDnsWorkloads(kube, { autoModeEnabled: (await autoModeLookup).enabled === true }),
         ),
     cached ? cached.addon : lookupCoreDnsAddon(addonLookup),
     readRows ? attempt("listing nodes (Table form)", () => listNodeRows(kube)) : null,
     !readRows && plan.ips.length > 0
-      ? attempt("looking up instance IPs as pod IPs", () => lookupPodIps(kube, plan.ips))
+      ? attempt("looking up instance IPs as pod IPs", () =>
+          // Auto Mode runs no aws-node or kube-proxy pods: kube-system holds no node IPs to look in first.
+          lookupPodIps(kube, plan.ips, { kubeSystemFirst: cached?.autoMode.enabled !== true }),
+        )
       : null,
     targeted && plan.instanceIds.length > 0
       ? attempt("scanning nodes for EC2 instance ids", () => scanProviderIds(kube))
       : null,
+    autoModeLookup,
   ]);
+  if ("error" in autoMode) {
+    errors.push(autoMode.error);
+    failureReasons.push(autoMode.reason);
+  }
   const workloads = cached?.workloads ?? keep(workloadsRead, errors);
   const podIps = keep(podIpHits, nodeErrors) ?? new Map<string, string>();
   const rows = keep(nodeRows, nodeErrors);
@@ -97,7 +116,13 @@ export async function readGroup(
   }
   const counts: NodeCounts | null =
     (rows ? countsFromRecords(rows) : null) ??
-    (cached ? { total: cached.clusterNodeCount, schedulable: cached.schedulableNodeCount } : null);
+    (cached
+      ? {
+          total: cached.clusterNodeCount,
+          schedulable: cached.schedulableNodeCount,
+          fargate: cached.fargateNodeCount,
+        }
+      : null);
 
   if (readRows && rows) {
     const unplaced = unresolvedIps(identities, buildNodeIndex(records.values(), podIps));
@@ -115,7 +140,8 @@ export async function readGroup(
   const nodeLocal = workloads?.nodeLocal ?? { present: false, desired: 0, ready: 0 };
   const nodeLocalCoversAll = nodeLocalCoversEveryNode(nodeLocal, counts?.total ?? 0);
   const autoscaler = workloads?.autoscaler ?? null;
-  const configMapName = !cached && autoscaler && targetsCoreDns(autoscaler) ? autoscaler.configMap : null;
+  // The autoscaler found targets the CoreDNS Deployment (dns-layout.ts), whatever either is called.
+  const configMapName = !cached && autoscaler ? autoscaler.configMap : null;
   const [details, configMap] = await Promise.all([
     detailNames.length > 0 ? attempt("reading node details", () => fetchNamedNodes(kube, detailNames)) : null,
     configMapName
@@ -131,6 +157,7 @@ export async function readGroup(
     cached,
     workloads,
     addon,
+    autoMode,
     counts,
     records,
     podIps,

@@ -1,6 +1,8 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import type { Node, NodeList } from "../cluster/kube-objects.ts";
+import { ComputeType } from "../model/index.ts";
 import { EnrichLimits, KubePath, NodeLabel } from "./constants.ts";
+import { computeTypeOf } from "./dns-layout.ts";
 import { chunkByLength, inSelector, isLabelValue, listItems, listTable } from "./kube-reads.ts";
 import { type NodeRecord, nodeRecordFromObject, nodeRecordFromTable } from "./node-record.ts";
 import { cellText } from "./table.ts";
@@ -9,13 +11,20 @@ import { cellText } from "./table.ts";
 
 export interface NodeCounts {
   total: number;
+  /** Not cordoned, and not Fargate: a Fargate node runs its one pod and never takes another. */
   schedulable: number;
+  fargate: number;
 }
 
 export function countsFromRecords(records: readonly NodeRecord[]): NodeCounts {
+  const fargate = records.filter(
+    (record) => computeTypeOf(record.labels, record.name) === ComputeType.fargate,
+  );
+  const onFargate = new Set(fargate);
   return {
     total: records.length,
-    schedulable: records.filter((record) => record.unschedulable !== true).length,
+    schedulable: records.filter((record) => record.unschedulable !== true && !onFargate.has(record)).length,
+    fargate: fargate.length,
   };
 }
 
@@ -57,8 +66,14 @@ export async function fetchNamedNodes(kube: KubeApi, names: readonly string[]): 
  * placed within the kube-system read access enrichment is granted anyway. IPs not found there are looked up
  * across all namespaces, which needs cluster-wide pod list access.
  */
-export async function lookupPodIps(kube: KubeApi, ips: readonly string[]): Promise<Map<string, string>> {
-  const found = await podIpNodes(kube, KubePath.dnsPods, ips);
+export async function lookupPodIps(
+  kube: KubeApi,
+  ips: readonly string[],
+  options: { kubeSystemFirst: boolean } = { kubeSystemFirst: true },
+): Promise<Map<string, string>> {
+  const found = options.kubeSystemFirst
+    ? await podIpNodes(kube, KubePath.dnsPods, ips)
+    : new Map<string, string>();
   const rest = ips.filter((ip) => !found.has(ip));
   if (rest.length > 0)
     for (const [ip, node] of await podIpNodes(kube, KubePath.pods, rest)) found.set(ip, node);

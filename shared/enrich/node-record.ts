@@ -1,6 +1,7 @@
 import type { Node, ObjectMeta } from "../cluster/kube-objects.ts";
 import type { CapacityType, NodeFacts } from "../model/index.ts";
 import { CSI_NODE_ID_ANNOTATION, NodeLabel } from "./constants.ts";
+import { computeTypeOf } from "./dns-layout.ts";
 import { instanceIdFromProviderId, isInstanceId } from "./node-identity.ts";
 import { cellText, type TableRecord } from "./table.ts";
 
@@ -113,6 +114,7 @@ export function nodeFacts(
     createdAt: record.createdAt,
     hostsCoreDNS: dns.hostsCoreDNS,
     runsNodeLocalDNS: dns.runsNodeLocalDNS,
+    computeType: computeTypeOf(labels, record.name),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { ConfigMap, Deployment } from "../cluster/kube-objects.ts";
 import { type ReplicaController, ReplicaControllerKind } from "../model/index.ts";
 import type { AddonLookupOutcome } from "./addon-lookup.ts";
-import { DnsWorkload } from "./constants.ts";
+import { AUTO_MODE_DOCS, DnsWorkload } from "./constants.ts";
 
 /** What the EKS coredns add-on's configuration values say about replicas. */
 export interface AddonReplicaSettings {
@@ -58,9 +58,41 @@ export function dnsAutoscalerOf(deployment: Deployment): DnsAutoscaler {
  * A `k8s-app=dns-autoscaler` Deployment whose command line we cannot read is taken to scale coredns: that
  * label is the upstream DNS autoscaler's, and its default ConfigMap carries the Deployment's name.
  */
-export function targetsCoreDns(autoscaler: DnsAutoscaler): boolean {
+export function targetsCoreDns(
+  autoscaler: DnsAutoscaler,
+  coredns: string = DnsWorkload.corednsDeployment,
+): boolean {
   if (autoscaler.target === null) return true;
-  return autoscaler.target.split(",").includes(`deployment/${DnsWorkload.corednsDeployment}`);
+  return autoscaler.target.split(",").includes(`deployment/${coredns.toLowerCase()}`);
+}
+
+/**
+ * Who runs cluster DNS when no CoreDNS Deployment was found: EKS Auto Mode (on its nodes, as a managed
+ * component; see AUTO_MODE_DOCS), or nobody we can name (another DNS provider behind the kube-dns Service).
+ */
+export function withoutCoreDnsDeployment(layout: {
+  autoMode: { enabled: boolean; source: string | null };
+  dnsService: string | null;
+}): ReplicaController {
+  if (layout.autoMode.enabled) {
+    const how = layout.autoMode.source === "compute-config" ? "DescribeCluster computeConfig" : "node labels";
+    return {
+      kind: ReplicaControllerKind.eksAutoMode,
+      detail:
+        `EKS Auto Mode (${how}): AWS runs cluster DNS on each Auto Mode node as a managed component and ` +
+        `caches queries on the node (${AUTO_MODE_DOCS.networking}); there is no CoreDNS Deployment to scale`,
+    };
+  }
+  const service =
+    layout.dnsService === null
+      ? "the kube-dns Service was not read"
+      : layout.dnsService === "absent"
+        ? "there is no kube-dns Service"
+        : `the kube-dns Service selects ${layout.dnsService}, which no Deployment's pods match`;
+  return {
+    kind: ReplicaControllerKind.unknown,
+    detail: `no CoreDNS: no kube-system Deployment has pods labelled k8s-app=kube-dns, k8s-app=coredns or app.kubernetes.io/name=coredns, and ${service} (another DNS provider?)`,
+  };
 }
 
 /** One line about the autoscaler's parameters: linear (nodes/cores per replica, min, max) or ladder. */
@@ -96,8 +128,11 @@ export function decideReplicaController(input: {
   autoscaler: DnsAutoscaler | null;
   autoscalerParams: string | null;
   deploymentReplicas: number | null;
+  /** The CoreDNS Deployment's name (default `coredns`). */
+  deployment?: string;
 }): ReplicaController {
   const { addon, autoscaler } = input;
+  const name = input.deployment ?? DnsWorkload.corednsDeployment;
   const addonName = addon.kind === "present" ? `EKS add-on coredns ${addon.addon.addonVersion}` : null;
   const settings = addon.kind === "present" ? addonReplicaSettings(addon.values) : null;
   if (addonName && settings?.autoScaling?.enabled) {
@@ -107,7 +142,7 @@ export function decideReplicaController(input: {
       detail: `${addonName} with autoScaling (min ${minReplicas ?? "default"}, max ${maxReplicas ?? "default"})`,
     };
   }
-  const cpa = autoscaler && targetsCoreDns(autoscaler) ? autoscaler : null;
+  const cpa = autoscaler && targetsCoreDns(autoscaler, name) ? autoscaler : null;
   if (cpa) {
     const params = input.autoscalerParams ? ` ${input.autoscalerParams}` : "";
     return {
@@ -134,7 +169,7 @@ export function decideReplicaController(input: {
       : "no EKS add-on, no autoscaler";
     return {
       kind: ReplicaControllerKind.deployment,
-      detail: `the coredns Deployment's own spec.replicas${replicas}; ${why}`,
+      detail: `the ${name} Deployment's own spec.replicas${replicas}; ${why}`,
     };
   }
   const why =
@@ -143,7 +178,7 @@ export function decideReplicaController(input: {
       : "the EKS add-on was not checked (a kubeconfig cannot ask EKS; replay --self-managed-coredns says CoreDNS is not an add-on)";
   return {
     kind: ReplicaControllerKind.unknown,
-    detail: `${why}; no cluster-proportional-autoscaler targets coredns, spec.replicas${replicas}`,
+    detail: `${why}; no cluster-proportional-autoscaler targets ${name}, spec.replicas${replicas}`,
   };
 }
 

@@ -1,6 +1,11 @@
 import type { EKSClient } from "@aws-sdk/client-eks";
 import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
-import { createEksClient, createEksKubeApi, describeCoreDnsAddon } from "../cluster/eks-cluster.ts";
+import {
+  createEksClient,
+  createEksKubeApi,
+  describeCoreDnsAddon,
+  describeEksCluster,
+} from "../cluster/eks-cluster.ts";
 import type { AwsCredentialsProvider } from "../cluster/eks-token.ts";
 import { assumedRoleCredentials } from "../fleet/assumed-role.ts";
 import { type ClusterEntry, type ClusterMap, clusterEntryFor } from "../fleet/cluster-map.ts";
@@ -75,6 +80,15 @@ export function eksConnections(
               configurationValues: addon.configurationValues,
             }
           );
+        },
+        // The DescribeCluster answer the connection already cached: no extra call.
+        async autoModeEnabled() {
+          const identity = roleArn ?? undefined;
+          const cluster = await describeEksCluster(await eks(), entry.eksClusterName, {
+            timeoutMs: options.timeoutMs,
+            ...(identity ? { identity } : {}),
+          });
+          return cluster.autoModeEnabled;
         },
       },
     };

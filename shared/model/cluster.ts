@@ -16,7 +16,15 @@ export interface NodeFacts {
   createdAt: string | null;
   hostsCoreDNS: boolean;
   runsNodeLocalDNS: boolean;
+  /**
+   * What runs the node (label `eks.amazonaws.com/compute-type`): `auto` an EKS Auto Mode node (cluster DNS
+   * runs and caches on it), `fargate` a Fargate node (one pod, its own ENI), `ec2` any node you manage.
+   */
+  computeType: ComputeType;
 }
+
+export const ComputeType = { ec2: "ec2", auto: "auto", fargate: "fargate", hybrid: "hybrid" } as const;
+export type ComputeType = (typeof ComputeType)[keyof typeof ComputeType];
 
 /**
  * Who owns CoreDNS's replica count: one vocabulary for enrichment, diagnosis, the scaler and every message, so
@@ -27,6 +35,8 @@ export const ReplicaOwner = {
   deployment: "deployment",
   eksAddon: "eks-addon",
   clusterProportionalAutoscaler: "cluster-proportional-autoscaler",
+  /** EKS Auto Mode runs cluster DNS on its nodes as a managed component: no Deployment's count to change. */
+  eksAutoMode: "eks-auto-mode",
   unknown: "unknown",
 } as const;
 export type ReplicaOwner = (typeof ReplicaOwner)[keyof typeof ReplicaOwner];
@@ -48,7 +58,26 @@ export interface CoreDnsPod {
   capacityType: CapacityType;
 }
 
+/** How the cluster's DNS is laid out beyond the classic CoreDNS Deployment on EC2 nodes (docs/dns-layouts.md). */
+export interface DnsLayout {
+  /** EKS Auto Mode, from DescribeCluster's `computeConfig.enabled` or a node labelled `compute-type: auto`. */
+  autoMode: { enabled: boolean; source: "compute-config" | "node-labels" | null };
+  /** CoreDNS pods on Fargate nodes: each its own node and ENI, never co-located. */
+  corednsOnFargate: number;
+  /** Fargate nodes in the cluster; they are never scheduling candidates for a replica. */
+  fargateNodes: number;
+  /** The `kube-dns` Service's selector when it was read (`k8s-app=kube-dns`), `absent` when there is none. */
+  dnsService: string | null;
+}
+
 export interface CoreDnsPlacement {
+  /** The CoreDNS Deployment in kube-system, whatever its name; null when the cluster has none. */
+  deployment: string | null;
+  /** Its `spec.selector.matchLabels`: what a spread constraint must select (`k8s-app: kube-dns` on EKS). */
+  podSelector: Record<string, string> | null;
+  /** The ConfigMap of the cluster-proportional-autoscaler that targets it, whatever its name. */
+  autoscalerConfigMap: string | null;
+  layout: DnsLayout;
   desiredReplicas: number;
   readyReplicas: number;
   pods: CoreDnsPod[];

@@ -10,6 +10,8 @@ export const DiagnosisCode = {
   corednsReplicasManaged: "COREDNS_REPLICAS_MANAGED",
   hostnetworkDnsBypass: "HOSTNETWORK_DNS_BYPASS",
   enrichmentUnavailable: "ENRICHMENT_UNAVAILABLE",
+  autoModeNodeThrottled: "AUTO_MODE_NODE_THROTTLED",
+  corednsNotFound: "COREDNS_NOT_FOUND",
 } as const;
 export type DiagnosisCode = (typeof DiagnosisCode)[keyof typeof DiagnosisCode];
 

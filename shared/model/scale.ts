@@ -36,6 +36,10 @@ export const Guardrail = {
   ownerCannotExpress: "owner-cannot-express",
   conflict: "conflict",
   clusterUnreadable: "cluster-unreadable",
+  /** EKS Auto Mode runs cluster DNS on its nodes: there is no replica count to raise. */
+  eksAutoMode: "eks-auto-mode",
+  /** The cluster has no CoreDNS Deployment (another DNS provider, or none found). */
+  noCoreDns: "no-coredns",
 } as const;
 export type Guardrail = (typeof Guardrail)[keyof typeof Guardrail];
 

@@ -13,7 +13,12 @@ export interface CoreDnsAddonControl extends CoreDnsAddonLookup {
   updateStatus(updateId: string): Promise<{ status: string; errors: string[] }>;
 }
 
-export const CORE_DNS_PATH = `${KubePath.dnsDeployments}/${DnsWorkload.corednsDeployment}`;
+export const CORE_DNS_PATH = corednsPath(DnsWorkload.corednsDeployment);
+
+/** The CoreDNS Deployment's path, whatever it is called (a Helm release's `dns-coredns`). */
+export function corednsPath(deployment: string): string {
+  return `${KubePath.dnsDeployments}/${encodeURIComponent(deployment)}`;
+}
 const MERGE_PATCH = { contentType: "application/merge-patch+json" } as const;
 
 /** A 409 on the claim or the owner's object: someone else wrote first; re-read and re-decide. */
@@ -32,6 +37,8 @@ export interface AppliedPlan {
 
 export interface ApplyDeps {
   kube: KubeApi;
+  /** The CoreDNS Deployment's path (corednsPath). */
+  deploymentPath: string;
   addon?: CoreDnsAddonControl;
   requestToken: string;
   addonUpdateWaitMs: number;
@@ -48,13 +55,13 @@ export async function applyPlan(plan: WritePlan, deps: ApplyDeps): Promise<Appli
   let claimedVersion: string | null;
   try {
     const written = await deps.kube.patch<{ metadata?: { resourceVersion?: string } }>(
-      CORE_DNS_PATH,
+      deps.deploymentPath,
       plan.deploymentPatch,
       MERGE_PATCH,
     );
     claimedVersion = written.metadata?.resourceVersion ?? null;
   } catch (error) {
-    if (error instanceof KubeConflictError) throw new ScaleConflict("the coredns Deployment");
+    if (error instanceof KubeConflictError) throw new ScaleConflict("the CoreDNS Deployment");
     throw error;
   }
   try {
@@ -70,7 +77,7 @@ export async function applyPlan(plan: WritePlan, deps: ApplyDeps): Promise<Appli
   } catch (error) {
     // replicaCount: the Deployment is already scaled, so the claim stays and the report says what is missing.
     const scaled = plan.deploymentPatch.spec !== undefined;
-    if (!scaled) await releaseClaim(deps.kube, claimedVersion);
+    if (!scaled) await releaseClaim(deps.kube, deps.deploymentPath, claimedVersion);
     if (error instanceof KubeConflictError) throw new ScaleConflict(`ConfigMap ${describeTarget(plan)}`);
     if (scaled) {
       return {
@@ -109,12 +116,12 @@ async function writeAddon(
 }
 
 /** Removes the cooldown annotation, only if the Deployment is still at the version the claim produced. */
-async function releaseClaim(kube: KubeApi, claimedVersion: string | null): Promise<void> {
+async function releaseClaim(kube: KubeApi, path: string, claimedVersion: string | null): Promise<void> {
   if (!claimedVersion) return;
   const patch = {
     metadata: { resourceVersion: claimedVersion, annotations: { [LAST_SCALE_ANNOTATION]: null } },
   };
-  await kube.patch(CORE_DNS_PATH, patch, MERGE_PATCH).catch(() => undefined);
+  await kube.patch(path, patch, MERGE_PATCH).catch(() => undefined);
 }
 
 function describeTarget(plan: WritePlan): string {

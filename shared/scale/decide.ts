@@ -3,6 +3,7 @@ import {
   DiagnosisCode,
   type EnrichedAlertGroup,
   Guardrail,
+  ReplicaControllerKind,
   ScaleAction,
   ScaleMode,
   ScaleOwner,
@@ -34,7 +35,9 @@ export interface Target {
 }
 
 export interface DecisionInput {
-  group: Pick<EnrichedAlertGroup, "status" | "diagnosis" | "alerts">;
+  group: Pick<EnrichedAlertGroup, "status" | "diagnosis" | "alerts"> & {
+    coredns?: EnrichedAlertGroup["coredns"];
+  };
   messageId: string;
   config: ScaleConfig;
   deployment: Deployment;
@@ -155,14 +158,35 @@ export function refuseOnGroup(group: DecisionInput["group"]): Verdict | null {
       null,
     );
   }
+  const layout = refuseOnLayout(group.coredns ?? null);
+  if (layout) return layout;
   const wontHelp = whyReplicasWontHelp(group.diagnosis);
   return wontHelp ? refused(Guardrail.wontHelp, wontHelp, null) : null;
+}
+
+/**
+ * Layouts with no replica count to raise, as enrichment saw them: EKS Auto Mode runs cluster DNS itself, or
+ * there is no CoreDNS. The scaler's own fresh read refuses the same way (read-state.ts).
+ */
+function refuseOnLayout(coredns: EnrichedAlertGroup["coredns"]): Verdict | null {
+  const controller = coredns?.replicaController;
+  if (controller?.kind === ReplicaControllerKind.eksAutoMode)
+    return refused(Guardrail.eksAutoMode, controller.detail, null);
+  if (controller && coredns?.deployment === null)
+    return refused(Guardrail.noCoreDns, controller.detail, null);
+  return null;
 }
 
 /** Null when the diagnosis says more replicas help; otherwise why they would not. */
 export function whyReplicasWontHelp(diagnosis: EnrichedAlertGroup["diagnosis"]): string | null {
   const codes = diagnosis.map((d) => d.code);
   if (codes.some((code) => HELPED_BY_REPLICAS.has(code))) return null;
+  if (codes.includes(DiagnosisCode.autoModeNodeThrottled)) {
+    return (
+      "the drops are on EKS Auto Mode nodes, which resolve and cache DNS on the node itself: their packets are " +
+      "the node's own pods' lookups, and CoreDNS replicas elsewhere do not carry them (AUTO_MODE_NODE_THROTTLED)"
+    );
+  }
   if (codes.includes(DiagnosisCode.nonCorednsNodeThrottled)) {
     return (
       "the drops are on nodes without CoreDNS: their packets are the node's own pods resolving through the " +

@@ -27,6 +27,7 @@ export function eksScaleConnector(options: {
       scaleMode: entry.scaleMode,
       addon: lookup && {
         describeCoreDns: () => lookup.describeCoreDns(),
+        autoModeEnabled: lookup.autoModeEnabled?.bind(lookup),
         updateConfiguration: async (values, token) =>
           updateCoreDnsAddonConfiguration(await eks(), entry.eksClusterName, values, token, {
             timeoutMs: options.timeoutMs,

@@ -1,4 +1,4 @@
-export { CORE_DNS_PATH, type CoreDnsAddonControl } from "./apply-plan.ts";
+export { CORE_DNS_PATH, type CoreDnsAddonControl, corednsPath } from "./apply-plan.ts";
 export { scaleWorstCaseMs } from "./budget.ts";
 export { applyStep, parseScaleStep, readScaleConfig, type ScaleConfig, ScaleDefaults } from "./config.ts";
 export { LAST_SCALE_ANNOTATION } from "./cooldown.ts";

@@ -1,14 +1,16 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import type { Deployment, Node } from "../cluster/kube-objects.ts";
-import { DnsWorkload, KubePath } from "../enrich/constants.ts";
+import { KubePath } from "../enrich/constants.ts";
 import { listTable } from "../enrich/kube-reads.ts";
 import { capacityTypeOf } from "../enrich/node-record.ts";
 import { cellText } from "../enrich/table.ts";
 import type { LandedReplica } from "../model/index.ts";
-import { CORE_DNS_PATH } from "./apply-plan.ts";
 
 export interface LandingDeps {
   kube: KubeApi;
+  /** The CoreDNS Deployment's path and its pods' label selector, whatever it is called. */
+  deploymentPath: string;
+  podSelector: string;
   waitMs: number;
   pollMs: number;
   sleep: (ms: number) => Promise<void>;
@@ -35,14 +37,12 @@ export async function waitForLanding(
   const deadline = deps.now() + deps.waitMs;
   let ready = 0;
   for (;;) {
-    const deployment = await deps.kube.get<Deployment>(CORE_DNS_PATH);
+    const deployment = await deps.kube.get<Deployment>(deps.deploymentPath);
     ready = deployment.status?.readyReplicas ?? 0;
     if (ready >= to || deps.now() + deps.pollMs > deadline) break;
     await deps.sleep(deps.pollMs);
   }
-  const rows = await listTable(deps.kube, KubePath.dnsPods, {
-    labelSelector: `${DnsWorkload.appLabelKey}=${DnsWorkload.corednsAppLabel}`,
-  });
+  const rows = await listTable(deps.kube, KubePath.dnsPods, { labelSelector: deps.podSelector });
   const fresh = rows
     .map((row) => ({
       pod: cellText(row, "Name") ?? "",

@@ -32,6 +32,8 @@ export interface OwnerInputs {
   autoscaler: DnsAutoscaler | null;
   autoscalerConfigMap: ConfigMap | null;
   deploymentReplicas: number | null;
+  /** The CoreDNS Deployment's name (default `coredns`). */
+  deployment?: string;
 }
 
 /** Enrichment's decision (the same owner, the same words), with what the scaler writes through. */
@@ -42,6 +44,7 @@ export function scaleOwnerOf(input: OwnerInputs): OwnerState {
     autoscaler: input.autoscaler,
     autoscalerParams: autoscalerParams(input.autoscalerConfigMap),
     deploymentReplicas: input.deploymentReplicas,
+    deployment: input.deployment,
   });
   const { detail } = decided;
   switch (decided.kind) {

@@ -22,6 +22,7 @@ export interface PlacementRules {
 }
 
 const HOSTNAME = "kubernetes.io/hostname";
+const COMPUTE_TYPE = "eks.amazonaws.com/compute-type";
 
 export function placementRules(deployment: Deployment): PlacementRules {
   const spec = deployment.spec?.template?.spec;
@@ -46,6 +47,8 @@ export function whyNodeCannotTake(node: Node, rules: PlacementRules): string | n
   if (!ready) return "not Ready";
   if (node.spec?.unschedulable) return "cordoned";
   const labels = node.metadata.labels ?? {};
+  // A Fargate node runs the one pod it was made for; a new replica gets a node of its own (or none).
+  if (labels[COMPUTE_TYPE] === "fargate") return "Fargate";
   const untolerated = (node.spec?.taints ?? []).find(
     (taint) =>
       (taint.effect === "NoSchedule" || taint.effect === "NoExecute") &&

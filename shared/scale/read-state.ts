@@ -1,11 +1,23 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
-import type { Deployment, List, Node } from "../cluster/kube-objects.ts";
-import { type CoreDnsAddonLookup, lookupCoreDnsAddon, selfManagedCoreDns } from "../enrich/addon-lookup.ts";
-import { DnsWorkload, KubePath } from "../enrich/constants.ts";
-import { fetchConfigMap } from "../enrich/dns-workloads.ts";
-import { inSelector, listItems, listTable } from "../enrich/kube-reads.ts";
-import { dnsAutoscalerOf, targetsCoreDns } from "../enrich/replica-controller.ts";
+import { type Deployment, KubeAccept, type List, type Node } from "../cluster/kube-objects.ts";
+import {
+  type CoreDnsAddonLookup,
+  lookupAutoMode,
+  lookupCoreDnsAddon,
+  selfManagedCoreDns,
+} from "../enrich/addon-lookup.ts";
+import { AUTO_MODE_DOCS, KubePath, NodeLabel } from "../enrich/constants.ts";
+import {
+  computeTypeOf,
+  deploymentSelectedBy,
+  describeServiceSelector,
+  findCoreDnsDeployment,
+  findDnsAutoscaler,
+} from "../enrich/dns-layout.ts";
+import { fetchConfigMap, fetchKubeDnsService } from "../enrich/dns-workloads.ts";
+import { listItems, listTable } from "../enrich/kube-reads.ts";
 import { cellText } from "../enrich/table.ts";
+import { ComputeType } from "../model/index.ts";
 import { type OwnerState, scaleOwnerOf } from "./owner.ts";
 import { CapacityCounter, type NodeCapacity, type PlacementRules } from "./placement.ts";
 
@@ -18,6 +30,10 @@ export interface ScaleState {
   owner: OwnerState;
   /** CoreDNS pods before any write, name -> node, to tell the new replicas apart afterwards. */
   podsBefore: Map<string, string | null>;
+  /** The Deployment's pods' label selector, as the landing check lists them. */
+  podSelector: string;
+  /** CoreDNS runs on Fargate: each new replica gets a Fargate node of its own, so nodes never bound it. */
+  onFargate: boolean;
 }
 
 export const ScaleReadLimits = {
@@ -27,9 +43,13 @@ export const ScaleReadLimits = {
   maxNodePages: 5,
 } as const;
 
+/** No CoreDNS Deployment to scale: EKS Auto Mode runs cluster DNS itself, or the cluster has no CoreDNS. */
 export class CoreDnsMissingError extends Error {
-  constructor() {
-    super("there is no Deployment kube-system/coredns to scale");
+  constructor(
+    message: string,
+    readonly autoMode: boolean,
+  ) {
+    super(message);
     this.name = "CoreDnsMissingError";
   }
 }
@@ -38,28 +58,27 @@ export async function readScaleState(
   kube: KubeApi,
   options: { addon?: CoreDnsAddonLookup; assumeSelfManaged: boolean },
 ): Promise<ScaleState> {
-  const appLabel = DnsWorkload.appLabelKey;
-  const [deployments, pods, addon] = await Promise.all([
-    listItems<Deployment>(kube, KubePath.dnsDeployments, {
-      labelSelector: inSelector(appLabel, [DnsWorkload.corednsAppLabel, DnsWorkload.autoscalerAppLabel]),
-    }),
-    listTable(kube, KubePath.dnsPods, { labelSelector: `${appLabel}=${DnsWorkload.corednsAppLabel}` }),
+  const [deployments, addon, autoMode] = await Promise.all([
+    listItems<Deployment>(kube, KubePath.dnsDeployments),
     // The operator's word stands in for EKS's answer only where EKS cannot be asked.
     lookupCoreDnsAddon(options.addon ?? (options.assumeSelfManaged ? selfManagedCoreDns : undefined)),
+    lookupAutoMode(options.addon),
   ]);
-  const deployment = deployments.find((d) => d.metadata.name === DnsWorkload.corednsDeployment);
-  if (!deployment) throw new CoreDnsMissingError();
-  const autoscalerDeployment = deployments.find(
-    (d) => d.metadata.labels?.[appLabel] === DnsWorkload.autoscalerAppLabel,
-  );
-  const autoscaler = autoscalerDeployment ? dnsAutoscalerOf(autoscalerDeployment) : null;
-  const autoscalerConfigMap =
-    autoscaler && targetsCoreDns(autoscaler) ? await fetchConfigMap(kube, autoscaler.configMap) : null;
+  const deployment = await coreDnsDeploymentOf(kube, deployments, autoMode.enabled === true);
+  const podSelector = Object.entries(deployment.spec?.selector?.matchLabels ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+  const autoscaler = findDnsAutoscaler(deployments, deployment.metadata.name);
+  const [pods, autoscalerConfigMap] = await Promise.all([
+    listTable(kube, KubePath.dnsPods, { labelSelector: podSelector }),
+    autoscaler ? fetchConfigMap(kube, autoscaler.configMap) : null,
+  ]);
   const podsBefore = new Map<string, string | null>();
   for (const row of pods) {
     const name = cellText(row, "Name");
     if (name) podsBefore.set(name, cellText(row, "Node"));
   }
+  const nodes = [...podsBefore.values()].filter((node): node is string => node !== null);
   return {
     deployment,
     owner: scaleOwnerOf({
@@ -67,9 +86,50 @@ export async function readScaleState(
       autoscaler,
       autoscalerConfigMap,
       deploymentReplicas: deployment.spec?.replicas ?? null,
+      deployment: deployment.metadata.name,
     }),
     podsBefore,
+    podSelector,
+    onFargate: nodes.length > 0 && nodes.every((node) => computeTypeOf(null, node) === ComputeType.fargate),
   };
+}
+
+/**
+ * The CoreDNS Deployment as enrichment finds it (dns-layout.ts), or why there is none: EKS Auto Mode (from
+ * DescribeCluster, or a node labelled `compute-type: auto`) or no CoreDNS at all.
+ */
+async function coreDnsDeploymentOf(
+  kube: KubeApi,
+  deployments: Deployment[],
+  autoModeEnabled: boolean,
+): Promise<Deployment> {
+  const byLabels = findCoreDnsDeployment(deployments);
+  if (byLabels) return byLabels;
+  const autoMode = autoModeEnabled || (await hasAutoModeNode(kube));
+  if (autoMode) {
+    throw new CoreDnsMissingError(
+      `EKS Auto Mode runs cluster DNS on its nodes as a managed component (${AUTO_MODE_DOCS.networking}): ` +
+        "there is no CoreDNS Deployment to scale",
+      true,
+    );
+  }
+  const service = await fetchKubeDnsService(kube);
+  const selected = deploymentSelectedBy(deployments, service?.spec?.selector);
+  if (selected) return selected;
+  throw new CoreDnsMissingError(
+    `no CoreDNS Deployment in kube-system (none has pods labelled k8s-app=kube-dns, k8s-app=coredns or ` +
+      `app.kubernetes.io/name=coredns; kube-dns Service: ${describeServiceSelector(service)})`,
+    false,
+  );
+}
+
+/** One node labelled `eks.amazonaws.com/compute-type=auto`, where EKS could not be asked (a kubeconfig). */
+async function hasAutoModeNode(kube: KubeApi): Promise<boolean> {
+  const page = await kube.get<List<Node>>(KubePath.nodes, {
+    accept: KubeAccept.partialObjectMetadataList,
+    query: { labelSelector: `${NodeLabel.computeType}=${ComputeType.auto}`, limit: "1" },
+  });
+  return (page.items ?? []).length > 0;
 }
 
 /** Pages through full node objects (taints and conditions are only there) until `wanted` spread values are found. */

@@ -8,13 +8,13 @@ import {
   ScaleOwner,
   type ScaleReport,
 } from "../model/index.ts";
-import { applyPlan, type CoreDnsAddonControl, ScaleConflict } from "./apply-plan.ts";
+import { applyPlan, type CoreDnsAddonControl, corednsPath, ScaleConflict } from "./apply-plan.ts";
 import type { ScaleConfig } from "./config.ts";
 import { decideTarget, fitToNodes, refused, refuseOnGroup, type Target, type Verdict } from "./decide.ts";
 import { waitForLanding } from "./landed.ts";
 import type { OwnerState } from "./owner.ts";
 import { placementRules } from "./placement.ts";
-import { readScaleState, type ScaleState, scanNodeCapacity } from "./read-state.ts";
+import { CoreDnsMissingError, readScaleState, type ScaleState, scanNodeCapacity } from "./read-state.ts";
 import { toReport } from "./report.ts";
 import { planWrite } from "./write-plan.ts";
 
@@ -83,6 +83,14 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
         assumeSelfManaged: deps.assumeSelfManaged ?? false,
       });
     } catch (error) {
+      if (error instanceof CoreDnsMissingError) {
+        const verdict = refused(
+          error.autoMode ? Guardrail.eksAutoMode : Guardrail.noCoreDns,
+          error.message,
+          null,
+        );
+        return report(verdict, error.message, error.autoMode ? ScaleOwner.eksAutoMode : ScaleOwner.unknown);
+      }
       return report(
         refused(
           Guardrail.clusterUnreadable,
@@ -92,6 +100,7 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
         ...ownerAsEnriched(group),
       );
     }
+    const deploymentPath = corednsPath(state.deployment.metadata.name);
     const { owner, deployment } = state;
     lastOwner = owner;
     const decided = await decide(group, state, deps, now());
@@ -117,6 +126,7 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
     try {
       const applied = await applyPlan(plan, {
         kube: deps.kube,
+        deploymentPath,
         addon: deps.addon,
         requestToken: `llsentinel-${messageId}`.replace(/[^A-Za-z0-9-]/g, "").slice(0, 64),
         addonUpdateWaitMs: deps.config.addonUpdateWaitMs,
@@ -126,6 +136,8 @@ export async function scaleForGroup(group: EnrichedAlertGroup, deps: ScaleDeps):
       });
       const landing = await waitForLanding(decided.to, state.podsBefore, throttledNodes(group), {
         kube: deps.kube,
+        deploymentPath,
+        podSelector: state.podSelector,
         waitMs: deps.config.readyWaitMs,
         pollMs,
         sleep,
@@ -187,6 +199,12 @@ async function decide(
     nowMs,
   });
   if ("action" in target) return target;
+  if (state.onFargate) {
+    return {
+      ...target,
+      notes: [...target.notes, "CoreDNS runs on Fargate: each new replica gets its own node"],
+    };
+  }
   try {
     const capacity = await scanNodeCapacity(deps.kube, placementRules(state.deployment), target.to);
     return fitToNodes(target, capacity);

@@ -148,7 +148,8 @@ function autoscalerPlan(
       name,
       patch: { metadata: { resourceVersion: configMap.metadata.resourceVersion as string }, data },
     },
-    summary,
+    // Named: the autoscaler and its ConfigMap may be called anything (found by --target).
+    summary: `ConfigMap ${name} ${summary}`,
   });
   const linear = configMap.data?.linear;
   if (linear !== undefined) {

@@ -55,12 +55,29 @@ describe("describeEksCluster", () => {
       },
     });
     const first = await describeEksCluster(eks(), "prod");
-    expect(first).toEqual({ endpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com", caPem: testPki.ca });
+    expect(first).toEqual({
+      endpoint: "https://ABC.gr7.us-east-1.eks.amazonaws.com",
+      caPem: testPki.ca,
+      autoModeEnabled: false,
+    });
     await describeEksCluster(eks(), "prod");
     expect(eksMock.commandCalls(DescribeClusterCommand)).toHaveLength(1);
     expect(eksMock.commandCalls(DescribeClusterCommand)[0]?.args[0].input).toEqual({ name: "prod" });
     await describeEksCluster(eks(), "staging");
     expect(eksMock.commandCalls(DescribeClusterCommand)).toHaveLength(2);
+  });
+
+  it("reads EKS Auto Mode from computeConfig.enabled in the same answer", async () => {
+    eksMock.on(DescribeClusterCommand).resolves({
+      cluster: {
+        name: "auto",
+        endpoint: "https://DEF.gr7.us-east-1.eks.amazonaws.com",
+        certificateAuthority: { data: caData },
+        computeConfig: { enabled: true, nodePools: ["general-purpose", "system"] },
+      },
+    });
+    expect((await describeEksCluster(eks(), "auto")).autoModeEnabled).toBe(true);
+    expect(eksMock.commandCalls(DescribeClusterCommand)).toHaveLength(1);
   });
 
   it("names a missing cluster and does not cache the failure", async () => {

@@ -169,6 +169,7 @@ describe("enrichGroup node facts and CoreDNS placement", () => {
       createdAt: object?.metadata.creationTimestamp,
       hostsCoreDNS: true,
       runsNodeLocalDNS: false,
+      computeType: "ec2",
     });
   });
 
@@ -214,7 +215,9 @@ describe("enrichGroup node facts and CoreDNS placement", () => {
     // 38 of 40 ready: coverage is not total; which nodes run it came with the one kube-system pods read.
     expect(result.alerts[0]?.node?.runsNodeLocalDNS).toBe(true);
     const podReads = env.sim.requests.filter((r) => r.path === "/api/v1/namespaces/kube-system/pods");
-    expect(podReads.map((r) => r.query.labelSelector)).toEqual(["k8s-app in (kube-dns,node-local-dns)"]);
+    expect(podReads.map((r) => r.query.labelSelector)).toEqual([
+      "k8s-app in (kube-dns,coredns,node-local-dns)",
+    ]);
   });
 
   it("finds cluster-proportional-autoscaler owning replicas with its ConfigMap parameters", async () => {
@@ -273,7 +276,9 @@ describe("enrichGroup on larger groups and across invocations", () => {
     expect(result.trace.plan).toBe("table");
     // NodeLocal DNSCache's pods came with CoreDNS's in one kube-system read; no list of their own.
     const podReads = env.sim.requests.filter((r) => r.path === "/api/v1/namespaces/kube-system/pods");
-    expect(podReads.map((r) => r.query.labelSelector)).toEqual(["k8s-app in (kube-dns,node-local-dns)"]);
+    expect(podReads.map((r) => r.query.labelSelector)).toEqual([
+      "k8s-app in (kube-dns,coredns,node-local-dns)",
+    ]);
     for (const alert of result.alerts) {
       const name = alert.node?.name ?? "";
       expect(alert.node?.ready).toBe(!notReady.includes(name));

@@ -5,6 +5,9 @@ import { ConfigError } from "../../shared/errors.ts";
 
 const facts: ClusterDnsFacts = {
   workloads: {
+    corednsDeployment: "coredns",
+    corednsSelector: { "k8s-app": "kube-dns" },
+    dnsService: null,
     corednsPods: [],
     corednsReplicas: { desired: 2, ready: 2 },
     autoscaler: null,
@@ -16,6 +19,8 @@ const facts: ClusterDnsFacts = {
   corednsNodeCapacity: {},
   clusterNodeCount: 3,
   schedulableNodeCount: 3,
+  fargateNodeCount: 0,
+  autoMode: { enabled: false, source: null },
 };
 
 describe("cluster facts cache", () => {

@@ -52,6 +52,7 @@ describe("node records and facts", () => {
       createdAt: "2026-11-01T00:00:00Z",
       hostsCoreDNS: true,
       runsNodeLocalDNS: false,
+      computeType: "ec2",
     });
   });
 

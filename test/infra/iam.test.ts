@@ -129,7 +129,12 @@ describe("IAM in infra/template.yaml", () => {
     const ingest = actionsOf("IngestRole");
     for (const action of ["sns:Publish", "eks:DescribeCluster", "eks:DescribeAddon"])
       expect(ingest).toContain(action);
-    for (const action of ingest) expect(action).not.toMatch(/^(dynamodb|secretsmanager|ssm):/);
+    for (const action of [...ingest].filter((a) => a !== "ssm:GetParameter"))
+      expect(action).not.toMatch(/^(dynamodb|secretsmanager|ssm):/);
+    // The one SSM read: the fleet's cluster map, when it lives in a parameter (CLUSTERS_PARAMETER).
+    for (const statement of statementsOf("IngestRole").filter((s) => s.actions.includes("ssm:GetParameter")))
+      for (const resource of statement.resources)
+        expect(refersTo(resource, "ClustersParameterName"), JSON.stringify(resource)).toBe(true);
     for (const id of ["NotifySlackRole", "NotifyPagerDutyRole"]) {
       const actions = actionsOf(id);
       for (const action of actions) expect(action).not.toMatch(/^(eks|sns):/);
@@ -141,8 +146,21 @@ describe("IAM in infra/template.yaml", () => {
     const publish = statementsOf("IngestRole").filter((s) => s.actions.includes("sns:Publish"));
     expect(publish.map((s) => s.resources)).toEqual([[{ Ref: "InternalTopic" }]]);
     const eks = statementsOf("IngestRole").filter((s) => s.actions.some((a) => a.startsWith("eks:")));
-    expect(eks).toHaveLength(1);
+    // One cluster: exactly that one. A fleet: this account's clusters (entries without roleArn); the others
+    // only through a member role of the one name infra/member-account.yaml creates.
+    expect(eks).toHaveLength(2);
     for (const resource of eks[0]?.resources ?? []) expect(refersTo(resource, "EksClusterName")).toBe(true);
+    expect(eks[1]?.resources).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text
+      { "Fn::Sub": "arn:${AWS::Partition}:eks:*:${AWS::AccountId}:cluster/*" },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text
+      { "Fn::Sub": "arn:${AWS::Partition}:eks:*:${AWS::AccountId}:addon/*/coredns/*" },
+    ]);
+    const assume = statementsOf("IngestRole").filter((s) => s.actions.includes("sts:AssumeRole"));
+    expect(assume.map((s) => s.resources)).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub text
+      [{ "Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${MemberReaderRoleName}" }],
+    ]);
   });
 
   it("lets nobody but the ingest, scaler and verify roles publish to the internal topic (explicit Deny for every other principal)", () => {

@@ -99,6 +99,12 @@ function implied(name: string): Set<string> {
     for (const part of and)
       if (isObject(part) && typeof part.Condition === "string")
         for (const c of implied(part.Condition)) result.add(c);
+  // A condition holds wherever one of the conditions it ORs holds (HasSingleCluster implies HasEksCluster).
+  for (const [other, otherBody] of Object.entries(template.Conditions)) {
+    const or = isObject(otherBody) ? otherBody["Fn::Or"] : null;
+    if (Array.isArray(or) && or.some((part) => isObject(part) && part.Condition === name))
+      for (const c of implied(other)) result.add(c);
+  }
   return result;
 }
 
@@ -310,7 +316,7 @@ describe("infra/template.yaml", () => {
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: "expiration", Enabled: true });
   });
 
-  it("maps the ingest role to the readers group, and the scaler's to readers and scalers, when a cluster is named", () => {
+  it("maps the ingest role to the readers group, and the scaler's to readers and scalers, when one cluster is named (a fleet's come from infra/member-account.yaml)", () => {
     const entries = Object.values(template.Resources).filter((r) => r.Type === "AWS::EKS::AccessEntry");
     expect(entries).toHaveLength(2);
     const byRole = Object.fromEntries(
@@ -324,7 +330,7 @@ describe("infra/template.yaml", () => {
       ["ScaleCorednsRole", ["linklocal-sentinel-readers", "linklocal-sentinel-scalers"]],
     ] as const) {
       expect(byRole[role]).toMatchObject({
-        Condition: "HasEksCluster",
+        Condition: "HasSingleCluster",
         Properties: { ClusterName: { Ref: "EksClusterName" }, Type: "STANDARD", KubernetesGroups: groups },
       });
       expect(byRole[role]?.Properties.AccessPolicies).toBeUndefined();

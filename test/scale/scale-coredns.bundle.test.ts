@@ -86,9 +86,10 @@ describe("the scale-coredns bundle", () => {
     )) as ScaleReport[];
     expect(returned).toMatchObject({ action: "scaled", owner: "deployment", from: 2, to: 3 });
     expect(coredns().spec?.replicas).toBe(3);
-    expect(eks.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      "GET /clusters/prod-eu/addons/coredns",
+    // DescribeCluster once (endpoint, CA and Auto Mode's computeConfig from the same answer), DescribeAddon once.
+    expect(eks.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       "GET /clusters/prod-eu",
+      "GET /clusters/prod-eu/addons/coredns",
     ]);
     expect(sim.requests.every((r) => r.statusCode === 200)).toBe(true);
     expect(sns.publishes).toHaveLength(1);

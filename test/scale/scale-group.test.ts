@@ -307,7 +307,7 @@ describe("scaleForGroup writes safely", () => {
       env.deps({ COREDNS_SCALE_MODE: "dry-run" }),
     );
     expect(report).toMatchObject({ action: "would-scale", mode: "dry-run", from: 4, to: 5, landed: [] });
-    expect(report.reason).toContain("would write linear min 4 → 5");
+    expect(report.reason).toContain("would write ConfigMap dns-autoscaler linear min 4 → 5");
     expect(env.writes()).toEqual([]);
     expect(env.sim.requests.every((r) => r.method === "GET")).toBe(true);
   });

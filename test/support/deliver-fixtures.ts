@@ -5,6 +5,7 @@ import type {
   NodeFacts,
   RawFallback,
 } from "../../shared/model/index.ts";
+import { CLASSIC_COREDNS } from "./enrich-diagnosis.ts";
 
 /** Real-shaped enriched alert groups for the delivery tests; every call returns fresh objects. */
 
@@ -20,6 +21,7 @@ export function makeNode(name: string, overrides: Partial<NodeFacts> = {}): Node
     createdAt: "2026-11-01T10:00:00Z",
     hostsCoreDNS: false,
     runsNodeLocalDNS: false,
+    computeType: "ec2",
     ...overrides,
   };
 }
@@ -71,6 +73,7 @@ export function makePlacement(overrides: Partial<CoreDnsPlacement> = {}): CoreDn
     },
     clusterNodeCount: 120,
     schedulableNodeCount: 118,
+    ...CLASSIC_COREDNS,
     ...overrides,
   };
 }

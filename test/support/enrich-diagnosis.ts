@@ -13,6 +13,7 @@ export function nodeFacts(name: string, overrides: Partial<NodeFacts> = {}): Nod
     createdAt: "2026-11-01T00:00:00Z",
     hostsCoreDNS: false,
     runsNodeLocalDNS: false,
+    computeType: "ec2",
     ...overrides,
   };
 }
@@ -30,6 +31,22 @@ export function enrichedAlert(node: NodeFacts | null, overrides: Partial<Enriche
     ...overrides,
   };
 }
+
+/** EKS's own layout: the `coredns` Deployment selecting `k8s-app=kube-dns` on EC2 nodes, no Auto Mode. */
+export const CLASSIC_COREDNS: Pick<
+  CoreDnsPlacement,
+  "deployment" | "podSelector" | "autoscalerConfigMap" | "layout"
+> = {
+  deployment: "coredns",
+  podSelector: { "k8s-app": "kube-dns" },
+  autoscalerConfigMap: null,
+  layout: {
+    autoMode: { enabled: false, source: null },
+    corednsOnFargate: 0,
+    fargateNodes: 0,
+    dnsService: null,
+  },
+};
 
 /** A well-run placement: 4 replicas on 4 on-demand nodes, NodeLocal everywhere, 40 nodes, nobody scaling. */
 export function placement(overrides: Partial<CoreDnsPlacement> = {}): CoreDnsPlacement {
@@ -53,6 +70,7 @@ export function placement(overrides: Partial<CoreDnsPlacement> = {}): CoreDnsPla
     },
     clusterNodeCount: 40,
     schedulableNodeCount: 40,
+    ...CLASSIC_COREDNS,
     ...overrides,
   };
 }

@@ -77,8 +77,8 @@ export function parseCloudFormation(text: string): Template {
   return parse(text, { customTags: cloudFormationTags }) as Template;
 }
 
-export function loadTemplate(): Template {
-  return parseCloudFormation(readRepoFile("infra/template.yaml"));
+export function loadTemplate(path = "infra/template.yaml"): Template {
+  return parseCloudFormation(readRepoFile(path));
 }
 
 export function loadYamlDocuments(path: string): JsonObject[] {

@@ -181,5 +181,6 @@ function nodeFacts(name: string) {
     createdAt: null,
     hostsCoreDNS: true,
     runsNodeLocalDNS: false,
+    computeType: "ec2" as const,
   };
 }

@@ -28,6 +28,9 @@ export const ACTION_NOW: Record<DiagnosisCode, string> = {
   [DiagnosisCode.corednsReplicasManaged]: "change CoreDNS replicas through their owner, not kubectl scale",
   [DiagnosisCode.hostnetworkDnsBypass]: "give the named hostNetwork pods dnsPolicy: ClusterFirstWithHostNet",
   [DiagnosisCode.enrichmentUnavailable]: "restore the cluster access named below, then read the node list",
+  [DiagnosisCode.autoModeNodeThrottled]:
+    "cut or spread the lookups of the pods on these nodes (Auto Mode resolves on each node)",
+  [DiagnosisCode.corednsNotFound]: "check what serves cluster DNS here: CoreDNS advice does not apply",
 };
 
 export function firstLine(diagnoses: readonly Diagnosis[], links: MessageLinks = NO_LINKS): string | null {

@@ -198,6 +198,12 @@ function nodeTable(nodes: AffectedNode[], resolved: boolean): SlackBlock[] {
 
 function corednsText(placement: CoreDnsPlacement | null): string {
   if (placement === null) return "*CoreDNS:* placement unknown (cluster enrichment was not available)";
+  const cluster = `• Cluster: ${countOf(placement.clusterNodeCount, "node")} (${placement.schedulableNodeCount} schedulable)`;
+  // EKS Auto Mode, or another DNS provider: no replicas to count, the owner's detail says why.
+  if (placement.deployment === null) {
+    const why = escapeValueAndCut(placement.replicaController.detail, 600);
+    return fitLines([`*CoreDNS:* no CoreDNS Deployment: ${why}`, cluster], SlackLimits.sectionTextChars);
+  }
   const lines = [
     `*CoreDNS:* ${placement.readyReplicas}/${placement.desiredReplicas} replicas ready on ${countOf(placement.nodes.length, "node")}` +
       (placement.nodes.length > 0 ? `: ${nameList(placement.nodes)}` : ""),
@@ -209,7 +215,7 @@ function corednsText(placement: CoreDnsPlacement | null): string {
         : "not installed"
     }`,
     `• Replicas controlled by: ${escapeValueAndCut(placement.replicaController.detail || placement.replicaController.kind, 300)}`,
-    `• Cluster: ${countOf(placement.clusterNodeCount, "node")} (${placement.schedulableNodeCount} schedulable)`,
+    cluster,
   ];
   return fitLines(lines, SlackLimits.sectionTextChars);
 }

@@ -1,6 +1,6 @@
 import { DiagnosisCode } from "../../model/index.ts";
 import { nodeList } from "../context.ts";
-import { RESTART_COREDNS, spreadCoreDnsCommand } from "../fixes.ts";
+import { restartCoreDnsCommand, spreadCoreDnsCommand } from "../fixes.ts";
 import type { DiagnosisRule } from "../rule.ts";
 
 /** Replicas sharing a node share one ENI allowance: extra replicas there add no DNS capacity. */
@@ -12,11 +12,12 @@ export const corednsColocated: DiagnosisRule = {
       (node) => `${node} (${coredns.pods.filter((pod) => pod.node === node).length})`,
     );
     const spread = spreadCoreDnsCommand(coredns, clusterName);
+    const restart = restartCoreDnsCommand(coredns);
     return {
       code: this.code,
       reason: `CoreDNS replicas share nodes, and so one 1024 pps ENI allowance: ${nodeList(counts)}`,
-      fix: `${spread}; then ${RESTART_COREDNS}`,
-      commands: [spread, RESTART_COREDNS],
+      fix: `${spread}; then ${restart}`,
+      commands: [spread, restart],
       nodes: [...coredns.colocatedNodes],
     };
   },

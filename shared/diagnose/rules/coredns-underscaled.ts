@@ -7,7 +7,7 @@ import type { DiagnosisRule } from "../rule.ts";
 export const corednsUnderscaled: DiagnosisRule = {
   code: DiagnosisCode.corednsUnderscaled,
   evaluate({ coredns, clusterName }) {
-    if (!coredns || coredns.clusterNodeCount === 0) return null;
+    if (!coredns || coredns.deployment === null || coredns.clusterNodeCount === 0) return null;
     const wanted = recommendedReplicas(coredns.clusterNodeCount);
     if (coredns.desiredReplicas >= wanted) return null;
     const scale = scaleCoreDnsFix(coredns, wanted, clusterName);

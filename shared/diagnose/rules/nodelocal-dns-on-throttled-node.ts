@@ -1,5 +1,6 @@
 import { DiagnosisCode } from "../../model/index.ts";
 import { nodeList } from "../context.ts";
+import { listNodePodsCommand } from "../fixes.ts";
 import type { DiagnosisRule } from "../rule.ts";
 
 /**
@@ -7,7 +8,6 @@ import type { DiagnosisRule } from "../rule.ts";
  * to the VPC resolver from this node's own ENI. Nodes hosting CoreDNS are left to that finding.
  */
 const EDIT_NODELOCAL = "kubectl -n kube-system edit configmap node-local-dns";
-const LIST_NODE_PODS = "kubectl get pods -A -o wide --field-selector spec.nodeName=<node>";
 
 export const nodelocalDnsOnThrottledNode: DiagnosisRule = {
   code: DiagnosisCode.nodelocalDnsOnThrottledNode,
@@ -16,7 +16,9 @@ export const nodelocalDnsOnThrottledNode: DiagnosisRule = {
     const nodes = throttled
       .filter((node) => node.runsNodeLocalDNS && !node.hostsCoreDNS)
       .map((node) => node.name);
-    if (nodes.length === 0) return null;
+    const first = nodes[0];
+    if (first === undefined) return null;
+    const listPods = listNodePodsCommand(first);
     return {
       code: this.code,
       reason:
@@ -25,8 +27,8 @@ export const nodelocalDnsOnThrottledNode: DiagnosisRule = {
       fix:
         `Raise the cache TTL and enable prefetch (${EDIT_NODELOCAL}: \`cache 300\` and ` +
         "`prefetch 10 60s` in the .:53 block), cut search-path lookups with pod dnsConfig ndots: 2, and check " +
-        `hostNetwork pods on the node (${LIST_NODE_PODS})`,
-      commands: [EDIT_NODELOCAL, LIST_NODE_PODS],
+        `hostNetwork pods on the node (${listPods})`,
+      commands: [EDIT_NODELOCAL, listPods],
       nodes,
     };
   },

@@ -1,5 +1,6 @@
-import { DiagnosisCode, type NodeTalkers } from "../../model/index.ts";
+import { ComputeType, DiagnosisCode, type NodeTalkers } from "../../model/index.ts";
 import { nodeList } from "../context.ts";
+import { listNodePodsCommand } from "../fixes.ts";
 import type { DiagnosisRule } from "../rule.ts";
 
 /**
@@ -11,10 +12,19 @@ export const nonCorednsNodeThrottled: DiagnosisRule = {
   evaluate({ throttled, coredns, talkers }) {
     // Without CoreDNS placement, "hosts no CoreDNS" would be a guess.
     if (!coredns) return null;
-    const nodes = throttled.filter((node) => !node.hostsCoreDNS && !node.runsNodeLocalDNS);
+    // Auto Mode nodes resolve on the node itself: AUTO_MODE_NODE_THROTTLED speaks for them.
+    const nodes = throttled.filter(
+      (node) => !node.hostsCoreDNS && !node.runsNodeLocalDNS && node.computeType !== ComputeType.auto,
+    );
     if (nodes.length === 0) return null;
     const first = nodes[0];
-    const listPods = `kubectl get pods -A -o wide --field-selector spec.nodeName=${first?.name ?? "<node>"}`;
+    const listPods = listNodePodsCommand(first?.name ?? "<node>");
+    // Fargate runs no DaemonSet and offers no IMDS: only the pod's own lookups are left to cut.
+    const fargate = nodes.every((node) => node.computeType === ComputeType.fargate);
+    const rest = fargate
+      ? "(a Fargate node is one pod: give it dnsPolicy ClusterFirst and cut its lookups)"
+      : "(look for hostNetwork pods: give them dnsPolicy ClusterFirstWithHostNet); cache IMDS credentials in the SDK; " +
+        "install NodeLocal DNSCache so lookups are answered on the node";
     const shape =
       first && nodes.length === 1 && first.instanceType
         ? ` (${first.instanceType}, ${first.capacityType})`
@@ -27,10 +37,7 @@ export const nonCorednsNodeThrottled: DiagnosisRule = {
           nodes.map((node) => node.name),
           talkers,
         )}`,
-      fix:
-        `Find the talkers: ${listPods} ` +
-        "(look for hostNetwork pods: give them dnsPolicy ClusterFirstWithHostNet); cache IMDS credentials in the SDK; " +
-        "install NodeLocal DNSCache so lookups are answered on the node",
+      fix: `Find the talkers: ${listPods} ${rest}`,
       commands: [listPods],
       nodes: nodes.map((node) => node.name),
     };

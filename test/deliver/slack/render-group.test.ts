@@ -64,6 +64,24 @@ describe("renderSlackMessage for a firing group", () => {
 });
 
 describe("renderSlackMessage edge cases", () => {
+  it("on EKS Auto Mode says there is no CoreDNS Deployment and why, instead of 0/0 replicas", () => {
+    const base = makeGroup({}, 1);
+    const detail =
+      "EKS Auto Mode (DescribeCluster computeConfig): AWS runs cluster DNS on each Auto Mode node";
+    const coredns = base.coredns && {
+      ...base.coredns,
+      deployment: null,
+      desiredReplicas: 0,
+      readyReplicas: 0,
+      pods: [],
+      nodes: [],
+      replicaController: { kind: "eks-auto-mode" as const, detail },
+    };
+    const text = allText(renderSlackMessage({ ...base, coredns }));
+    expect(text).toContain(`*CoreDNS:* no CoreDNS Deployment: ${detail}`);
+    expect(text).not.toContain("replicas ready");
+  });
+
   it("gives a resolved group its own resolved look, without diagnosis", () => {
     const message = renderSlackMessage(resolvedGroup());
     expectValidSlackMessage(message);
