@@ -15,6 +15,19 @@ import { generateCluster } from "../sim/cluster-generator.ts";
 import { ScenarioPresets } from "../sim/scenarios.ts";
 
 export const SAMPLE_SCENARIO = ScenarioPresets.colocatedOnSpot;
+/**
+ * A second cluster of the demo's fleet, in another region: with `group_by: [alertname]` a central AMP
+ * workspace puts both clusters' drops in one notification (samples/fleet-two-clusters.json).
+ */
+export const FLEET_SCENARIO = {
+  clusterName: "sim-edge",
+  region: "eu-west-1",
+  nodeCount: 8,
+  corednsReplicas: 3,
+  nodeLocalDns: true,
+  replicaOwner: "none",
+  seed: 17,
+} as const;
 
 export function sampleFiles(): Record<string, unknown> {
   const cluster = generateCluster(SAMPLE_SCENARIO);
@@ -31,6 +44,15 @@ export function sampleFiles(): Record<string, unknown> {
     `${ipOf(throttled[i % throttled.length] ?? "")}:${cluster.facts.exporterPort}`;
 
   const firing = linkLocalGroup({ count: 3, cluster: cluster.name, instance });
+  const edge = generateCluster(FLEET_SCENARIO);
+  const fleet = linkLocalGroup({ count: 4, cluster: cluster.name, instance });
+  fleet.groupLabels = { alertname: "LinkLocalAllowanceExceeded" };
+  fleet.alerts.forEach((alert, i) => {
+    if (i < 2) return;
+    const node = edge.nodes[i]?.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
+    alert.labels.cluster = edge.name;
+    alert.labels.instance = `${node}:${edge.facts.exporterPort}`;
+  });
   const mixed = linkLocalGroup({ count: 2, cluster: cluster.name, resolvedCount: 1, instance });
   const resolved = linkLocalGroup({ count: 3, cluster: cluster.name, resolvedCount: 3, instance });
 
@@ -47,6 +69,13 @@ export function sampleFiles(): Record<string, unknown> {
         body: renderDefaultText(mixed),
         subject: renderDefaultSubject(mixed),
         messageId: "sample-default-text",
+      },
+    ]),
+    "fleet-two-clusters.json": snsLambdaEvent([
+      {
+        body: renderAwsJsonTemplate(fleet),
+        subject: renderDefaultSubject(fleet),
+        messageId: "sample-fleet",
       },
     ]),
     "key-value.json": snsLambdaEvent([
