@@ -1,7 +1,7 @@
 # `sam build` runs these targets (BuildMethod: makefile in infra/template.yaml) with ARTIFACTS_DIR set to the
 # function's artifact folder. scripts/build.ts bundles with esbuild and code splitting (lazy chunks for what only
 # some invocations need), which SAM's own esbuild builder cannot do: its BuildProperties have no Splitting
-# (README "Build"). Needs `npm ci` first.
+# (docs/build-and-benchmark.md "Build"). Needs `npm ci` first.
 BUILD = node --import tsx scripts/build.ts
 
 build-IngestFunction:

@@ -9,7 +9,8 @@ import { createClusterFactsCache, enrichGroup } from "../shared/enrich/index.ts"
 import { clusterEnricher } from "../shared/ingest/cluster-enricher.ts";
 import { GROUP_BUDGET_BYTES } from "../shared/ingest/fit-to-sns.ts";
 import { ingestMessage } from "../shared/ingest/ingest-message.ts";
-import { encodeGroup } from "../shared/ingest/internal-message.ts";
+import type { EnrichedAlertGroup } from "../shared/model/index.ts";
+import { encodeGroup } from "../shared/model/internal-message.ts";
 import {
   linkLocalGroup,
   renderAwsJsonTemplate,
@@ -110,90 +111,123 @@ export async function run(): Promise<void> {
 }
 
 async function stormRows(rows: Row[], work: string): Promise<void> {
+  await clusterStormRows(rows);
+  replayStormRows(rows, work);
+}
+
+type SimServer = Awaited<ReturnType<typeof startKubeApiServer>>;
+type Kube = ReturnType<typeof createHttpKubeClient>;
+type Cluster = ReturnType<typeof generateCluster>;
+
+/** On the 5,000-node cluster: a body AMP cut at 256 KB through ingest, one alert cold and warm, the talkers. */
+async function clusterStormRows(rows: Row[]): Promise<void> {
   const cluster = generateCluster({ ...ScenarioPresets.huge, clusterName: "prod-eks-1" });
   const sim = await startKubeApiServer({ cluster });
   try {
     const kube = createHttpKubeClient({ server: sim.url, auth: { type: "none" }, timeoutMs: 60_000 });
-    const ip = (i: number) =>
-      cluster.nodes[i]?.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "0.0.0.0";
-    const body = truncateLikeAmp(
-      renderAwsJsonTemplate(linkLocalGroup({ count: 1_500, instance: (i) => `${ip(i)}:9417` })),
-    );
-    const record = snsLambdaEvent([body]).Records[0]?.Sns;
-    const attributes = Object.fromEntries(
-      Object.entries(record?.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
-    );
-    const enrich = clusterEnricher(() => ({ name: "prod-eks-1", kube }), {
-      cache: createClusterFactsCache({ ttlMs: 60_000 }),
-      deadlineMs: 120_000,
-    });
-    const [outcome] = await ingestMessage(
-      {
-        messageId: "bench",
-        body: record?.Message ?? "",
-        subject: null,
-        attributes,
-        topicArn: null,
-        timestamp: null,
-      },
-      { clusterLabel: "cluster", enrich, route: () => ["slack", "pagerduty"] },
-    );
-    if (!outcome) throw new Error("the storm message gave no group");
-    const { group } = outcome;
-    // One alert, cold then warm (cluster facts cached), on the same 5,000 nodes.
-    const cache = createClusterFactsCache({ ttlMs: 60_000 });
-    const one = (await import("../test/support/enrich-fixtures.ts")).alertGroup([
-      { node: cluster.nodes[100]?.metadata.name ?? "" },
-    ]);
-    sim.resetRequests();
-    await enrichGroup(one, { kube, cache });
-    const cold = sim.requests.length;
-    sim.resetRequests();
-    await enrichGroup(one, { kube, cache });
-    const warm = sim.requests.length;
-    rows.push({
-      figure: "1 alert, cold, 5,000 nodes: Kubernetes requests",
-      value: `${cold}`,
-      baseline: `warm ${warm}`,
-      ratio: (cold / warm).toFixed(2),
-      target: "<= 4 (warm 2)",
-    });
-    // The talkers of one throttled node without CoreDNS: the extra request beside the group's own reads.
-    const plain =
-      cluster.nodes.find((n) => !cluster.facts.corednsNodes.includes(n.metadata.name))?.metadata.name ?? "";
-    sim.resetRequests();
-    await clusterEnricher(() => ({ name: "prod-eks-1", kube }))(
-      (await import("../test/support/enrich-fixtures.ts")).alertGroup([{ node: plain }]),
-    );
-    const talkerReads = sim.requests.filter((r) => r.query.fieldSelector?.startsWith("spec.nodeName="));
-    rows.push({
-      figure: "talkers of 1 throttled node, 5,000 nodes: extra requests (bytes)",
-      value: `${talkerReads.length} (${kb(talkerReads.reduce((sum, r) => sum + r.bytesSent, 0))})`,
-      baseline: `${sim.requests.length - talkerReads.length} for the rest of the cold read`,
-      ratio: (talkerReads.length / (sim.requests.length - talkerReads.length)).toFixed(2),
-      target: "bounded: <= 3 a group",
-    });
-    const received = group.alerts.length;
-    const withFacts = group.alerts.filter((a) => a.node?.instanceType).length;
-    const encoded = encodeGroup(group, GROUP_BUDGET_BYTES);
-    rows.push({
+    const group = await ingestBodyCutByAmp(cluster, kube);
+    rows.push(await oneAlertRequestsRow(cluster, sim, kube));
+    rows.push(await talkerRequestsRow(cluster, sim, kube));
+    rows.push(...cutBodyRows(group));
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** 1,500 alerts rendered in the AWS template, cut the way AMP cuts them, through ingest with enrichment. */
+async function ingestBodyCutByAmp(cluster: Cluster, kube: Kube): Promise<EnrichedAlertGroup> {
+  const ip = (i: number) =>
+    cluster.nodes[i]?.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "0.0.0.0";
+  const body = truncateLikeAmp(
+    renderAwsJsonTemplate(linkLocalGroup({ count: 1_500, instance: (i) => `${ip(i)}:9417` })),
+  );
+  const record = snsLambdaEvent([body]).Records[0]?.Sns;
+  const attributes = Object.fromEntries(
+    Object.entries(record?.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
+  );
+  const enrich = clusterEnricher(() => ({ name: "prod-eks-1", kube }), {
+    cache: createClusterFactsCache({ ttlMs: 60_000 }),
+    deadlineMs: 120_000,
+  });
+  const [outcome] = await ingestMessage(
+    {
+      messageId: "bench",
+      body: record?.Message ?? "",
+      subject: null,
+      attributes,
+      topicArn: null,
+      timestamp: null,
+    },
+    { clusterLabel: "cluster", enrich, route: () => ["slack", "pagerduty"] },
+  );
+  if (!outcome) throw new Error("the storm message gave no group");
+  return outcome.group;
+}
+
+/** One alert, cold then warm (cluster facts cached), on the same 5,000 nodes. */
+async function oneAlertRequestsRow(cluster: Cluster, sim: SimServer, kube: Kube): Promise<Row> {
+  const cache = createClusterFactsCache({ ttlMs: 60_000 });
+  const one = (await import("../test/support/enrich-fixtures.ts")).alertGroup([
+    { node: cluster.nodes[100]?.metadata.name ?? "" },
+  ]);
+  sim.resetRequests();
+  await enrichGroup(one, { kube, cache });
+  const cold = sim.requests.length;
+  sim.resetRequests();
+  await enrichGroup(one, { kube, cache });
+  const warm = sim.requests.length;
+  return {
+    figure: "1 alert, cold, 5,000 nodes: Kubernetes requests",
+    value: `${cold}`,
+    baseline: `warm ${warm}`,
+    ratio: (cold / warm).toFixed(2),
+    target: "<= 4 (warm 2)",
+  };
+}
+
+/** The talkers of one throttled node without CoreDNS: the extra request beside the group's own reads. */
+async function talkerRequestsRow(cluster: Cluster, sim: SimServer, kube: Kube): Promise<Row> {
+  const plain =
+    cluster.nodes.find((n) => !cluster.facts.corednsNodes.includes(n.metadata.name))?.metadata.name ?? "";
+  sim.resetRequests();
+  await clusterEnricher(() => ({ name: "prod-eks-1", kube }))(
+    (await import("../test/support/enrich-fixtures.ts")).alertGroup([{ node: plain }]),
+  );
+  const talkerReads = sim.requests.filter((r) => r.query.fieldSelector?.startsWith("spec.nodeName="));
+  return {
+    figure: "talkers of 1 throttled node, 5,000 nodes: extra requests (bytes)",
+    value: `${talkerReads.length} (${kb(talkerReads.reduce((sum, r) => sum + r.bytesSent, 0))})`,
+    baseline: `${sim.requests.length - talkerReads.length} for the rest of the cold read`,
+    ratio: (talkerReads.length / (sim.requests.length - talkerReads.length)).toFixed(2),
+    target: "bounded: <= 3 a group",
+  };
+}
+
+/** What ingest published for the cut body: every alert read, with node facts, in one SNS message. */
+function cutBodyRows(group: EnrichedAlertGroup): Row[] {
+  const received = group.alerts.length;
+  const withFacts = group.alerts.filter((a) => a.node?.instanceType).length;
+  const encoded = encodeGroup(group, GROUP_BUDGET_BYTES);
+  return [
+    {
       figure: "256 KB AMP body cut by AMP, 5,000-node cluster: alerts published with node facts",
       value: `${withFacts}`,
       baseline: `${received} alerts read from the body`,
       ratio: (withFacts / received).toFixed(2),
       target: "1.00",
-    });
-    rows.push({
+    },
+    {
       figure: "  its internal-topic message",
       value: `${kb(Buffer.byteLength(encoded.body))} (${encoded.encoding})`,
       baseline: "SNS limit 262 KB",
       ratio: (Buffer.byteLength(encoded.body) / (256 * 1024)).toFixed(2),
       target: "<= 1.00",
-    });
-  } finally {
-    await sim.stop();
-  }
-  // The 1,000-alert group through the built CLI (replay, dry run), and the 5,000-alert replay's memory.
+    },
+  ];
+}
+
+/** The 1,000-alert group through the built CLI (replay, dry run), and the 5,000-alert replay's memory. */
+function replayStormRows(rows: Row[], work: string): void {
   for (const count of [1_000, 5_000]) {
     writeFileSync(join(work, `webhook-${count}.json`), renderWebhookV4(linkLocalGroup({ count })));
   }
@@ -236,6 +270,20 @@ async function bundleRows(rows: Row[], work: string): Promise<void> {
     PAGERDUTY_ROUTING_KEY: "R0UTINGKEY0123456789abcdef012345",
     POWERTOOLS_LOG_LEVEL: "SILENT",
   };
+  const files = await coldStartRows(rows, work);
+  // With EKS_CLUSTER_NAME, as deployed to enrich: the EKS client (and token signing) is made during init too.
+  const withCluster = { ...env, EKS_CLUSTER_NAME: "prod-eks-1" };
+  const ingestFile = files.ingest as string;
+  await ingestLoadRow(rows, work, ingestFile, withCluster);
+  sourceMapRows(rows, ingestFile, withCluster);
+  await notifierLoadRows(rows, work, files, env);
+  slackModeRows(rows, files["notify-slack"] as string, env);
+}
+
+const load = (file: string) => [process.execPath, file];
+
+/** Builds every function as `sam build` does and counts what each loads at cold start; returns the entries. */
+async function coldStartRows(rows: Row[], work: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const name of functionNames) {
     const outdir = join(work, name);
@@ -249,8 +297,14 @@ async function bundleRows(rows: Row[], work: string): Promise<void> {
       target: "<= 600 KB",
     });
   }
-  // The baseline for ingest: a bundle of only the SDK clients it uses, made as ingest makes them, built with
-  // the same settings.
+  return files;
+}
+
+/**
+ * Ingest's module load beside its baseline: a bundle of only the SDK clients it uses, made as ingest makes
+ * them, built with the same settings.
+ */
+async function ingestLoadRow(rows: Row[], work: string, ingestFile: string, env: NodeJS.ProcessEnv) {
   const clientsEntry = join(work, "clients.ts");
   writeFileSync(
     clientsEntry,
@@ -262,12 +316,7 @@ async function bundleRows(rows: Row[], work: string): Promise<void> {
   );
   await bundle({ entryPoints: [clientsEntry], outdir: join(work, "clients") });
   const clients = join(work, "clients/index.mjs");
-  const load = (file: string) => [process.execPath, file];
-  const bare = [process.execPath, "-e", "0"];
-  // With EKS_CLUSTER_NAME, as deployed to enrich: the EKS client (and token signing) is made during init too.
-  const withCluster = { ...env, EKS_CLUSTER_NAME: "prod-eks-1" };
-  const ingestFile = files.ingest as string;
-  const ingest = pairedTimes(load(ingestFile), load(clients), withCluster);
+  const ingest = pairedTimes(load(ingestFile), load(clients), env);
   rows.push({
     figure: "ingest (with EKS_CLUSTER_NAME): module load",
     value: ms(ingest.a),
@@ -275,12 +324,11 @@ async function bundleRows(rows: Row[], work: string): Promise<void> {
     ratio: ingest.ratio.toFixed(2),
     target: "<= 1.15",
   });
-  // Source maps ship with every bundle; Node reads them only with --enable-source-maps (SourceMaps=on).
-  const maps = pairedTimes(
-    [process.execPath, "--enable-source-maps", ingestFile],
-    load(ingestFile),
-    withCluster,
-  );
+}
+
+/** Source maps ship with every bundle; Node reads them only with --enable-source-maps (SourceMaps=on). */
+function sourceMapRows(rows: Row[], ingestFile: string, env: NodeJS.ProcessEnv): void {
+  const maps = pairedTimes([process.execPath, "--enable-source-maps", ingestFile], load(ingestFile), env);
   rows.push({
     figure: "ingest with --enable-source-maps (SourceMaps=on): module load",
     value: ms(maps.a),
@@ -288,8 +336,8 @@ async function bundleRows(rows: Row[], work: string): Promise<void> {
     ratio: maps.ratio.toFixed(2),
     target: "off by default",
   });
-  const mapsRss = peakRssMiB(["--enable-source-maps", ingestFile], withCluster);
-  const plainRss = peakRssMiB([ingestFile], withCluster);
+  const mapsRss = peakRssMiB(["--enable-source-maps", ingestFile], env);
+  const plainRss = peakRssMiB([ingestFile], env);
   rows.push({
     figure: "  its peak RSS",
     value: `+${(mapsRss - plainRss).toFixed(1)} MiB`,
@@ -297,8 +345,20 @@ async function bundleRows(rows: Row[], work: string): Promise<void> {
     ratio: (mapsRss / plainRss).toFixed(2),
     target: "off by default",
   });
-  // What no notifier can go below, beside bare node too: an empty ES module (Node's ESM loader), and a
-  // bundle of only the Powertools Logger and Metrics the standards ask for, made as the notifiers make them.
+}
+
+/**
+ * The notifiers' module load beside bare node, with what no notifier can go below beside it too: an empty
+ * ES module (Node's ESM loader), and a bundle of only the Powertools Logger and Metrics the standards ask
+ * for, made as the notifiers make them.
+ */
+async function notifierLoadRows(
+  rows: Row[],
+  work: string,
+  files: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const bare = [process.execPath, "-e", "0"];
   const emptyModule = join(work, "empty.mjs");
   writeFileSync(emptyModule, "");
   const powertoolsEntry = join(work, "powertools.ts");
@@ -327,7 +387,6 @@ async function bundleRows(rows: Row[], work: string): Promise<void> {
       target,
     });
   }
-  slackModeRows(rows, files["notify-slack"] as string, env);
 }
 
 /**

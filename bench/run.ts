@@ -6,6 +6,7 @@ const sections: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   parse: () => import("./parse.ts"),
   cluster: () => import("./cluster.ts"),
   enrich: () => import("./enrich.ts"),
+  fleet: () => import("./fleet.ts"),
   deliver: () => import("./deliver.ts"),
   routing: () => import("./routing.ts"),
   scale: () => import("./scale.ts"),

@@ -1,12 +1,12 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SAMPLE_SCENARIO } from "../scripts/make-samples.ts";
 import { ScaleMode } from "../shared/model/index.ts";
 import { parseRoutes, routeGroup } from "../shared/route/index.ts";
 import { readScaleConfig, scaleThrough } from "../shared/scale/index.ts";
 import { generateCluster } from "../sim/cluster-generator.ts";
 import { startKubeApiServer } from "../sim/kube-api-server.ts";
+import { FLEET_SCENARIO, SAMPLE_SCENARIO } from "../sim/scenarios.ts";
 import { enricherFor } from "./connect.ts";
 import { cliDelivery } from "./deliver.ts";
 import { forTerminal } from "./input-file.ts";
@@ -25,14 +25,23 @@ const DEMO_ROUTES = 'severity="critical" => slack, pagerduty, coredns-scale; def
  */
 export async function runDemo(options: { json: boolean }): Promise<number> {
   const cluster = generateCluster(SAMPLE_SCENARIO);
-  const server = await startKubeApiServer({
-    cluster,
-    auth: { tokens: { [DEMO_TOKEN]: "linklocal-sentinel" } },
-  });
+  // A second cluster, so the fleet sample's message (both clusters' alerts) is split and each read from its own.
+  const edge = generateCluster(FLEET_SCENARIO);
+  const auth = { tokens: { [DEMO_TOKEN]: "linklocal-sentinel" } };
+  const [server, edgeServer] = await Promise.all([
+    startKubeApiServer({ cluster, auth }),
+    startKubeApiServer({ cluster: edge, auth }),
+  ]);
   const workDir = await mkdtemp(join(tmpdir(), "linklocal-sentinel-demo-"));
   try {
     const kubeconfig = join(workDir, "kubeconfig");
-    await writeFile(kubeconfig, demoKubeconfig(server.url));
+    await writeFile(
+      kubeconfig,
+      demoKubeconfig([
+        [cluster.name, server.url],
+        [edge.name, edgeServer.url],
+      ]),
+    );
     const env = { ...process.env, KUBECONFIG: kubeconfig };
     const routes = parseRoutes(DEMO_ROUTES);
     // The simulated cluster's CoreDNS is self-managed: enrichment and the scaler are told alike.
@@ -43,7 +52,7 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
     const files = (await readdir(SAMPLES_DIR)).filter((f) => f.endsWith(".json")).sort();
     if (!options.json) {
       process.stdout.write(
-        `linklocal-sentinel demo: simulated EKS cluster "${cluster.name}" (${cluster.nodes.length} nodes) at ${server.url}\n` +
+        `linklocal-sentinel demo: simulated EKS clusters "${cluster.name}" (${cluster.nodes.length} nodes) at ${server.url} and "${edge.name}" (${edge.nodes.length} nodes) at ${edgeServer.url}, one kubeconfig context each\n` +
           `routes: ${DEMO_ROUTES}\n\n`,
       );
     }
@@ -69,7 +78,7 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
           process.stderr.write(`linklocal-sentinel: ${forTerminal(error)}\n`);
       }
     }
-    const requests = server.requests.length;
+    const requests = server.requests.length + edgeServer.requests.length;
     if (options.json) {
       process.stdout.write(
         `${JSON.stringify({ cluster: cluster.name, kubeApiRequests: requests, reports }, null, 2)}\n`,
@@ -82,25 +91,27 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
     }
     return reports.every((r) => r.errors.length === 0) ? 0 : 1;
   } finally {
-    await server.stop();
+    await Promise.all([server.stop(), edgeServer.stop()]);
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
-function demoKubeconfig(server: string): string {
+/** One context per simulated cluster, named like its cluster label; the first is current. */
+function demoKubeconfig(clusters: [name: string, server: string][]): string {
+  const clusterEntries = clusters.map(
+    ([name, server]) => `  - name: ${name}\n    cluster:\n      server: ${server}\n`,
+  );
+  const contexts = clusters.map(
+    ([name]) => `  - name: ${name}\n    context: { cluster: ${name}, user: demo }\n`,
+  );
   return `apiVersion: v1
 kind: Config
 clusters:
-  - name: sim
-    cluster:
-      server: ${server}
-users:
+${clusterEntries.join("")}users:
   - name: demo
     user:
       token: ${DEMO_TOKEN}
 contexts:
-  - name: sim
-    context: { cluster: sim, user: demo }
-current-context: sim
+${contexts.join("")}current-context: ${clusters[0]?.[0] ?? ""}
 `;
 }

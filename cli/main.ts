@@ -123,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new InputError(`unknown command "${command}" (try: linklocal-sentinel --help)`);
     }
   } catch (error) {
-    // A kubeconfig that cannot be used is unreadable input, like a bad FILE: exit 2, as README says.
+    // A kubeconfig that cannot be used is unreadable input, like a bad FILE: exit 2, as docs/cli.md says.
     const usageError =
       error instanceof InputError ||
       error instanceof ConfigError ||

@@ -69,59 +69,76 @@ export function formatReport(report: ReplayReport, options: { links: boolean } =
       lines.push(`   reason: ${group.raw.reason}`);
       lines.push(`   text:   ${oneLine(group.raw.text, 100)}`);
     } else {
-      const nodes = new Set(group.alerts.map((a) => a.node?.name).filter(Boolean));
-      lines.push(
-        `   format ${group.format}, ${group.alerts.length} alert(s), ${nodes.size} node(s) identified${group.truncated ? `, TRUNCATED (${group.truncatedAlerts} alerts missing)` : ""}`,
-      );
-      for (const alert of group.alerts.slice(0, 10)) {
-        const where = alert.node
-          ? `${alert.node.name} ${alert.node.instanceType ?? "?"} ${alert.node.zone ?? "?"} ${alert.node.capacityType}${alert.node.hostsCoreDNS ? " [CoreDNS]" : ""}${alert.node.runsNodeLocalDNS ? " [NodeLocal]" : ""}`
-          : `node unknown${alert.enrichmentError ? `: ${alert.enrichmentError}` : ""}`;
-        lines.push(`   - ${alert.status.padEnd(8)} ${alert.labels.instance ?? alert.fingerprint}  ${where}`);
-      }
-      if (group.alerts.length > 10) lines.push(`   … and ${group.alerts.length - 10} more alerts`);
-      if (group.coredns) {
-        const c = group.coredns;
-        if (c.deployment === null) lines.push(`   CoreDNS: no Deployment; ${c.replicaController.detail}`);
-        else
-          lines.push(
-            `   CoreDNS: ${c.readyReplicas}/${c.desiredReplicas} ready on ${c.nodes.length} node(s) of ${c.clusterNodeCount}; NodeLocal DNSCache ${c.nodeLocalDns.present ? `${c.nodeLocalDns.ready}/${c.nodeLocalDns.desired}` : "absent"}; replica owner ${c.replicaController.kind} (${c.replicaController.detail})`,
-          );
-      }
-      for (const entry of group.talkers ?? []) {
-        const pods = entry.talkers.map(
-          (t) => `${t.namespace}/${t.name}${t.hostNetwork ? " (hostNetwork)" : ""} dnsPolicy ${t.dnsPolicy}`,
-        );
-        lines.push(
-          `   talkers on ${entry.node}: ${pods.length > 0 ? pods.join(", ") : "none"}${entry.quiet.length > 0 ? `; usually quiet: ${entry.quiet.map((t) => t.owner ?? t.name).join(", ")}` : ""}`,
-        );
-      }
-      for (const d of group.diagnosis) {
-        lines.push(`   ! ${d.code}: ${d.reason}`);
-        lines.push(`     fix: ${d.fix}`);
-      }
+      lines.push(...groupLines(group));
     }
     for (const warning of group.warnings.slice(0, 5)) lines.push(`   warning: ${warning}`);
     lines.push(`   routes: ${group.routes.join(", ") || "(none)"}`);
   }
-  for (const d of report.deliveries) {
+  lines.push(...deliveryLines(report.deliveries, options.links));
+  if (report.scale) lines.push(...scaleLines(report.scale));
+  return `${lines.join("\n")}\n`;
+}
+
+/** A parsed group: its alerts and their nodes, CoreDNS placement, talkers, and the diagnosis with fixes. */
+function groupLines(group: ReportGroup): string[] {
+  const lines: string[] = [];
+  const nodes = new Set(group.alerts.map((a) => a.node?.name).filter(Boolean));
+  lines.push(
+    `   format ${group.format}, ${group.alerts.length} alert(s), ${nodes.size} node(s) identified${group.truncated ? `, TRUNCATED (${group.truncatedAlerts} alerts missing)` : ""}`,
+  );
+  for (const alert of group.alerts.slice(0, 10)) {
+    const where = alert.node
+      ? `${alert.node.name} ${alert.node.instanceType ?? "?"} ${alert.node.zone ?? "?"} ${alert.node.capacityType}${alert.node.hostsCoreDNS ? " [CoreDNS]" : ""}${alert.node.runsNodeLocalDNS ? " [NodeLocal]" : ""}`
+      : `node unknown${alert.enrichmentError ? `: ${alert.enrichmentError}` : ""}`;
+    lines.push(`   - ${alert.status.padEnd(8)} ${alert.labels.instance ?? alert.fingerprint}  ${where}`);
+  }
+  if (group.alerts.length > 10) lines.push(`   … and ${group.alerts.length - 10} more alerts`);
+  if (group.coredns) {
+    const c = group.coredns;
+    if (c.deployment === null) lines.push(`   CoreDNS: no Deployment; ${c.replicaController.detail}`);
+    else
+      lines.push(
+        `   CoreDNS: ${c.readyReplicas}/${c.desiredReplicas} ready on ${c.nodes.length} node(s) of ${c.clusterNodeCount}; NodeLocal DNSCache ${c.nodeLocalDns.present ? `${c.nodeLocalDns.ready}/${c.nodeLocalDns.desired}` : "absent"}; replica owner ${c.replicaController.kind} (${c.replicaController.detail})`,
+      );
+  }
+  for (const entry of group.talkers ?? []) {
+    const pods = entry.talkers.map(
+      (t) => `${t.namespace}/${t.name}${t.hostNetwork ? " (hostNetwork)" : ""} dnsPolicy ${t.dnsPolicy}`,
+    );
+    lines.push(
+      `   talkers on ${entry.node}: ${pods.length > 0 ? pods.join(", ") : "none"}${entry.quiet.length > 0 ? `; usually quiet: ${entry.quiet.map((t) => t.owner ?? t.name).join(", ")}` : ""}`,
+    );
+  }
+  for (const d of group.diagnosis) {
+    lines.push(`   ! ${d.code}: ${d.reason}`);
+    lines.push(`     fix: ${d.fix}`);
+  }
+  return lines;
+}
+
+/** Each sink's outcome, with the dry-run preview's links when asked for. */
+function deliveryLines(deliveries: ReplayReport["deliveries"], links: boolean): string[] {
+  const lines: string[] = [];
+  for (const d of deliveries) {
     // The error itself goes to stderr, once (cli/main.ts): here only that it failed.
     const state = d.error ? "FAILED (error below)" : d.sent ? "sent" : (d.note ?? "not sent (dry run)");
     lines.push(`-> ${d.sink}: ${state}`);
-    if (d.preview && options.links) {
+    if (d.preview && links) {
       lines.push(`   preview: ${d.preview.html}`);
       lines.push(`   Block Kit Builder: ${d.preview.blockKitBuilder}`);
     }
   }
-  if (report.scale) {
-    const s = report.scale;
-    const replicas = s.from === null && s.to === null ? "" : ` ${s.from ?? "?"} → ${s.to ?? "?"}`;
-    lines.push(
-      `   CoreDNS scale-up (${s.mode}, owner ${s.owner}): ${s.action}${replicas}${s.guardrail ? ` [${s.guardrail}]` : ""}`,
-    );
-    if (s.landedOn.length > 0) lines.push(`   new replicas on: ${s.landedOn.join(", ")}`);
-  }
-  return `${lines.join("\n")}\n`;
+  return lines;
+}
+
+/** The scaler's decision: mode, owner, action, replicas before and after, the guardrail, where they landed. */
+function scaleLines(s: NonNullable<ReplayReport["scale"]>): string[] {
+  const replicas = s.from === null && s.to === null ? "" : ` ${s.from ?? "?"} → ${s.to ?? "?"}`;
+  const lines = [
+    `   CoreDNS scale-up (${s.mode}, owner ${s.owner}): ${s.action}${replicas}${s.guardrail ? ` [${s.guardrail}]` : ""}`,
+  ];
+  if (s.landedOn.length > 0) lines.push(`   new replicas on: ${s.landedOn.join(", ")}`);
+  return lines;
 }
 
 function oneLine(text: string, max: number): string {

@@ -12,9 +12,7 @@ import {
   snsLambdaEvent,
 } from "../sim/alertmanager-messages.ts";
 import { generateCluster } from "../sim/cluster-generator.ts";
-import { ScenarioPresets } from "../sim/scenarios.ts";
-
-export const SAMPLE_SCENARIO = ScenarioPresets.colocatedOnSpot;
+import { FLEET_SCENARIO, SAMPLE_SCENARIO } from "../sim/scenarios.ts";
 
 export function sampleFiles(): Record<string, unknown> {
   const cluster = generateCluster(SAMPLE_SCENARIO);
@@ -31,6 +29,15 @@ export function sampleFiles(): Record<string, unknown> {
     `${ipOf(throttled[i % throttled.length] ?? "")}:${cluster.facts.exporterPort}`;
 
   const firing = linkLocalGroup({ count: 3, cluster: cluster.name, instance });
+  const edge = generateCluster(FLEET_SCENARIO);
+  const fleet = linkLocalGroup({ count: 4, cluster: cluster.name, instance });
+  fleet.groupLabels = { alertname: "LinkLocalAllowanceExceeded" };
+  fleet.alerts.forEach((alert, i) => {
+    if (i < 2) return;
+    const node = edge.nodes[i]?.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
+    alert.labels.cluster = edge.name;
+    alert.labels.instance = `${node}:${edge.facts.exporterPort}`;
+  });
   const mixed = linkLocalGroup({ count: 2, cluster: cluster.name, resolvedCount: 1, instance });
   const resolved = linkLocalGroup({ count: 3, cluster: cluster.name, resolvedCount: 3, instance });
 
@@ -47,6 +54,13 @@ export function sampleFiles(): Record<string, unknown> {
         body: renderDefaultText(mixed),
         subject: renderDefaultSubject(mixed),
         messageId: "sample-default-text",
+      },
+    ]),
+    "fleet-two-clusters.json": snsLambdaEvent([
+      {
+        body: renderAwsJsonTemplate(fleet),
+        subject: renderDefaultSubject(fleet),
+        messageId: "sample-fleet",
       },
     ]),
     "key-value.json": snsLambdaEvent([

@@ -18,10 +18,10 @@ import type { EnrichedAlertGroup } from "../shared/model/index.ts";
 import { parseRoutes, routeGroup } from "../shared/route/index.ts";
 import { generateCluster } from "../sim/cluster-generator.ts";
 import { startKubeApiServer } from "../sim/kube-api-server.ts";
+import { SAMPLE_SCENARIO } from "../sim/scenarios.ts";
 import { simulatorKubeconfig } from "../sim/sim-kubeconfig.ts";
 import { scaleReportFixture, verificationFixture } from "../test/support/scale-fixtures.ts";
 import { startSlackWebApi } from "../test/support/slack-web-api.ts";
-import { SAMPLE_SCENARIO } from "./make-samples.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const output = join(root, "docs/slack-message.png");

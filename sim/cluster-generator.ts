@@ -581,6 +581,8 @@ function uid(random: SeededRandom): string {
   return `${random.hex(8)}-${random.hex(4)}-4${random.hex(3)}-a${random.hex(3)}-${random.hex(12)}`;
 }
 
+type InstanceShape = (typeof instanceTypes)[number];
+
 function planNode(
   random: SeededRandom,
   input: {
@@ -601,12 +603,40 @@ function planNode(
   const dnsSuffix = region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`;
   const name = `ip-${ip.replaceAll(".", "-")}.${dnsSuffix}`;
   const system = !spot && index < Math.max(2, Math.ceil(input.total / 3));
-  const shape = system ? (instanceTypes[1] as (typeof instanceTypes)[number]) : random.pick(instanceTypes);
+  const shape = system ? (instanceTypes[1] as InstanceShape) : random.pick(instanceTypes);
   const instanceId = `i-0${random.hex(16)}`;
   const created = now - (system ? random.int(5, 120) * 86_400_000 : random.int(1, 96) * 3_600_000);
   const createdIso = iso(created);
 
-  const labels: Record<string, string> = {
+  // Each call below draws from `random` in turn: their order is part of the generated cluster.
+  const labels = kubeletLabels(random, { name, shape, region, zone, zoneIndex });
+  const annotations: Record<string, string> = {
+    "alpha.kubernetes.io/provided-node-ip": ip,
+    "node.alpha.kubernetes.io/ttl": "0",
+    "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+    "csi.volume.kubernetes.io/nodeid": JSON.stringify({ "ebs.csi.aws.com": instanceId }),
+  };
+  const capacity = system ? nodegroupMetadata(random) : karpenterMetadata(random, shape, spot);
+  Object.assign(labels, capacity.labels);
+  Object.assign(annotations, capacity.annotations);
+  const heartbeat = iso(now - random.int(5, 50) * 1000);
+  const images = imagesOnNode(random, input.images);
+
+  const node: Node = {
+    metadata: { name, uid: uid(random), creationTimestamp: createdIso, labels, annotations },
+    spec: { providerID: `aws:///${zone}/${instanceId}` },
+    status: nodeStatus(random, { shape, ip, name, heartbeat, createdIso, images }),
+  };
+  return { node, compute: "ec2", zone, ip, spot, ready: true, created, podIpCounter: 0, zoneIndex, inZone };
+}
+
+/** The labels the kubelet and the AWS cloud provider put on every EKS node. */
+function kubeletLabels(
+  random: SeededRandom,
+  input: { name: string; shape: InstanceShape; region: string; zone: string; zoneIndex: number },
+): Record<string, string> {
+  const { name, shape, region, zone, zoneIndex } = input;
+  return {
     "beta.kubernetes.io/arch": shape.arch,
     "beta.kubernetes.io/instance-type": shape.type,
     "beta.kubernetes.io/os": "linux",
@@ -621,22 +651,31 @@ function planNode(
     "topology.kubernetes.io/region": region,
     "topology.kubernetes.io/zone": zone,
   };
-  const annotations: Record<string, string> = {
-    "alpha.kubernetes.io/provided-node-ip": ip,
-    "node.alpha.kubernetes.io/ttl": "0",
-    "volumes.kubernetes.io/controller-managed-attach-detach": "true",
-    "csi.volume.kubernetes.io/nodeid": JSON.stringify({ "ebs.csi.aws.com": instanceId }),
-  };
-  if (system) {
-    Object.assign(labels, {
+}
+
+interface NodeMetadata {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** A node of the managed, on-demand "system" nodegroup. */
+function nodegroupMetadata(random: SeededRandom): NodeMetadata {
+  return {
+    labels: {
       "eks.amazonaws.com/capacityType": "ON_DEMAND",
       "eks.amazonaws.com/nodegroup": "system-20250101",
       "eks.amazonaws.com/nodegroup-image": `ami-0${random.hex(16)}`,
       "eks.amazonaws.com/sourceLaunchTemplateId": `lt-0${random.hex(16)}`,
       "eks.amazonaws.com/sourceLaunchTemplateVersion": "3",
-    });
-  } else {
-    Object.assign(labels, {
+    },
+    annotations: {},
+  };
+}
+
+/** A node Karpenter launched, on spot or on-demand capacity. */
+function karpenterMetadata(random: SeededRandom, shape: InstanceShape, spot: boolean): NodeMetadata {
+  return {
+    labels: {
       "karpenter.sh/capacity-type": spot ? "spot" : "on-demand",
       "karpenter.sh/initialized": "true",
       "karpenter.sh/nodepool": spot ? "spot-general" : "general",
@@ -648,16 +687,29 @@ function planNode(
       "karpenter.k8s.aws/instance-generation": shape.type.replace(/^[a-z]+(\d).*$/, "$1"),
       "karpenter.k8s.aws/instance-hypervisor": "nitro",
       "karpenter.k8s.aws/instance-size": shape.type.split(".")[1] ?? "",
-    });
-    Object.assign(annotations, {
+    },
+    annotations: {
       "karpenter.k8s.aws/ec2nodeclass-hash": random.int(1e15, 9e15).toString(),
       "karpenter.k8s.aws/ec2nodeclass-hash-version": "v3",
       "karpenter.sh/nodepool-hash": random.int(1e15, 9e15).toString(),
       "karpenter.sh/nodepool-hash-version": "v3",
-    });
-  }
+    },
+  };
+}
 
-  const heartbeat = iso(now - random.int(5, 50) * 1000);
+/** The image list a node reports: what makes real node objects 5-10 KB. */
+function imagesOnNode(random: SeededRandom, images: string[]): ContainerImage[] {
+  return images.map((image) => ({
+    names: [
+      `${image}@sha256:${random.hex(64)}`,
+      `${image}:v${random.int(1, 3)}.${random.int(0, 30)}.${random.int(0, 9)}`,
+    ],
+    sizeBytes: random.int(5_000_000, 400_000_000),
+  }));
+}
+
+/** The kubelet's conditions of a healthy node: no pressure, Ready. */
+function healthyNodeConditions(heartbeat: string, createdIso: string): Condition[] {
   const condition = (
     type: string,
     status: Condition["status"],
@@ -671,13 +723,32 @@ function planNode(
     reason,
     message,
   });
-  const imageList: ContainerImage[] = input.images.map((image) => ({
-    names: [
-      `${image}@sha256:${random.hex(64)}`,
-      `${image}:v${random.int(1, 3)}.${random.int(0, 30)}.${random.int(0, 9)}`,
-    ],
-    sizeBytes: random.int(5_000_000, 400_000_000),
-  }));
+  return [
+    condition(
+      "MemoryPressure",
+      "False",
+      "KubeletHasSufficientMemory",
+      "kubelet has sufficient memory available",
+    ),
+    condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+    condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+    condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+  ];
+}
+
+/** A Ready node's status: capacity, conditions, addresses, node info and images. */
+function nodeStatus(
+  random: SeededRandom,
+  input: {
+    shape: InstanceShape;
+    ip: string;
+    name: string;
+    heartbeat: string;
+    createdIso: string;
+    images: ContainerImage[];
+  },
+): NonNullable<Node["status"]> {
+  const { shape, ip, name } = input;
   const resources = {
     cpu: shape.cpu,
     "ephemeral-storage": "83873772Ki",
@@ -686,55 +757,34 @@ function planNode(
     memory: shape.memory,
     pods: shape.pods,
   };
-  const node: Node = {
-    metadata: {
-      name,
-      uid: uid(random),
-      creationTimestamp: createdIso,
-      labels,
-      annotations,
+  return {
+    capacity: resources,
+    allocatable: {
+      ...resources,
+      cpu: `${Number(shape.cpu) * 1000 - 70}m`,
+      "ephemeral-storage": "76224326324",
     },
-    spec: { providerID: `aws:///${zone}/${instanceId}` },
-    status: {
-      capacity: resources,
-      allocatable: {
-        ...resources,
-        cpu: `${Number(shape.cpu) * 1000 - 70}m`,
-        "ephemeral-storage": "76224326324",
-      },
-      conditions: [
-        condition(
-          "MemoryPressure",
-          "False",
-          "KubeletHasSufficientMemory",
-          "kubelet has sufficient memory available",
-        ),
-        condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-        condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-        condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
-      ],
-      addresses: [
-        { type: "InternalIP", address: ip },
-        { type: "InternalDNS", address: name },
-        { type: "Hostname", address: name },
-      ],
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-      nodeInfo: {
-        machineID: random.hex(32),
-        systemUUID: `ec2${random.hex(5)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}`,
-        bootID: uid(random),
-        kernelVersion: "6.1.119-129.201.amzn2023.x86_64",
-        osImage: "Amazon Linux 2023.6.20241212",
-        containerRuntimeVersion: "containerd://1.7.23",
-        kubeletVersion,
-        kubeProxyVersion: kubeletVersion,
-        operatingSystem: "linux",
-        architecture: shape.arch,
-      },
-      images: imageList,
+    conditions: healthyNodeConditions(input.heartbeat, input.createdIso),
+    addresses: [
+      { type: "InternalIP", address: ip },
+      { type: "InternalDNS", address: name },
+      { type: "Hostname", address: name },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: random.hex(32),
+      systemUUID: `ec2${random.hex(5)}-${random.hex(4)}-${random.hex(4)}-${random.hex(4)}-${random.hex(12)}`,
+      bootID: uid(random),
+      kernelVersion: "6.1.119-129.201.amzn2023.x86_64",
+      osImage: "Amazon Linux 2023.6.20241212",
+      containerRuntimeVersion: "containerd://1.7.23",
+      kubeletVersion,
+      kubeProxyVersion: kubeletVersion,
+      operatingSystem: "linux",
+      architecture: shape.arch,
     },
+    images: input.images,
   };
-  return { node, compute: "ec2", zone, ip, spot, ready: true, created, podIpCounter: 0, zoneIndex, inZone };
 }
 
 function markNotReady(plan: NodePlan, now: number): void {
@@ -809,13 +859,6 @@ function makePod(ctx: { random: SeededRandom; now: number }, plan: NodePlan, inp
     podIp = `10.${20 + plan.zoneIndex}.${Math.floor(slot / 250)}.${(slot % 250) + 4}`;
   }
   const created = iso(Math.max(plan.created + 60_000, now - random.int(1, 30) * 86_400_000));
-  const ready = plan.ready;
-  const readyCondition = (type: string): Condition => ({
-    type,
-    status: type === "PodScheduled" || type === "Initialized" || ready ? "True" : "False",
-    lastProbeTime: null,
-    lastTransitionTime: created,
-  });
   return {
     metadata: {
       name: input.name,
@@ -852,35 +895,49 @@ function makePod(ctx: { random: SeededRandom; now: number }, plan: NodePlan, inp
       serviceAccountName: input.container.name,
       dnsPolicy: input.hostNetwork ? "ClusterFirstWithHostNet" : "ClusterFirst",
     },
-    status: {
-      phase: "Running",
-      conditions: [
-        "PodReadyToStartContainers",
-        "Initialized",
-        "Ready",
-        "ContainersReady",
-        "PodScheduled",
-      ].map(readyCondition),
-      hostIP: plan.ip,
-      podIP: podIp,
-      podIPs: [{ ip: podIp }],
-      startTime: created,
-      qosClass: "Burstable",
-      containerStatuses: [
-        {
-          name: input.container.name,
-          ready,
-          restartCount: ready ? 0 : 1,
-          started: ready,
-          image: input.container.image,
-          imageID: `${input.container.image.split(":")[0]}@sha256:${random.hex(64)}`,
-          containerID: `containerd://${random.hex(64)}`,
-          state: ready
-            ? { running: { startedAt: created } }
-            : { terminated: { exitCode: 255, reason: "Unknown" } },
-        },
-      ],
-    },
+    status: podStatus(random, plan, input, { podIp, created }),
+  };
+}
+
+/** A scheduled pod's status: Running and Ready on a Ready node, its container terminated on a lost one. */
+function podStatus(
+  random: SeededRandom,
+  plan: NodePlan,
+  input: PodInput,
+  at: { podIp: string; created: string },
+): NonNullable<Pod["status"]> {
+  const { podIp, created } = at;
+  const ready = plan.ready;
+  const readyCondition = (type: string): Condition => ({
+    type,
+    status: type === "PodScheduled" || type === "Initialized" || ready ? "True" : "False",
+    lastProbeTime: null,
+    lastTransitionTime: created,
+  });
+  return {
+    phase: "Running",
+    conditions: ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"].map(
+      readyCondition,
+    ),
+    hostIP: plan.ip,
+    podIP: podIp,
+    podIPs: [{ ip: podIp }],
+    startTime: created,
+    qosClass: "Burstable",
+    containerStatuses: [
+      {
+        name: input.container.name,
+        ready,
+        restartCount: ready ? 0 : 1,
+        started: ready,
+        image: input.container.image,
+        imageID: `${input.container.image.split(":")[0]}@sha256:${random.hex(64)}`,
+        containerID: `containerd://${random.hex(64)}`,
+        state: ready
+          ? { running: { startedAt: created } }
+          : { terminated: { exitCode: 255, reason: "Unknown" } },
+      },
+    ],
   };
 }
 

@@ -13,6 +13,6 @@ export {
   type RecordedRequest,
   startKubeApiServer,
 } from "./kube-api-server.ts";
-export { type ScenarioName, ScenarioPresets } from "./scenarios.ts";
+export { FLEET_SCENARIO, SAMPLE_SCENARIO, type ScenarioName, ScenarioPresets } from "./scenarios.ts";
 export type { SimCluster, SimCoreDnsAddon } from "./sim-cluster.ts";
 export { simulatorKubeconfig } from "./sim-kubeconfig.ts";

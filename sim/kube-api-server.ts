@@ -635,40 +635,8 @@ export class KubeApiSimulator {
     contentType: string,
     user: string,
   ): unknown {
-    const mediaType = contentType.split(";")[0]?.trim();
-    if (
-      mediaType !== "application/merge-patch+json" &&
-      mediaType !== "application/strategic-merge-patch+json"
-    ) {
-      throw new HttpFailure(
-        statusBody(
-          415,
-          "UnsupportedMediaType",
-          `the simulator supports merge and strategic merge patches, not "${mediaType}"`,
-        ),
-      );
-    }
-    let patch: unknown;
-    try {
-      patch = JSON.parse(body.toString("utf8"));
-    } catch {
-      throw new HttpFailure(statusBody(400, "BadRequest", "the patch body is not valid JSON"));
-    }
-    if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
-      throw new HttpFailure(statusBody(400, "BadRequest", "a merge patch must be a JSON object"));
-    }
-    const wanted = (patch as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion;
-    const qualified = route.type.group ? `${route.resource}.${route.type.group}` : route.resource;
-    if (wanted !== undefined && wanted !== object.metadata.resourceVersion) {
-      throw new HttpFailure(
-        statusBody(
-          409,
-          "Conflict",
-          `Operation cannot be fulfilled on ${qualified} "${object.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
-          { name: object.metadata.name, group: route.type.group, kind: route.resource },
-        ),
-      );
-    }
+    const patch = readMergePatch(body, contentType);
+    refuseStaleVersion(route, object, patch);
     if (route.subresource === "scale") {
       const before = scaleOf(object);
       const scale = applyMergePatch(before, patch) as { spec?: { replicas?: unknown } };
@@ -734,6 +702,49 @@ export class KubeApiSimulator {
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
+  }
+}
+
+/** The patch body as a JSON object, in one of the two media types the simulator applies as merge patches. */
+function readMergePatch(body: Buffer, contentType: string): object {
+  const mediaType = contentType.split(";")[0]?.trim();
+  if (
+    mediaType !== "application/merge-patch+json" &&
+    mediaType !== "application/strategic-merge-patch+json"
+  ) {
+    throw new HttpFailure(
+      statusBody(
+        415,
+        "UnsupportedMediaType",
+        `the simulator supports merge and strategic merge patches, not "${mediaType}"`,
+      ),
+    );
+  }
+  let patch: unknown;
+  try {
+    patch = JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new HttpFailure(statusBody(400, "BadRequest", "the patch body is not valid JSON"));
+  }
+  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+    throw new HttpFailure(statusBody(400, "BadRequest", "a merge patch must be a JSON object"));
+  }
+  return patch;
+}
+
+/** Optimistic concurrency: a patch naming a `resourceVersion` other than the object's gets the API's 409. */
+function refuseStaleVersion(route: Route, object: StoredObject, patch: object): void {
+  const wanted = (patch as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion;
+  const qualified = route.type.group ? `${route.resource}.${route.type.group}` : route.resource;
+  if (wanted !== undefined && wanted !== object.metadata.resourceVersion) {
+    throw new HttpFailure(
+      statusBody(
+        409,
+        "Conflict",
+        `Operation cannot be fulfilled on ${qualified} "${object.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name: object.metadata.name, group: route.type.group, kind: route.resource },
+      ),
+    );
   }
 }
 

@@ -132,3 +132,23 @@ export const ScenarioPresets = {
 } as const satisfies Record<string, ClusterScenario>;
 
 export type ScenarioName = keyof typeof ScenarioPresets;
+
+/**
+ * The cluster samples/*.json point at (scripts/make-samples.ts writes them from it), so the demo, the
+ * screenshot and the tests that replay a sample find its nodes when they simulate this scenario.
+ */
+export const SAMPLE_SCENARIO = ScenarioPresets.colocatedOnSpot;
+
+/**
+ * A second cluster of the demo's fleet, in another region: with `group_by: [alertname]` a central AMP
+ * workspace puts both clusters' drops in one notification (samples/fleet-two-clusters.json).
+ */
+export const FLEET_SCENARIO = {
+  clusterName: "sim-edge",
+  region: "eu-west-1",
+  nodeCount: 8,
+  corednsReplicas: 3,
+  nodeLocalDns: true,
+  replicaOwner: "none",
+  seed: 17,
+} as const;

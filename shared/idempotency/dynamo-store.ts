@@ -1,8 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
-import { createDeliveryGuard } from "./delivery-guard.ts";
+import { createDeliveryGuard } from "./dynamo-delivery-guard.ts";
 import type { IdempotencyConfig } from "./idempotency-config.ts";
-import type { IdempotencyStore } from "./load-store.ts";
+import type { IdempotencyStore } from "./idempotency-store.ts";
 import { dynamoResolveTimes } from "./resolve-times.ts";
 
 /** Loaded on demand by loadIdempotencyStore: one DynamoDB client for delivery records and resolve times. */

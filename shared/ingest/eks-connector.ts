@@ -41,58 +41,7 @@ export function eksConnections(
 ): (group: { cluster: string | null }) => EksConnection | string {
   const roleOf = options.roleOf ?? ((entry: ClusterEntry) => entry.roleArn);
   const connections = new Map<string, EksConnection>();
-  const connect = (entry: ClusterEntry): EksConnection => {
-    const roleArn = roleOf(entry);
-    const credentials: AwsCredentialsProvider | undefined = roleArn
-      ? assumedRoleCredentials({
-          roleArn,
-          region: options.region,
-          sessionName: options.sessionName ?? "linklocal-sentinel",
-        })
-      : undefined;
-    let client: Promise<EKSClient> | undefined;
-    const eks = () => {
-      client ??= createEksClient({
-        region: entry.region,
-        ...(credentials ? { credentials } : {}),
-        ...awsClientOptions(AwsCallBudgets.eks),
-      });
-      return client;
-    };
-    return {
-      name: entry.label,
-      entry,
-      eks,
-      kube: createEksKubeApi({
-        clusterName: entry.eksClusterName,
-        region: entry.region,
-        timeoutMs: options.timeoutMs,
-        ...(credentials ? { credentials, identity: roleArn ?? undefined } : {}),
-      }),
-      addon: {
-        async describeCoreDns() {
-          const addon = await describeCoreDnsAddon(await eks(), entry.eksClusterName, {
-            timeoutMs: options.timeoutMs,
-          });
-          return (
-            addon && {
-              addonVersion: addon.addonVersion ?? "unknown",
-              configurationValues: addon.configurationValues,
-            }
-          );
-        },
-        // The DescribeCluster answer the connection already cached: no extra call.
-        async autoModeEnabled() {
-          const identity = roleArn ?? undefined;
-          const cluster = await describeEksCluster(await eks(), entry.eksClusterName, {
-            timeoutMs: options.timeoutMs,
-            ...(identity ? { identity } : {}),
-          });
-          return cluster.autoModeEnabled;
-        },
-      },
-    };
-  };
+  const connect = (entry: ClusterEntry) => connectCluster(entry, roleOf(entry), options);
   // A one-cluster deployment reaches its cluster for every group: the client is made now (in a Lambda's init).
   const only = options.clusters?.entries.size === 1 ? options.clusters.unlabelled : null;
   if (only) {
@@ -110,6 +59,63 @@ export function eksConnections(
       connections.set(entry.label, connection);
     }
     return connection;
+  };
+}
+
+/** One cluster of the map: its role's credentials, an EKS client in its region, its Kubernetes API. */
+function connectCluster(
+  entry: ClusterEntry,
+  roleArn: string | null,
+  options: EksConnectionsOptions,
+): EksConnection {
+  const credentials: AwsCredentialsProvider | undefined = roleArn
+    ? assumedRoleCredentials({
+        roleArn,
+        region: options.region,
+        sessionName: options.sessionName ?? "linklocal-sentinel",
+      })
+    : undefined;
+  let client: Promise<EKSClient> | undefined;
+  const eks = () => {
+    client ??= createEksClient({
+      region: entry.region,
+      ...(credentials ? { credentials } : {}),
+      ...awsClientOptions(AwsCallBudgets.eks),
+    });
+    return client;
+  };
+  return {
+    name: entry.label,
+    entry,
+    eks,
+    kube: createEksKubeApi({
+      clusterName: entry.eksClusterName,
+      region: entry.region,
+      timeoutMs: options.timeoutMs,
+      ...(credentials ? { credentials, identity: roleArn ?? undefined } : {}),
+    }),
+    addon: {
+      async describeCoreDns() {
+        const addon = await describeCoreDnsAddon(await eks(), entry.eksClusterName, {
+          timeoutMs: options.timeoutMs,
+        });
+        return (
+          addon && {
+            addonVersion: addon.addonVersion ?? "unknown",
+            configurationValues: addon.configurationValues,
+          }
+        );
+      },
+      // The DescribeCluster answer the connection already cached: no extra call.
+      async autoModeEnabled() {
+        const identity = roleArn ?? undefined;
+        const cluster = await describeEksCluster(await eks(), entry.eksClusterName, {
+          timeoutMs: options.timeoutMs,
+          ...(identity ? { identity } : {}),
+        });
+        return cluster.autoModeEnabled;
+      },
+    },
   };
 }
 

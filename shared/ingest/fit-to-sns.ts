@@ -1,5 +1,5 @@
 import type { EnrichedAlertGroup } from "../model/index.ts";
-import { encodeGroup } from "./internal-message.ts";
+import { encodeGroup } from "../model/internal-message.ts";
 
 /**
  * SNS rejects messages over 256 KiB (https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html
@@ -36,8 +36,8 @@ export function cutToBytes(text: string, maxBytes: number): { text: string; cut:
 
 /**
  * Makes a group fit one SNS message, measured as it will travel (gzipped when plain JSON is too large, see
- * internal-message.ts). Only a group too large even compressed loses alerts: the few huge values are cut
- * first, then alerts are left out (firing ones kept first), and the group says how many.
+ * shared/model/internal-message.ts). Only a group too large even compressed loses alerts: the few huge values
+ * are cut first, then alerts are left out (firing ones kept first), and the group says how many.
  */
 export function fitGroupToSns(group: EnrichedAlertGroup, budget = GROUP_BUDGET_BYTES): EnrichedAlertGroup {
   if (size(group, budget) <= budget) return group;

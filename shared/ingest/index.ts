@@ -4,7 +4,6 @@ export * from "./enrichment.ts";
 export * from "./fit-to-sns.ts";
 export * from "./ingest-message.ts";
 export * from "./ingest-sns-event.ts";
-export * from "./internal-message.ts";
 export * from "./on-failure-record.ts";
 export * from "./publish-follow-up.ts";
 export * from "./publish-group.ts";

@@ -1,8 +1,8 @@
 import { type MessageAttributeValue, PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import type { EnrichedAlertGroup } from "../model/index.ts";
+import { encodeGroup, InternalEncoding } from "../model/internal-message.ts";
 import { wellFormed } from "../well-formed.ts";
 import { GROUP_BUDGET_BYTES } from "./fit-to-sns.ts";
-import { encodeGroup, InternalEncoding } from "./internal-message.ts";
 
 /**
  * The attributes the sink subscriptions filter on. `routes` is a String.Array so a filter policy

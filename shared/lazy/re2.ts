@@ -1,9 +1,4 @@
-// Imported only when ROUTES holds a regex matcher (shared/route/load-routes.ts): registers re2js as the
-// engine that compiles `=~` and `!~` patterns. A module of our own, so code splitting keeps named exports.
-import { RE2JS } from "re2js";
-import { useRegexEngine } from "../route/matcher.ts";
-
-useRegexEngine((source) => {
-  const compiled = RE2JS.compile(source);
-  return { test: (text) => compiled.matcher(text).matches() };
-});
+// Loaded with import() only when ROUTES holds a regex matcher (shared/route/regex-engine.ts loads it): re2js is
+// about 150 KiB of bundle that most deployments never run. A module of our own re-exports it so esbuild code
+// splitting keeps named exports; it registers nothing anywhere, route picks its engine itself.
+export { RE2JS } from "re2js";

@@ -1,6 +1,6 @@
 import { errorMessage, InputError } from "../errors.ts";
-import { decodeGroupBody } from "../ingest/internal-message.ts";
 import type { EnrichedAlertGroup, ScaleReport, VerificationReport } from "../model/index.ts";
+import { decodeGroupBody } from "../model/internal-message.ts";
 
 /** The parts of an SNS Lambda record the notify functions read. */
 export interface SnsRecordLike {

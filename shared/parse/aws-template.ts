@@ -9,7 +9,7 @@ import { setOwn } from "./text-safety.ts";
  * a quote, comma or brace may sit anywhere inside a value. What it does fix is the skeleton: keys in a fixed
  * order, `"name": "value"` pairs joined by `", "` in sorted name order, `"}` closing a map before the next
  * fixed key. A value therefore ends only where that skeleton continues, which leaves exactly two readings
- * ambiguous (README "Messages it reads"): a value holding `", "<name>": "` with a later-sorting label name,
+ * ambiguous (docs/message-formats.md): a value holding `", "<name>": "` with a later-sorting label name,
  * and a value holding `"}` followed by the next fixed key (e.g. `"},"startsAt": "`).
  */
 

@@ -3,6 +3,7 @@ export * from "./load-routes.ts";
 export * from "./matcher.ts";
 export * from "./parse-matchers.ts";
 export * from "./parse-routes.ts";
+export * from "./regex-engine.ts";
 export * from "./route-group.ts";
 export * from "./routes.ts";
 export * from "./routes-from-env.ts";

@@ -1,4 +1,5 @@
 import { type Env, readString } from "../config/env.ts";
+import { loadRegexEngine } from "./regex-engine.ts";
 import type { Routes } from "./routes.ts";
 import { routesFromEnv } from "./routes-from-env.ts";
 
@@ -9,6 +10,6 @@ export function mayHoldRegex(text: string | undefined): boolean {
 
 /** ROUTES from the environment, with the RE2 engine loaded first when a matcher needs it. */
 export async function loadRoutes(env: Env): Promise<Routes> {
-  if (mayHoldRegex(readString(env, "ROUTES"))) await import("../lazy/re2.ts");
+  if (mayHoldRegex(readString(env, "ROUTES"))) await loadRegexEngine();
   return routesFromEnv(env);
 }

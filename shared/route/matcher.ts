@@ -21,30 +21,6 @@ export interface Matcher {
   pattern: LinearPattern | null;
 }
 
-/** Compiles an RE2 pattern as given (the caller anchors it); throws when it is not valid RE2. */
-export type RegexEngine = (source: string) => LinearPattern;
-
-let engine: RegexEngine | null = null;
-
-/**
- * The RE2 engine (shared/lazy/re2.ts registers re2js) is about 150 KiB of bundle that only ROUTES with `=~` or
- * `!~` need, so it is loaded on demand (loadRoutes) rather than at every cold start.
- */
-export function useRegexEngine(compile: RegexEngine): void {
-  engine = compile;
-}
-
-/**
- * Compiles an anchored pattern with RE2's syntax and semantics, as Alertmanager does: matching takes time
- * linear in the label's length, so `(a+)+b` cannot hold the ingest function for seconds the way a
- * backtracking JavaScript RegExp does, and `(?i)`, `\pL` and the rest read as Alertmanager reads them.
- * Backreferences and lookaround do not exist in RE2 and are refused. Throws when `source` is not valid RE2.
- */
-export function compileAnchoredPattern(source: string): LinearPattern {
-  if (engine === null) throw new Error("the RE2 engine is not loaded (load ROUTES with loadRoutes)");
-  return engine(`^(?:${source})$`);
-}
-
 export function isRegexOperator(operator: MatchOperator): boolean {
   return operator === MatchOperator.regexMatch || operator === MatchOperator.regexNoMatch;
 }

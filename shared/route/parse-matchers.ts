@@ -1,11 +1,6 @@
 import { ConfigError, errorMessage } from "../errors.ts";
-import {
-  compileAnchoredPattern,
-  isRegexOperator,
-  MATCH_OPERATORS,
-  type Matcher,
-  type MatchOperator,
-} from "./matcher.ts";
+import { isRegexOperator, MATCH_OPERATORS, type Matcher, type MatchOperator } from "./matcher.ts";
+import { compileAnchoredPattern } from "./regex-engine.ts";
 
 const OPERATOR_CHARS = new Set(["=", "!", "~", "<", ">"]);
 const NAME_START = /[A-Za-z_]/;

@@ -37,6 +37,18 @@ export async function queryRange(
   promql: string,
   range: { start: number; end: number; stepSeconds: number },
 ): Promise<RateSeries[]> {
+  const request = await signedRangeQuery(options, promql, range);
+  const where = `the PromQL query to ${request.url.origin}`;
+  const { status, text } = await postWithin(request, options.timeoutMs ?? 10_000, where);
+  return rateSeries(status, text, where);
+}
+
+/** A `query_range` POST to the workspace, SigV4-signed for the service `aps` in the workspace's region. */
+async function signedRangeQuery(
+  options: AmpQueryOptions,
+  promql: string,
+  range: { start: number; end: number; stepSeconds: number },
+): Promise<{ url: URL; body: string; headers: Record<string, string> }> {
   const url = new URL(
     "api/v1/query_range",
     options.queryUrl.endsWith("/") ? options.queryUrl : `${options.queryUrl}/`,
@@ -64,17 +76,24 @@ export async function queryRange(
     sha256: Sha256,
   });
   const signed = await signer.sign(request);
-  const where = `the PromQL query to ${url.origin}`;
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  return { url, body, headers: signed.headers as Record<string, string> };
+}
+
+/** Sends the query; an answer not complete (body included) within `timeoutMs` is a failure. */
+async function postWithin(
+  request: { url: URL; body: string; headers: Record<string, string> },
+  timeoutMs: number,
+  where: string,
+): Promise<{ status: number; text: string }> {
   // One signal for the request and the body: a server that sends headers and then stalls is cut too.
   const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   let text: string;
   try {
-    response = await fetch(url, {
+    response = await fetch(request.url, {
       method: "POST",
-      headers: signed.headers as Record<string, string>,
-      body,
+      headers: request.headers,
+      body: request.body,
       signal,
     });
     text = await response.text();
@@ -83,6 +102,11 @@ export async function queryRange(
     throw new AmpQueryError(`${where} failed: ${why}`, "");
   }
   if (!response.ok) throw new AmpQueryError(`${where} answered ${response.status}`, text);
+  return { status: response.status, text };
+}
+
+/** The per-node series of a successful Prometheus range answer. */
+function rateSeries(status: number, text: string, where: string): RateSeries[] {
   let answer: {
     status?: string;
     data?: { result?: { metric: Record<string, string>; values: [number, string][] }[] };
@@ -90,7 +114,7 @@ export async function queryRange(
   try {
     answer = JSON.parse(text) as typeof answer;
   } catch {
-    throw new AmpQueryError(`${where} answered ${response.status} with a body that is not JSON`, text);
+    throw new AmpQueryError(`${where} answered ${status} with a body that is not JSON`, text);
   }
   if (answer.status !== "success") throw new AmpQueryError(`${where} did not succeed`, text);
   return (answer.data?.result ?? []).map((series) => ({

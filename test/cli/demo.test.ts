@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ReplayReport } from "../../cli/report.ts";
-import { SAMPLE_SCENARIO } from "../../scripts/make-samples.ts";
 import { generateCluster } from "../../sim/cluster-generator.ts";
+import { FLEET_SCENARIO, SAMPLE_SCENARIO } from "../../sim/scenarios.ts";
 import { CLI_TIMEOUT_MS, runCli } from "../support/cli.ts";
 
 /**
@@ -9,9 +9,10 @@ import { CLI_TIMEOUT_MS, runCli } from "../support/cli.ts";
  * instance type, zone and capacity type, and the replica owner reads the same in the CoreDNS line and the
  * scaler's.
  */
-const cluster = generateCluster(SAMPLE_SCENARIO);
+// The demo's two clusters: the fleet sample's message is split and each share read from its own.
+const nodes = [generateCluster(SAMPLE_SCENARIO), generateCluster(FLEET_SCENARIO)].flatMap((c) => c.nodes);
 const truth = new Map(
-  cluster.nodes.map((node) => {
+  nodes.map((node) => {
     const labels = node.metadata.labels ?? {};
     const capacity = labels["eks.amazonaws.com/capacityType"] ?? labels["karpenter.sh/capacity-type"];
     return [

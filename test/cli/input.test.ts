@@ -48,7 +48,7 @@ describe("replay input", { timeout: CLI_TIMEOUT_MS + 10_000 }, () => {
     );
   });
 
-  it("exits 2 when the kubeconfig cannot be used, as README says for unreadable input", async () => {
+  it("exits 2 when the kubeconfig cannot be used, as docs/cli.md says for unreadable input", async () => {
     const file = join(dir, "alert.json");
     writeFileSync(file, renderWebhookV4(linkLocalGroup({ count: 1 })));
     const missing = await run(["replay", file, "--kubeconfig", join(dir, "nope"), "--dry-run"]);

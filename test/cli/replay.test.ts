@@ -2,8 +2,8 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SAMPLE_SCENARIO } from "../../scripts/make-samples.ts";
 import { simulatorKubeconfig } from "../../sim/index.ts";
+import { SAMPLE_SCENARIO } from "../../sim/scenarios.ts";
 import { CLI_TIMEOUT_MS, runCli as cli, runCliClosingStdout } from "../support/cli.ts";
 import { startSimulator } from "../support/cluster-sim.ts";
 

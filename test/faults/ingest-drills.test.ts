@@ -8,10 +8,11 @@ import {
 } from "@aws-sdk/client-eks";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { SAMPLE_SCENARIO, sampleFiles } from "../../scripts/make-samples.ts";
-import { decodeGroupBody } from "../../shared/ingest/internal-message.ts";
+import { sampleFiles } from "../../scripts/make-samples.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
+import { decodeGroupBody } from "../../shared/model/internal-message.ts";
 import type { KubeApiServerOptions } from "../../sim/kube-api-server.ts";
+import { SAMPLE_SCENARIO } from "../../sim/scenarios.ts";
 import { startSimulator } from "../support/cluster-sim.ts";
 import { testPki } from "../support/cluster-tls.ts";
 import { invokeAsync } from "../support/lambda-async.ts";

@@ -7,8 +7,8 @@ import {
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { decodeGroupBody } from "../../shared/ingest/internal-message.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
+import { decodeGroupBody } from "../../shared/model/internal-message.ts";
 import {
   linkLocalGroup,
   renderAwsJsonTemplate,

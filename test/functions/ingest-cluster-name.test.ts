@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
 import { linkLocalGroup, renderAwsJsonTemplate, snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
 
-/** EksClusterName (EKS_CLUSTER_NAME) means one thing in the template, the README and the code. */
+/** EksClusterName (EKS_CLUSTER_NAME) means one thing in the template, docs/configuration.md and the code. */
 const sns = mockClient(SNSClient);
 const eks = mockClient(EKSClient);
 

@@ -7,9 +7,10 @@ import {
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SAMPLE_SCENARIO, sampleFiles } from "../../scripts/make-samples.ts";
+import { sampleFiles } from "../../scripts/make-samples.ts";
 import { decodeEksToken } from "../../shared/cluster/eks-token.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
+import { SAMPLE_SCENARIO } from "../../sim/scenarios.ts";
 import { startSimulator } from "../support/cluster-sim.ts";
 import { testPki } from "../support/cluster-tls.ts";
 

@@ -3,8 +3,8 @@ import { DescribeClusterCommand, EKSClient, ResourceNotFoundException } from "@a
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { decodeGroupBody } from "../../shared/ingest/internal-message.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
+import { decodeGroupBody } from "../../shared/model/internal-message.ts";
 import {
   linkLocalGroup,
   renderAwsJsonTemplate,

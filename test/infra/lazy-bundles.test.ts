@@ -35,6 +35,8 @@ const LAZY: Record<string, string[]> = {
   "@aws-sdk/client-dynamodb/": [],
   "@aws-lambda-powertools/idempotency/": [],
   "@aws-sdk/client-eks/": [],
+  // A fleet member's role (CLUSTERS roleArn): STS loads on the first AssumeRole, never with one cluster.
+  "@aws-sdk/client-sts/": [],
   // Slack app mode (Web API client, incident store): notify-slack imports it only with a bot token.
   "shared/deliver/slack-app/load.ts": [],
   "shared/deliver/slack-app/app-notifier.ts": [],

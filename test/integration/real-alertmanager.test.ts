@@ -2,8 +2,8 @@ import { DescribeClusterCommand, EKSClient, ResourceNotFoundException } from "@a
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { decodeGroupBody } from "../../shared/ingest/internal-message.ts";
 import type { EnrichedAlertGroup } from "../../shared/model/index.ts";
+import { decodeGroupBody } from "../../shared/model/internal-message.ts";
 import { parseAmpMessage } from "../../shared/parse/index.ts";
 import { snsLambdaEvent } from "../../sim/alertmanager-messages.ts";
 import { debianToolsPresent } from "../support/debian-tools.ts";

@@ -28,6 +28,7 @@ describe("bundled samples", () => {
     expect(Object.fromEntries(formats)).toEqual({
       "aws-json-template.json": "aws-json-template",
       "default-text.json": "default-text",
+      "fleet-two-clusters.json": "aws-json-template",
       "key-value.json": "key-value",
       "webhook-resolved.json": "webhook-json",
       "unreadable.json": "replaced-body",

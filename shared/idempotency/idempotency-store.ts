@@ -1,0 +1,9 @@
+import type { ResolveTimes } from "../deliver/pagerduty/incident-order.ts";
+import type { DeliveryGuard } from "./delivery-guard.ts";
+
+/** What the notify functions keep in the idempotency table: delivery records, and PagerDuty resolve times. */
+export interface IdempotencyStore {
+  guard: DeliveryGuard;
+  /** Null without a table: the order of triggers and resolves is then not checked. */
+  resolveTimes: ResolveTimes | null;
+}
