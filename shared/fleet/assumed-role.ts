@@ -1,3 +1,4 @@
+import type { STSClient } from "@aws-sdk/client-sts";
 import { AwsCallBudgets, awsClientOptions } from "../aws/client-options.ts";
 import type { AwsCredentials, AwsCredentialsProvider } from "../cluster/eks-token.ts";
 import { SentinelError } from "../errors.ts";
@@ -51,20 +52,19 @@ export function assumedRoleCredentials(options: AssumedRoleOptions): AwsCredenti
   };
 }
 
-let client: Promise<import("@aws-sdk/client-sts").STSClient> | undefined;
-let clientRegion: string | undefined;
+/** One STS client per region for the container's life (in practice one: the function's own region). */
+const clients = new Map<string, STSClient>();
 
 async function assume(options: AssumedRoleOptions): Promise<AwsCredentials> {
   const { STSClient, AssumeRoleCommand } = await import("../lazy/sts.ts");
-  if (!client || clientRegion !== options.region) {
-    clientRegion = options.region;
-    client = Promise.resolve(
-      new STSClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.sts) }),
-    );
+  let client = clients.get(options.region);
+  if (!client) {
+    client = new STSClient({ region: options.region, ...awsClientOptions(AwsCallBudgets.sts) });
+    clients.set(options.region, client);
   }
   const timeoutMs = options.timeoutMs ?? AssumeRoleDefaults.timeoutMs;
   try {
-    const output = await (await client).send(
+    const output = await client.send(
       new AssumeRoleCommand({
         RoleArn: options.roleArn,
         RoleSessionName: options.sessionName,
