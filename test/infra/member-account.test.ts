@@ -30,13 +30,25 @@ describe("infra/member-account.yaml", () => {
     expect(member.Parameters.ScalerRoleName?.Default).toBe(central.Parameters.MemberScalerRoleName?.Default);
   });
 
-  it("gives the reader no write and the scaler writes to the coredns add-on only", () => {
-    const actions = (role: string) =>
+  it("gives the reader no write, and the scaler writes to the coredns add-on only with ScalerWrites", () => {
+    const statements = (role: string) =>
       (
         (member.Resources[role]?.Properties.Policies as { PolicyDocument: { Statement: Json[] } }[]) ?? []
-      ).flatMap((policy) => policy.PolicyDocument.Statement.flatMap((s) => [s.Action].flat() as string[]));
-    expect(actions("ReaderRole").sort()).toEqual(["eks:DescribeAddon", "eks:DescribeCluster"]);
-    expect(actions("ScalerRole").filter((a) => !a.startsWith("eks:Describe"))).toEqual(["eks:UpdateAddon"]);
+      ).flatMap((policy) => policy.PolicyDocument.Statement);
+    const actions = (statement: Json) => [statement.Action].flat() as string[];
+    expect(statements("ReaderRole").flatMap(actions).sort()).toEqual([
+      "eks:DescribeAddon",
+      "eks:DescribeCluster",
+    ]);
+    const [reads, writes] = statements("ScalerRole");
+    expect(actions(reads ?? {}).sort()).toEqual(["eks:DescribeAddon", "eks:DescribeCluster"]);
+    const [condition, granted, otherwise] = (writes?.["Fn::If"] as [string, Json, Json]) ?? [];
+    expect([condition, actions(granted ?? {}), otherwise]).toEqual([
+      "ScalerWrites",
+      ["eks:UpdateAddon", "eks:DescribeUpdate"],
+      { Ref: "AWS::NoValue" },
+    ]);
+    expect(member.Parameters.ScalerWrites?.Default).toBe("false");
   });
 
   it("maps the roles to the Kubernetes groups infra/rbac.yaml binds", () => {
@@ -45,12 +57,20 @@ describe("infra/member-account.yaml", () => {
         ((doc.subjects as Json[] | undefined) ?? []).filter((s) => s.kind === "Group").map((s) => s.name),
       ),
     );
+    const scalerGroups = member.Resources.ScalerAccessEntry?.Properties.KubernetesGroups as {
+      "Fn::If": unknown[];
+    };
+    expect(scalerGroups["Fn::If"]).toEqual([
+      "ScalerWrites",
+      ["linklocal-sentinel-readers", "linklocal-sentinel-scalers"],
+      ["linklocal-sentinel-readers"],
+    ]);
     for (const [entry, groups] of [
       ["ReaderAccessEntry", ["linklocal-sentinel-readers"]],
       ["ScalerAccessEntry", ["linklocal-sentinel-readers", "linklocal-sentinel-scalers"]],
     ] as const) {
       const properties = member.Resources[entry]?.Properties;
-      expect(properties?.KubernetesGroups).toEqual(groups);
+      if (entry === "ReaderAccessEntry") expect(properties?.KubernetesGroups).toEqual(groups);
       for (const group of groups) expect(rbacGroups.has(group), group).toBe(true);
       expect(properties?.AccessPolicies).toBeUndefined();
     }
