@@ -6,7 +6,7 @@ import type { EnrichedAlertGroup } from "./enriched.ts";
  * that filled AMP's 256 KB message no longer fits SNS's as plain JSON. Such a group is sent gzipped (alert
  * JSON is repetitive: labels and node facts compress about tenfold) inside a small JSON envelope, so every
  * alert that reached ingest reaches the sinks; only a group too large even then loses alerts
- * (shared/ingest/fit-to-sns.ts). Both sides of the topic (shared/ingest writes, shared/notify reads) import it
+ * (shared/ingest/fit-to-sns.ts). Both sides of the topic (shared/ingest writes; shared/internal-topic reads for notify, scale and verify) import it
  * from here, below both; it stays out of model/index.ts so importing the model's types loads no node:zlib.
  */
 export const InternalEncoding = { json: "json", gzipBase64: "gzip+base64" } as const;

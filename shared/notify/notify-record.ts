@@ -2,9 +2,13 @@ import type { Notifier } from "../deliver/notifier.ts";
 import { groupContentKey } from "../idempotency/content-key.ts";
 import type { DeliveryGuard } from "../idempotency/delivery-guard.ts";
 import { DeliveryInProgressError } from "../idempotency/errors.ts";
+import {
+  type InternalMessage,
+  readInternalMessage,
+  type SnsRecordLike,
+} from "../internal-topic/read-message.ts";
 import type { logger as sharedLogger } from "../logger.ts";
 import type { ScaleReport, Sink, VerificationReport } from "../model/index.ts";
-import { type InternalMessage, readInternalMessage, type SnsRecordLike } from "./read-group.ts";
 
 export type NotifyLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
 

@@ -1,8 +1,8 @@
 import { SentinelError } from "../errors.ts";
+import { snsRecords } from "../internal-topic/read-message.ts";
 import { countBy, countMetric, flushMetrics } from "../metrics/metrics.ts";
 import { MetricName } from "../metrics/names.ts";
 import { type NotifyDeps, notifyRecord, type RecordOutcome, RecordStatus } from "./notify-record.ts";
-import { snsRecords } from "./read-group.ts";
 
 /** More than one record of the event failed; `failures` keeps each error, the first is the cause. */
 export class NotifyBatchError extends SentinelError {

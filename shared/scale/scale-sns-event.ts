@@ -1,5 +1,6 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import { InputError } from "../errors.ts";
+import { readInternalMessage, snsRecords } from "../internal-topic/read-message.ts";
 import type { logger as sharedLogger } from "../logger.ts";
 import { countBy, flushMetrics } from "../metrics/metrics.ts";
 import { MetricName } from "../metrics/names.ts";
@@ -11,7 +12,6 @@ import {
   ScaleOwner,
   type ScaleReport,
 } from "../model/index.ts";
-import { readInternalMessage, snsRecords } from "../notify/read-group.ts";
 import type { CoreDnsAddonControl } from "./apply-plan.ts";
 import type { ScaleConfig } from "./config.ts";
 import { refused } from "./decide.ts";

@@ -1,11 +1,5 @@
-import type { VerificationReport } from "../model/index.ts";
-
 /**
- * The verification's outcome in two words, the same in Slack and PagerDuty: nothing judged (AMP not asked, or
- * no series for any node still in question) is "Not verified", never a green "Drops stopped".
+ * The wording moved below deliver and verify (shared/model/), which both use it; this re-export keeps the
+ * imports in shared/deliver/pagerduty/ and shared/deliver/slack-app/ working until those files import it there.
  */
-export function verificationHeadline(report: VerificationReport): string {
-  if (report.checked && report.stopped) return "Drops stopped";
-  if (report.checked && report.nodes.some((node) => node.state === "dropping")) return "Still dropping";
-  return "Not verified";
-}
+export { verificationHeadline } from "../model/verification-headline.ts";

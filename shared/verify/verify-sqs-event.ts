@@ -1,9 +1,9 @@
 import { errorMessage, InputError } from "../errors.ts";
+import { readInternalMessage } from "../internal-topic/read-message.ts";
 import type { logger as sharedLogger } from "../logger.ts";
 import { countBy, flushMetrics } from "../metrics/metrics.ts";
 import { MetricName } from "../metrics/names.ts";
 import { Sink, type VerificationReport } from "../model/index.ts";
-import { readInternalMessage } from "../notify/read-group.ts";
 import { AmpQueryError } from "./amp-query.ts";
 import { type FollowUpTarget, targetOfGroup, targetOfScaleReport } from "./follow-up-target.ts";
 import type { RateSeries } from "./verdict.ts";

@@ -1,5 +1,5 @@
 import type { VerificationReport } from "../../model/index.ts";
-import { verificationHeadline } from "../../verify/headline.ts";
+import { verificationHeadline } from "../../model/verification-headline.ts";
 import { escapeAndCut, escapeValueAndCut, oneLine } from "../text.ts";
 import { context, header, type SlackMessage, section } from "./blocks.ts";
 import { capBlocks } from "./common-blocks.ts";

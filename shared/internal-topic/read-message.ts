@@ -2,6 +2,9 @@ import { errorMessage, InputError } from "../errors.ts";
 import type { EnrichedAlertGroup, ScaleReport, VerificationReport } from "../model/index.ts";
 import { decodeGroupBody } from "../model/internal-message.ts";
 
+// Every reader of the internal topic (notify, scale, verify) reads it here, below all three, so none of them
+// imports another to read a message.
+
 /** The parts of an SNS Lambda record the notify functions read. */
 export interface SnsRecordLike {
   Sns: { MessageId: string; Message: string };
