@@ -1,5 +1,5 @@
-import type { ResolveTimes } from "../deliver/pagerduty/incident-order.ts";
 import type { DeliveryGuard } from "./delivery-guard.ts";
+import type { ResolveTimes } from "./resolve-times.ts";
 
 /** What the notify functions keep in the idempotency table: delivery records, and PagerDuty resolve times. */
 export interface IdempotencyStore {

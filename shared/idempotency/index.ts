@@ -1,6 +1,7 @@
 export * from "./content-key.ts";
 export * from "./delivery-guard.ts";
 export * from "./dynamo-delivery-guard.ts";
+export * from "./dynamo-resolve-times.ts";
 export * from "./errors.ts";
 export * from "./idempotency-config.ts";
 export * from "./idempotency-store.ts";

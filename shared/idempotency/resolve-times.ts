@@ -1,46 +1,11 @@
-import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import type { ResolveTimes } from "../deliver/pagerduty/incident-order.ts";
-import type { IdempotencyConfig } from "./idempotency-config.ts";
-
-/** Where the resolve times live in the table (the PagerDuty role may touch only these and its sink's keys). */
-export const RESOLVE_TIMES_KEY_PREFIX = "linklocal-sentinel-pagerduty-resolved#";
-/** A trigger reads the last resolve, a resolve writes it: one DynamoDB call per delivery either way. */
-export const DYNAMODB_CALLS_PER_ORDER_CHECK = 1;
-
 /**
- * The last resolve time of each PagerDuty incident, in the idempotency table (partition key `id`, TTL on
- * `expiration`) beside the delivery records. Null when no table is configured: then order is not checked.
+ * The last resolve of each PagerDuty incident, which shared/deliver/pagerduty/incident-order.ts reads to tell a
+ * late trigger from a new one. Declared here, below deliver, so the store does not import the sink it serves;
+ * incident-order.ts still declares the same shape for itself, and TypeScript matches the two structurally.
  */
-export function dynamoResolveTimes(config: IdempotencyConfig, client: DynamoDBClient): ResolveTimes | null {
-  const tableName = config.tableName;
-  if (tableName === null) return null;
-  return {
-    async lastResolvedAt(dedupKey) {
-      const { Item } = await client.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: { id: { S: RESOLVE_TIMES_KEY_PREFIX + dedupKey } },
-          ConsistentRead: true,
-        }),
-      );
-      return Item?.resolvedAt?.S ?? null;
-    },
-    async recordResolve(dedupKey, resolvedAt) {
-      const expiration = Math.floor(Date.now() / 1000) + config.expiresAfterSeconds;
-      try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: { id: { S: RESOLVE_TIMES_KEY_PREFIX + dedupKey } },
-            UpdateExpression: "SET resolvedAt = :at, expiration = :exp",
-            // ISO times of one format compare in time order; an older resolve never replaces a newer one.
-            ConditionExpression: "attribute_not_exists(resolvedAt) OR resolvedAt < :at",
-            ExpressionAttributeValues: { ":at": { S: resolvedAt }, ":exp": { N: String(expiration) } },
-          }),
-        );
-      } catch (error) {
-        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-      }
-    },
-  };
+export interface ResolveTimes {
+  /** When the incident was last resolved (the latest `endsAt` of its resolve), or null. */
+  lastResolvedAt(dedupKey: string): Promise<string | null>;
+  /** Remembers a resolve, keeping the later time when one is already stored. */
+  recordResolve(dedupKey: string, resolvedAt: string): Promise<void>;
 }
