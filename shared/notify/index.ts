@@ -1,4 +1,4 @@
+export * from "../deliver/notifier-from-secret.ts";
 export * from "../internal-topic/read-message.ts";
-export * from "./notifier-from-secret.ts";
 export * from "./notify-record.ts";
 export * from "./notify-sns-event.ts";

@@ -1,19 +1,6 @@
-import type { Notifier } from "../deliver/notifier.ts";
-import type { SecretReader } from "../secrets/index.ts";
-
 /**
- * Reads the secret on every call (the reader caches it for SECRETS_MAX_AGE_SECONDS) and builds the notifier
- * again only when the value changed, i.e. after a rotation.
+ * Building a notifier from a secret is the sinks' business and moved to shared/deliver/; this re-export keeps
+ * shared/deliver/slack-app/load.ts working until it imports ../notifier-from-secret.ts (then delete this file
+ * and its exception in test/architecture/imports.test.ts).
  */
-export function notifierFromSecret<N extends Notifier>(
-  secret: SecretReader,
-  build: (secretValue: string) => N,
-): () => Promise<N> {
-  let built: { secretValue: string; notifier: N } | null = null;
-  return async () => {
-    const secretValue = await secret.get();
-    if (built === null || built.secretValue !== secretValue)
-      built = { secretValue, notifier: build(secretValue) };
-    return built.notifier;
-  };
-}
+export { notifierFromSecret } from "../deliver/notifier-from-secret.ts";

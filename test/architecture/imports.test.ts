@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { importCycles, importGraph } from "../support/import-graph.ts";
+import { type ImportGraph, importCycles, importGraph } from "../support/import-graph.ts";
 import { repoRoot } from "../support/infra-template.ts";
 
 const FOLDERS = ["shared", "functions", "cli", "scripts", "bench", "sim", "bin", "test"];
@@ -44,6 +44,57 @@ const FORBIDDEN: { from: string; to: readonly string[]; why: string }[] = [
   },
 ];
 
+/**
+ * Imports left out of the folder-level check below, each one a known circle between two folders of shared/
+ * that can only be cut in a file another engineer is working on now. When the import changes, the test
+ * "lists only exceptions that still exist" says to delete the entry.
+ */
+const FOLDER_CYCLE_EXCEPTIONS: { from: string; to: string; why: string }[] = [
+  {
+    // deliver <-> notify: notify builds on the sinks (Notifier), so this one runs back up. The function now
+    // lives in shared/deliver/notifier-from-secret.ts; notify/notifier-from-secret.ts only re-exports it.
+    from: "shared/deliver/slack-app/load.ts",
+    to: "shared/notify/notifier-from-secret.ts",
+    why: "slack-app/ is being reworked; import ../notifier-from-secret.ts there, then drop the re-export",
+  },
+];
+
+/** The folder of shared/ a file belongs to (`shared/deliver/slack/x.ts` -> `shared/deliver`), or the file itself. */
+function sharedFolder(file: string): string {
+  const [root, second, third] = file.split("/");
+  return third === undefined ? file : `${root}/${second}`;
+}
+
+/** Which folders of shared/ import which, each edge with the files that make it; exceptions left out. */
+function folderGraph(): ImportGraph {
+  const folders: ImportGraph = new Map();
+  for (const [file, targets] of graph) {
+    if (!file.startsWith("shared/")) continue;
+    const from = sharedFolder(file);
+    const edges = folders.get(from) ?? [];
+    folders.set(from, edges);
+    for (const target of targets) {
+      const to = sharedFolder(target);
+      const excepted = FOLDER_CYCLE_EXCEPTIONS.some((e) => e.from === file && e.to === target);
+      if (to !== from && !excepted && !edges.includes(to)) edges.push(to);
+    }
+  }
+  return folders;
+}
+
+/** For a folder circle, the file imports that make it, so a failure says which line to change. */
+function circleImports(circle: string[]): string[] {
+  return [...graph].flatMap(([file, targets]) =>
+    targets
+      .filter((target) => {
+        const from = sharedFolder(file);
+        const to = sharedFolder(target);
+        return from !== to && circle.includes(from) && circle.includes(to);
+      })
+      .map((target) => `${file} -> ${target}`),
+  );
+}
+
 function violations(): string[] {
   const found: string[] = [];
   for (const [file, targets] of graph)
@@ -69,6 +120,18 @@ describe("imports", () => {
 
   it("never run back up the structure", () => {
     expect(violations()).toEqual([]);
+  });
+
+  it("form no circle between the folders of shared/", () => {
+    const circles = importCycles(folderGraph());
+    expect(circles.map((circle) => ({ circle, imports: circleImports(circle) }))).toEqual([]);
+  });
+
+  it("lists only folder-circle exceptions that still exist", () => {
+    const stale = FOLDER_CYCLE_EXCEPTIONS.filter((e) => !graph.get(e.from)?.includes(e.to));
+    expect(stale.map((e) => `${e.from} no longer imports ${e.to} (${e.why}): delete its exception`)).toEqual(
+      [],
+    );
   });
 });
 
