@@ -1,9 +1,14 @@
 import type { KubeApi } from "../cluster/kube-api.ts";
 import { diagnose, type ScaleUpPolicy } from "../diagnose/index.ts";
 import { failureReasonOf, readFailure } from "../enrich/failure.ts";
-import { type ClusterFactsCache, type CoreDnsAddonLookup, enrichGroup } from "../enrich/index.ts";
+import { type ClusterFactsCache, enrichGroup } from "../enrich/index.ts";
 import { fetchTalkers } from "../enrich/talkers.ts";
 import { errorMessage } from "../errors.ts";
+import {
+  type ClusterConnection,
+  type ClusterConnector,
+  ENRICHMENT_OFF,
+} from "../fleet/cluster-connection.ts";
 import {
   type AlertGroup,
   type EnrichedAlert,
@@ -13,19 +18,8 @@ import {
 } from "../model/index.ts";
 import type { GroupEnricher, GroupEnrichment } from "./enrichment.ts";
 
-/** How to reach one cluster. */
-export interface ClusterConnection {
-  /** The name used as cache key and in messages. */
-  name: string;
-  kube: KubeApi;
-  addon?: CoreDnsAddonLookup;
-}
-
-/**
- * Picks the cluster a group is about. Returns a reason string when the group cannot be enriched (no cluster
- * named, or a cluster this deployment does not serve); throws only for unexpected failures.
- */
-export type ClusterConnector = (group: AlertGroup) => ClusterConnection | string;
+// The connection types moved to shared/fleet/, below ingest and scale, which both connect; ingest keeps them.
+export { type ClusterConnection, type ClusterConnector, ENRICHMENT_OFF };
 
 export interface ClusterEnricherOptions {
   cache?: ClusterFactsCache;
@@ -146,5 +140,3 @@ export function withoutClusterFacts(
   const alerts = group.alerts.map((alert) => ({ ...alert, node: null, enrichmentError: why }));
   return { alerts, coredns: null, diagnosis: diagnose(alerts, null, [why]), failure };
 }
-
-export const ENRICHMENT_OFF = "enrichment is off: EKS_CLUSTER_NAME is not set (nor CLUSTERS)";

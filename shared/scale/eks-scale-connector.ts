@@ -1,10 +1,10 @@
 import { describeCoreDnsAddonUpdate, updateCoreDnsAddonConfiguration } from "../cluster/eks-addon-update.ts";
 import type { ClusterMap } from "../fleet/cluster-map.ts";
-import { eksConnections } from "../ingest/eks-connector.ts";
+import { eksConnections } from "../fleet/eks-connections.ts";
 import type { ScaleConnector } from "./scale-sns-event.ts";
 
 /**
- * The ingest's EKS connections (same cluster map, same token and client reuse) through each cluster's writer
+ * The EKS connections ingest uses too (same cluster map, same token and client reuse) through each cluster's writer
  * role (`scaleRoleArn`, else `roleArn`), plus the add-on writes and the cluster's own scale mode.
  */
 export function eksScaleConnector(options: {

@@ -42,6 +42,16 @@ const FORBIDDEN: { from: string; to: readonly string[]; why: string }[] = [
     to: ["shared/ingest/"],
     why: "ingest writes the internal topic, notify reads it",
   },
+  {
+    from: "shared/scale/",
+    to: ["shared/ingest/"],
+    why: "scale and ingest both reach clusters through shared/fleet/eks-connections.ts, not through each other",
+  },
+  {
+    from: "shared/ingest/",
+    to: ["shared/scale/"],
+    why: "scale and ingest both reach clusters through shared/fleet/eks-connections.ts, not through each other",
+  },
 ];
 
 /**
