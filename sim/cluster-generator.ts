@@ -149,19 +149,89 @@ interface NodePlan {
   inZone: number;
 }
 
+/** What every step of one generation shares: the seeded random source and the scenario with its defaults. */
+interface Generation {
+  scenario: ClusterScenario;
+  random: SeededRandom;
+  region: string;
+  now: number;
+  replicas: number;
+  compute: ComputeLayout;
+  install: CoreDnsInstall;
+  images: string[];
+}
+
+/** The objects made so far. Steps append in a fixed order: every object draws from the one random source. */
+interface Workloads {
+  pods: Pod[];
+  deployments: Deployment[];
+  daemonSets: DaemonSet[];
+  configMaps: ConfigMap[];
+  services: Service[];
+}
+
+/** CoreDNS's Deployment name and pod labels: EKS's `coredns`, or a Helm release `dns` (the chart's labels). */
+interface CoreDnsIdentity {
+  name: string;
+  labels: Record<string, string>;
+}
+
 export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
   if (!Number.isInteger(scenario.nodeCount) || scenario.nodeCount < 3 || scenario.nodeCount > 5000) {
     throw new RangeError(`nodeCount must be an integer from 3 to 5000, got ${scenario.nodeCount}`);
   }
-  const random = new SeededRandom(scenario.seed ?? 42);
   const region = scenario.region ?? "us-east-1";
-  const clusterName = scenario.clusterName ?? "sim-prod";
-  const now = Date.parse(scenario.now ?? "2026-11-23T09:00:00Z");
-  const replicas = scenario.corednsReplicas ?? 2;
-  const owner = scenario.replicaOwner ?? ReplicaOwner.none;
-  const zones = [`${region}a`, `${region}b`, `${region}c`];
-  const images = commonImages.map((image) => image.replace("REGION", region));
+  const gen: Generation = {
+    scenario,
+    random: new SeededRandom(scenario.seed ?? 42),
+    region,
+    now: Date.parse(scenario.now ?? "2026-11-23T09:00:00Z"),
+    replicas: scenario.corednsReplicas ?? 2,
+    compute: scenario.compute ?? ComputeLayout.ec2,
+    install: scenario.corednsInstall ?? CoreDnsInstall.eks,
+    images: commonImages.map((image) => image.replace("REGION", region)),
+  };
+  const plans = planNodes(gen);
+  const corednsPlacement = placeCoreDnsReplicas(gen, plans);
+  const notReadyNames = markNotReadyNodes(gen, plans, corednsPlacement);
 
+  const objects: Workloads = { pods: [], deployments: [], daemonSets: [], configMaps: [], services: [] };
+  const coredns = coreDnsIdentity(gen);
+  if (coredns) coreDnsWorkloads(gen, objects, coredns, corednsPlacement);
+  daemonSetWorkloads(gen, objects, plans);
+  const corednsAddon = replicaOwnerWorkloads(gen, objects, plans, coredns?.name ?? null);
+  if (coredns) objects.configMaps.push(corednsConfigMap(gen, coredns.name));
+  applicationPods(gen, objects, plans, corednsPlacement);
+  // Another DNS provider answers behind kube-dns when there is no CoreDNS (made last: it draws no earlier random).
+  const kubeDnsSelector = coredns
+    ? coredns.labels
+    : gen.install === CoreDnsInstall.absent
+      ? { "app.kubernetes.io/name": "unbound" }
+      : null;
+  if (kubeDnsSelector) objects.services.push(kubeDnsService(gen, kubeDnsSelector));
+  // NodeLocal DNSCache's manifest ships its Corefile as the ConfigMap node-local-dns (made last, like the Service).
+  if (scenario.nodeLocalDns) objects.configMaps.push(nodeLocalDnsConfigMap(gen));
+
+  return {
+    name: scenario.clusterName ?? "sim-prod",
+    region,
+    nodes: plans.map((p) => p.node),
+    pods: objects.pods,
+    deployments: objects.deployments,
+    daemonSets: objects.daemonSets,
+    configMaps: objects.configMaps,
+    leases: scaleLeases(gen),
+    services: objects.services,
+    autoModeEnabled: gen.compute === ComputeLayout.autoMode || gen.compute === ComputeLayout.mixedAutoMode,
+    corednsAddon,
+    facts: placementFacts(plans, corednsPlacement, notReadyNames, coredns?.name ?? null),
+  };
+}
+
+/** Every node of the layout: EC2 (a managed node group, then Karpenter), Auto Mode or Fargate. */
+function planNodes(gen: Generation): NodePlan[] {
+  const { scenario, compute, replicas, region, random, now, images } = gen;
+  const zones = [`${region}a`, `${region}b`, `${region}c`];
   const plans: NodePlan[] = [];
   const spotFraction = scenario.spotFraction ?? 0.3;
   // The first third are a managed on-demand "system" nodegroup, the rest Karpenter capacity; at least one spot.
@@ -169,9 +239,7 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
     scenario.spotReplicas ? 1 : 0,
     Math.min(scenario.nodeCount - 1, Math.round(scenario.nodeCount * spotFraction)),
   );
-  const compute = scenario.compute ?? ComputeLayout.ec2;
   const fargateOnly = compute === ComputeLayout.fargateOnly;
-  const fargateCoreDns = fargateOnly || compute === ComputeLayout.fargateKubeSystem;
   // A kube-system Fargate profile adds one Fargate node per CoreDNS replica beside the EC2 nodes.
   const totalNodes = scenario.nodeCount + (compute === ComputeLayout.fargateKubeSystem ? replicas : 0);
   for (let i = 0; i < totalNodes; i += 1) {
@@ -194,124 +262,145 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
       toAutoModeNode(plan);
     plans.push(plan);
   }
+  return plans;
+}
 
-  const install = scenario.corednsInstall ?? CoreDnsInstall.eks;
-  const withCoreDns = compute !== ComputeLayout.autoMode && install !== CoreDnsInstall.absent;
-  const fargatePlans = plans.filter((p) => p.compute === "fargate");
-  const corednsPlacement = !withCoreDns
-    ? []
-    : fargateCoreDns
-      ? fargatePlans.slice(0, replicas)
-      : placeCoreDns(
-          plans.filter((p) => p.compute === "ec2"),
-          replicas,
-          scenario.colocatedReplicas ?? 0,
-          scenario.spotReplicas ?? 0,
-        );
+/** The nodes CoreDNS's replicas run on (a node twice when replicas share it); none without CoreDNS. */
+function placeCoreDnsReplicas(gen: Generation, plans: NodePlan[]): NodePlan[] {
+  const { scenario, compute, replicas } = gen;
+  const withCoreDns = compute !== ComputeLayout.autoMode && gen.install !== CoreDnsInstall.absent;
+  const fargateCoreDns = compute === ComputeLayout.fargateOnly || compute === ComputeLayout.fargateKubeSystem;
+  if (!withCoreDns) return [];
+  if (fargateCoreDns) return plans.filter((p) => p.compute === "fargate").slice(0, replicas);
+  return placeCoreDns(
+    plans.filter((p) => p.compute === "ec2"),
+    replicas,
+    scenario.colocatedReplicas ?? 0,
+    scenario.spotReplicas ?? 0,
+  );
+}
+
+/** Marks the last nodes without CoreDNS not ready, as many as the scenario asks; returns their names. */
+function markNotReadyNodes(gen: Generation, plans: NodePlan[], corednsPlacement: NodePlan[]): string[] {
   const corednsNodeNames = new Set(corednsPlacement.map((p) => p.node.metadata.name));
   const withoutCoreDns = plans.filter((p) => !corednsNodeNames.has(p.node.metadata.name));
-  const notReadyCount = Math.min(scenario.notReadyNodes ?? 0, withoutCoreDns.length);
+  const notReadyCount = Math.min(gen.scenario.notReadyNodes ?? 0, withoutCoreDns.length);
   const notReadyNames = withoutCoreDns
     .slice(withoutCoreDns.length - notReadyCount)
     .map((p) => p.node.metadata.name);
   for (const plan of plans) {
-    if (notReadyNames.includes(plan.node.metadata.name)) markNotReady(plan, now);
+    if (notReadyNames.includes(plan.node.metadata.name)) markNotReady(plan, gen.now);
   }
+  return notReadyNames;
+}
 
-  const pods: Pod[] = [];
-  const deployments: Deployment[] = [];
-  const daemonSets: DaemonSet[] = [];
-  const configMaps: ConfigMap[] = [];
-  const ctx = { random, region, now };
+/** CoreDNS's Deployment name and labels, or null when the layout has no CoreDNS of its own. */
+function coreDnsIdentity(gen: Generation): CoreDnsIdentity | null {
+  if (gen.compute === ComputeLayout.autoMode || gen.install === CoreDnsInstall.absent) return null;
+  return gen.install === CoreDnsInstall.helm
+    ? {
+        name: "dns-coredns",
+        labels: {
+          "k8s-app": "coredns",
+          "app.kubernetes.io/name": "coredns",
+          "app.kubernetes.io/instance": "dns",
+        },
+      }
+    : { name: "coredns", labels: { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" } };
+}
 
-  // CoreDNS: EKS's `coredns` Deployment, or a Helm release `dns` (Deployment `dns-coredns`, the chart's labels).
-  const helm = install === CoreDnsInstall.helm;
-  const corednsName = withCoreDns ? (helm ? "dns-coredns" : "coredns") : null;
-  const corednsLabels: Record<string, string> = helm
-    ? { "k8s-app": "coredns", "app.kubernetes.io/name": "coredns", "app.kubernetes.io/instance": "dns" }
-    : { "k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns" };
-  const services: Service[] = [];
-  if (corednsName) {
-    const corednsHash = random.chars(podSuffixAlphabet, 10);
-    const corednsPods = corednsPlacement.map((plan) =>
-      makePod(ctx, plan, {
-        namespace: "kube-system",
-        name: `${corednsName}-${corednsHash}-${random.chars(podSuffixAlphabet, 5)}`,
-        labels: { ...corednsLabels, "pod-template-hash": corednsHash },
-        owner: { kind: "ReplicaSet", name: `${corednsName}-${corednsHash}` },
-        container: { name: "coredns", image: corednsImage(region), args: ["-conf", "/etc/coredns/Corefile"] },
-        priorityClassName: "system-cluster-critical",
-      }),
-    );
-    pods.push(...corednsPods);
-    const readyCoreDns = corednsPods.filter((p) =>
-      p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
-    );
-    deployments.push(
-      makeDeployment(ctx, {
-        name: corednsName,
-        labels: corednsLabels,
-        selector: corednsLabels,
-        replicas,
-        ready: readyCoreDns.length,
-        container: { name: "coredns", image: corednsImage(region) },
-        podSpec: corednsSchedulingSpec(scenario.corednsAntiAffinity ?? "preferred"),
-      }),
-    );
-  }
-  // Another DNS provider answers behind kube-dns when there is no CoreDNS (made last: it draws no earlier random).
-  const kubeDnsSelector = corednsName
-    ? corednsLabels
-    : install === CoreDnsInstall.absent
-      ? { "app.kubernetes.io/name": "unbound" }
-      : null;
+/** CoreDNS's pods on their placed nodes and its Deployment. */
+function coreDnsWorkloads(
+  gen: Generation,
+  objects: Workloads,
+  coredns: CoreDnsIdentity,
+  corednsPlacement: NodePlan[],
+): void {
+  const { random, region } = gen;
+  const { name: corednsName, labels: corednsLabels } = coredns;
+  const corednsHash = random.chars(podSuffixAlphabet, 10);
+  const corednsPods = corednsPlacement.map((plan) =>
+    makePod(gen, plan, {
+      namespace: "kube-system",
+      name: `${corednsName}-${corednsHash}-${random.chars(podSuffixAlphabet, 5)}`,
+      labels: { ...corednsLabels, "pod-template-hash": corednsHash },
+      owner: { kind: "ReplicaSet", name: `${corednsName}-${corednsHash}` },
+      container: { name: "coredns", image: corednsImage(region), args: ["-conf", "/etc/coredns/Corefile"] },
+      priorityClassName: "system-cluster-critical",
+    }),
+  );
+  objects.pods.push(...corednsPods);
+  const readyCoreDns = corednsPods.filter((p) =>
+    p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+  );
+  objects.deployments.push(
+    makeDeployment(gen, {
+      name: corednsName,
+      labels: corednsLabels,
+      selector: corednsLabels,
+      replicas: gen.replicas,
+      ready: readyCoreDns.length,
+      container: { name: "coredns", image: corednsImage(region) },
+      podSpec: corednsSchedulingSpec(gen.scenario.corednsAntiAffinity ?? "preferred"),
+    }),
+  );
+}
 
-  // DaemonSets on every node.
-  const daemonSetSpecs: { namespace: string; name: string; labels: Record<string, string>; image: string }[] =
-    [
-      {
-        namespace: "kube-system",
-        name: "aws-node",
-        labels: { "k8s-app": "aws-node" },
-        image: images[0] ?? "",
-      },
-      {
-        namespace: "kube-system",
-        name: "kube-proxy",
-        labels: { "k8s-app": "kube-proxy" },
-        image: images[3] ?? "",
-      },
-      {
-        namespace: "monitoring",
-        name: "ethtool-exporter",
-        labels: { "app.kubernetes.io/name": "ethtool-exporter" },
-        image: images[9] ?? "",
-      },
-    ];
-  if (scenario.nodeLocalDns) {
-    daemonSetSpecs.push({
+interface DaemonSetSpec {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  image: string;
+}
+
+/** The DaemonSets the scenario runs: the VPC CNI, kube-proxy, the exporter, NodeLocal DNSCache, unbound. */
+function daemonSetSpecs(gen: Generation): DaemonSetSpec[] {
+  const { images } = gen;
+  const specs: DaemonSetSpec[] = [
+    { namespace: "kube-system", name: "aws-node", labels: { "k8s-app": "aws-node" }, image: images[0] ?? "" },
+    {
+      namespace: "kube-system",
+      name: "kube-proxy",
+      labels: { "k8s-app": "kube-proxy" },
+      image: images[3] ?? "",
+    },
+    {
+      namespace: "monitoring",
+      name: "ethtool-exporter",
+      labels: { "app.kubernetes.io/name": "ethtool-exporter" },
+      image: images[9] ?? "",
+    },
+  ];
+  if (gen.scenario.nodeLocalDns) {
+    specs.push({
       namespace: "kube-system",
       name: "node-local-dns",
       labels: { "k8s-app": "node-local-dns" },
       image: "registry.k8s.io/dns/k8s-dns-node-cache:1.23.1",
     });
   }
-  if (install === CoreDnsInstall.absent) {
-    daemonSetSpecs.push({
+  if (gen.install === CoreDnsInstall.absent) {
+    specs.push({
       namespace: "kube-system",
       name: "unbound",
       labels: { "app.kubernetes.io/name": "unbound" },
       image: "docker.io/mvance/unbound:1.21.1",
     });
   }
-  for (const spec of daemonSetSpecs) {
-    if (compute === ComputeLayout.autoMode && (spec.name === "aws-node" || spec.name === "kube-proxy"))
+  return specs;
+}
+
+/** Each DaemonSet and its hostNetwork pod on every node that runs DaemonSets. */
+function daemonSetWorkloads(gen: Generation, objects: Workloads, plans: NodePlan[]): void {
+  const { random } = gen;
+  for (const spec of daemonSetSpecs(gen)) {
+    if (gen.compute === ComputeLayout.autoMode && (spec.name === "aws-node" || spec.name === "kube-proxy"))
       continue;
     // Fargate runs no DaemonSets; Auto Mode runs the VPC CNI and kube-proxy as node services, not pods.
     const nodeService = spec.name === "aws-node" || spec.name === "kube-proxy";
     const hosts = plans.filter((p) => p.compute === "ec2" || (p.compute === "auto" && !nodeService));
     const dsPods = hosts.map((plan) =>
-      makePod(ctx, plan, {
+      makePod(gen, plan, {
         namespace: spec.namespace,
         name: `${spec.name}-${random.chars(podSuffixAlphabet, 5)}`,
         labels: { ...spec.labels, "controller-revision-hash": "6b8f9d7c5f" },
@@ -325,90 +414,120 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
         priorityClassName: spec.namespace === "kube-system" ? "system-node-critical" : undefined,
       }),
     );
-    pods.push(...dsPods);
-    daemonSets.push(makeDaemonSet(ctx, spec, hosts.length, hosts.filter((p) => p.ready).length));
+    objects.pods.push(...dsPods);
+    objects.daemonSets.push(makeDaemonSet(gen, spec, hosts.length, hosts.filter((p) => p.ready).length));
   }
+}
 
-  // Replica owner.
-  let corednsAddon: SimCoreDnsAddon | null = null;
+/** Whoever owns CoreDNS's replica count: the EKS add-on (returned), the autoscaler (its objects), or nobody. */
+function replicaOwnerWorkloads(
+  gen: Generation,
+  objects: Workloads,
+  plans: NodePlan[],
+  corednsName: string | null,
+): SimCoreDnsAddon | null {
+  const { scenario, replicas } = gen;
+  const owner = scenario.replicaOwner ?? ReplicaOwner.none;
   if (owner === ReplicaOwner.eksAddon) {
     const values =
       scenario.addonMode === "replica-count"
         ? { replicaCount: replicas }
         : { autoScaling: { enabled: true, minReplicas: replicas, maxReplicas: Math.max(10, replicas) } };
-    corednsAddon = {
+    return {
       addonName: "coredns",
-      clusterName,
+      clusterName: scenario.clusterName ?? "sim-prod",
       addonVersion: "v1.11.3-eksbuild.2",
       status: "ACTIVE",
       configurationValues: JSON.stringify(values),
     };
-  } else if (owner === ReplicaOwner.clusterProportionalAutoscaler) {
-    const plan = plans[0] as NodePlan;
-    const image = "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.8.9";
-    const name = scenario.autoscalerName ?? "dns-autoscaler";
-    // Under another name it carries its own label, not the upstream `k8s-app=dns-autoscaler`.
-    const labels: Record<string, string> =
-      name === "dns-autoscaler" ? { "k8s-app": "dns-autoscaler" } : { "app.kubernetes.io/name": name };
-    const args = [
-      "--namespace=kube-system",
-      `--configmap=${name}`,
-      `--target=deployment/${corednsName ?? "coredns"}`,
-      "--logtostderr=true",
-      "--v=2",
-    ];
-    pods.push(
-      makePod(ctx, plan, {
-        namespace: "kube-system",
-        name: `${name}-7d6c9f8b5d-${random.chars(podSuffixAlphabet, 5)}`,
-        labels,
-        owner: { kind: "ReplicaSet", name: `${name}-7d6c9f8b5d` },
-        container: { name: "autoscaler", image, args },
-      }),
-    );
-    deployments.push(
-      makeDeployment(ctx, {
-        name,
-        labels,
-        selector: labels,
-        replicas: 1,
-        ready: 1,
-        container: { name: "autoscaler", image, args },
-      }),
-    );
-    configMaps.push({
-      metadata: {
-        name,
-        namespace: "kube-system",
-        uid: uid(random),
-        creationTimestamp: iso(now - 90 * 86_400_000),
-      },
-      data: {
-        linear: JSON.stringify({
-          coresPerReplica: 256,
-          nodesPerReplica: 16,
-          min: replicas,
-          preventSinglePointFailure: true,
-        }),
-      },
-    });
   }
-  if (corednsName)
-    configMaps.push({
-      metadata: {
-        name: corednsName,
-        namespace: "kube-system",
-        uid: uid(random),
-        creationTimestamp: iso(now - 200 * 86_400_000),
-      },
-      data: {
-        Corefile:
-          ".:53 {\n    errors\n    health {\n        lameduck 5s\n      }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n      pods insecure\n      fallthrough in-addr.arpa ip6.arpa\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n",
-      },
-    });
+  if (owner === ReplicaOwner.clusterProportionalAutoscaler)
+    proportionalAutoscaler(gen, objects, plans[0] as NodePlan, corednsName);
+  return null;
+}
 
-  // Application pods with VPC IPs.
-  const appPodsPerNode = scenario.appPodsPerNode ?? 2;
+/** cluster-proportional-autoscaler's pod (on `plan`), Deployment and linear ConfigMap targeting CoreDNS. */
+function proportionalAutoscaler(
+  gen: Generation,
+  objects: Workloads,
+  plan: NodePlan,
+  corednsName: string | null,
+): void {
+  const { random, now, replicas } = gen;
+  const image = "registry.k8s.io/cpa/cluster-proportional-autoscaler:v1.8.9";
+  const name = gen.scenario.autoscalerName ?? "dns-autoscaler";
+  // Under another name it carries its own label, not the upstream `k8s-app=dns-autoscaler`.
+  const labels: Record<string, string> =
+    name === "dns-autoscaler" ? { "k8s-app": "dns-autoscaler" } : { "app.kubernetes.io/name": name };
+  const args = [
+    "--namespace=kube-system",
+    `--configmap=${name}`,
+    `--target=deployment/${corednsName ?? "coredns"}`,
+    "--logtostderr=true",
+    "--v=2",
+  ];
+  objects.pods.push(
+    makePod(gen, plan, {
+      namespace: "kube-system",
+      name: `${name}-7d6c9f8b5d-${random.chars(podSuffixAlphabet, 5)}`,
+      labels,
+      owner: { kind: "ReplicaSet", name: `${name}-7d6c9f8b5d` },
+      container: { name: "autoscaler", image, args },
+    }),
+  );
+  objects.deployments.push(
+    makeDeployment(gen, {
+      name,
+      labels,
+      selector: labels,
+      replicas: 1,
+      ready: 1,
+      container: { name: "autoscaler", image, args },
+    }),
+  );
+  objects.configMaps.push({
+    metadata: {
+      name,
+      namespace: "kube-system",
+      uid: uid(random),
+      creationTimestamp: iso(now - 90 * 86_400_000),
+    },
+    data: {
+      linear: JSON.stringify({
+        coresPerReplica: 256,
+        nodesPerReplica: 16,
+        min: replicas,
+        preventSinglePointFailure: true,
+      }),
+    },
+  });
+}
+
+/** CoreDNS's Corefile as EKS ships it. */
+function corednsConfigMap(gen: Generation, corednsName: string): ConfigMap {
+  return {
+    metadata: {
+      name: corednsName,
+      namespace: "kube-system",
+      uid: uid(gen.random),
+      creationTimestamp: iso(gen.now - 200 * 86_400_000),
+    },
+    data: {
+      Corefile:
+        ".:53 {\n    errors\n    health {\n        lameduck 5s\n      }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n      pods insecure\n      fallthrough in-addr.arpa ip6.arpa\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n",
+    },
+  };
+}
+
+/** Application pods with VPC IPs, so an alert's pod IP maps to its node. */
+function applicationPods(
+  gen: Generation,
+  objects: Workloads,
+  plans: NodePlan[],
+  corednsPlacement: NodePlan[],
+): void {
+  const { random, region } = gen;
+  const appPodsPerNode = gen.scenario.appPodsPerNode ?? 2;
   const apps = ["checkout", "catalog", "ledger", "search", "cart"];
   const corednsHosts = new Set(corednsPlacement);
   for (const plan of plans) {
@@ -417,8 +536,8 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
     for (let k = 0; k < perNode; k += 1) {
       const app = random.pick(apps);
       const namespace = app === "ledger" ? "payments" : "shop";
-      pods.push(
-        makePod(ctx, plan, {
+      objects.pods.push(
+        makePod(gen, plan, {
           namespace,
           name: `${app}-6f7d8c9b4-${random.chars(podSuffixAlphabet, 5)}`,
           labels: { app, "pod-template-hash": "6f7d8c9b4" },
@@ -431,66 +550,59 @@ export function generateCluster(scenario: ClusterScenario): GeneratedCluster {
       );
     }
   }
+}
 
-  if (kubeDnsSelector) services.push(kubeDnsService(ctx, kubeDnsSelector));
-  // NodeLocal DNSCache's manifest ships its Corefile as the ConfigMap node-local-dns (made last, like the Service).
-  if (scenario.nodeLocalDns) {
-    configMaps.push({
+/** NodeLocal DNSCache's Corefile, as its manifest ships it. */
+function nodeLocalDnsConfigMap(gen: Generation): ConfigMap {
+  return {
+    metadata: {
+      name: "node-local-dns",
+      namespace: "kube-system",
+      uid: uid(gen.random),
+      creationTimestamp: iso(gen.now - 200 * 86_400_000),
+    },
+    data: {
+      Corefile:
+        "cluster.local:53 {\n    cache {\n        success 9984 30\n    }\n    forward . __PILLAR__CLUSTER__DNS__\n}\n",
+    },
+  };
+}
+
+/** The scaler's Lease (infra/rbac.yaml creates it), unless the scenario is a cluster without the manifest. */
+function scaleLeases(gen: Generation): GeneratedCluster["leases"] {
+  if (gen.scenario.scaleLease === false) return [];
+  return [
+    {
       metadata: {
-        name: "node-local-dns",
-        namespace: "kube-system",
-        uid: uid(random),
-        creationTimestamp: iso(now - 200 * 86_400_000),
+        name: SCALE_LEASE.name,
+        namespace: SCALE_LEASE.namespace,
+        labels: { "app.kubernetes.io/name": "linklocal-sentinel" },
+        creationTimestamp: iso(gen.now - 30 * 86_400_000),
       },
-      data: {
-        Corefile:
-          "cluster.local:53 {\n    cache {\n        success 9984 30\n    }\n    forward . __PILLAR__CLUSTER__DNS__\n}\n",
-      },
-    });
-  }
-
-  const spotCorednsNodes = [
-    ...new Set(corednsPlacement.filter((p) => p.spot).map((p) => p.node.metadata.name)),
+      spec: {},
+    },
   ];
+}
+
+/** What the scenario put where, for tests to assert against. */
+function placementFacts(
+  plans: NodePlan[],
+  corednsPlacement: NodePlan[],
+  notReadyNames: string[],
+  corednsName: string | null,
+): GeneratedCluster["facts"] {
   const counts = new Map<string, number>();
   for (const plan of corednsPlacement)
     counts.set(plan.node.metadata.name, (counts.get(plan.node.metadata.name) ?? 0) + 1);
-
   return {
-    name: clusterName,
-    region,
-    nodes: plans.map((p) => p.node),
-    pods,
-    deployments,
-    daemonSets,
-    configMaps,
-    leases:
-      scenario.scaleLease === false
-        ? []
-        : [
-            {
-              metadata: {
-                name: SCALE_LEASE.name,
-                namespace: SCALE_LEASE.namespace,
-                labels: { "app.kubernetes.io/name": "linklocal-sentinel" },
-                creationTimestamp: iso(now - 30 * 86_400_000),
-              },
-              spec: {},
-            },
-          ],
-    services,
-    autoModeEnabled: compute === ComputeLayout.autoMode || compute === ComputeLayout.mixedAutoMode,
-    corednsAddon,
-    facts: {
-      corednsNodes: [...corednsNodeNames],
-      colocatedNodes: [...counts].filter(([, n]) => n > 1).map(([name]) => name),
-      spotCorednsNodes,
-      notReadyNodes: notReadyNames,
-      exporterPort,
-      corednsDeployment: corednsName,
-      autoModeNodes: plans.filter((p) => p.compute === "auto").map((p) => p.node.metadata.name),
-      fargateNodes: fargatePlans.map((p) => p.node.metadata.name),
-    },
+    corednsNodes: [...new Set(corednsPlacement.map((p) => p.node.metadata.name))],
+    colocatedNodes: [...counts].filter(([, n]) => n > 1).map(([name]) => name),
+    spotCorednsNodes: [...new Set(corednsPlacement.filter((p) => p.spot).map((p) => p.node.metadata.name))],
+    notReadyNodes: notReadyNames,
+    exporterPort,
+    corednsDeployment: corednsName,
+    autoModeNodes: plans.filter((p) => p.compute === "auto").map((p) => p.node.metadata.name),
+    fargateNodes: plans.filter((p) => p.compute === "fargate").map((p) => p.node.metadata.name),
   };
 }
 
