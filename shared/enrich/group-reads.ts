@@ -49,6 +49,32 @@ export interface GroupReads {
   failureReasons: EnrichmentFailureReason[];
 }
 
+/** What the reads collect as they go: node records merged by name, failures as messages and their kinds. */
+interface ReadLog {
+  records: Map<string, NodeRecord>;
+  errors: string[];
+  nodeErrors: string[];
+  failureReasons: EnrichmentFailureReason[];
+  /** The value of a read, or null with its failure kept in `sink`. */
+  keep<T>(outcome: Attempt<T> | null, sink: string[]): T | null;
+  addRecords(list: readonly NodeRecord[]): void;
+}
+
+function readLog(): ReadLog {
+  const log: ReadLog = {
+    records: new Map(),
+    errors: [],
+    nodeErrors: [],
+    failureReasons: [],
+    keep: (outcome, sink) => keepValue(outcome, sink, log.failureReasons),
+    addRecords(list) {
+      for (const record of list)
+        log.records.set(record.name, mergeNodeRecords(log.records.get(record.name), record));
+    },
+  };
+  return log;
+}
+
 /**
  * The group's reads in three rounds of parallel requests: (A) what needs no other answer (kube-system's DNS
  * pods and Deployments, the node Table when cold or for a large group, pod IPs for a warm small one), (B) pod
@@ -63,20 +89,54 @@ export async function readGroup(
   cached: ClusterDnsFacts | null,
   addonLookup: CoreDnsAddonLookup | undefined,
 ): Promise<GroupReads> {
-  const errors: string[] = [];
-  const nodeErrors: string[] = [];
-  const failureReasons: EnrichmentFailureReason[] = [];
-  const keep = <T>(outcome: Attempt<T> | null, sink: string[]) => keepValue(outcome, sink, failureReasons);
-  const records = new Map<string, NodeRecord>();
-  const addRecords = (list: readonly NodeRecord[]) => {
-    for (const record of list) records.set(record.name, mergeNodeRecords(records.get(record.name), record));
-  };
-  const targeted = plan.kind === "targeted";
+  const log = readLog();
   // A cold read lists the node Table whatever the group: the node count, the cordoned nodes and every node IP
   // in one request (cached with the cluster facts' other answers), instead of a count, a cordoned list and
   // per-IP lookups. A warm targeted group then needs only its own nodes.
-  const readRows = !targeted || cached === null;
+  const readRows = plan.kind !== "targeted" || cached === null;
+  const first = await independentReads(kube, plan, cached, addonLookup, readRows, log);
+  if (readRows && first.rows) {
+    const unplaced = unresolvedIps(identities, buildNodeIndex(log.records.values(), first.podIps));
+    const found = await podIpFollowUp(kube, group, unplaced, log.nodeErrors, log.failureReasons);
+    for (const [ip, node] of found ?? []) first.podIps.set(ip, node);
+  }
+  const details = await detailReads(kube, plan, identities, cached, first, log);
+  return {
+    cached,
+    workloads: first.workloads,
+    addon: first.addon,
+    autoMode: first.autoMode,
+    counts: first.counts,
+    records: log.records,
+    podIps: first.podIps,
+    nodeLocalOn: details.nodeLocalOn,
+    nodeLocalCoversAll: details.nodeLocalCoversAll,
+    autoscalerParams: details.autoscalerParams,
+    errors: log.errors,
+    nodeErrors: log.nodeErrors,
+    failureReasons: log.failureReasons,
+  };
+}
 
+/** Round A's answers, failures already kept in the log. */
+interface IndependentReads {
+  workloads: DnsWorkloads | null;
+  addon: AddonLookupOutcome;
+  autoMode: AutoModeOutcome;
+  rows: NodeRecord[] | null;
+  podIps: Map<string, string>;
+  counts: NodeCounts | null;
+}
+
+/** Round A: the reads that need no other answer, in parallel; node records found go into the log. */
+async function independentReads(
+  kube: KubeApi,
+  plan: FetchPlan,
+  cached: ClusterDnsFacts | null,
+  addonLookup: CoreDnsAddonLookup | undefined,
+  readRows: boolean,
+  log: ReadLog,
+): Promise<IndependentReads> {
   const autoModeLookup: Promise<AutoModeOutcome> = cached
     ? Promise.resolve({ enabled: cached.autoMode.enabled })
     : lookupAutoMode(addonLookup);
@@ -94,23 +154,23 @@ export async function readGroup(
           lookupPodIps(kube, plan.ips, { kubeSystemFirst: cached?.autoMode.enabled !== true }),
         )
       : null,
-    targeted && plan.instanceIds.length > 0
+    plan.kind === "targeted" && plan.instanceIds.length > 0
       ? attempt("scanning nodes for EC2 instance ids", () => scanProviderIds(kube))
       : null,
     autoModeLookup,
   ]);
   if ("error" in autoMode) {
-    errors.push(autoMode.error);
-    failureReasons.push(autoMode.reason);
+    log.errors.push(autoMode.error);
+    log.failureReasons.push(autoMode.reason);
   }
-  const workloads = cached?.workloads ?? keep(workloadsRead, errors);
-  const podIps = keep(podIpHits, nodeErrors) ?? new Map<string, string>();
-  const rows = keep(nodeRows, nodeErrors);
-  if (rows) addRecords(rows);
-  const scanned = keep(scan, nodeErrors);
-  if (scanned) addRecords(scanned.records);
+  const workloads = cached?.workloads ?? log.keep(workloadsRead, log.errors);
+  const podIps = log.keep(podIpHits, log.nodeErrors) ?? new Map<string, string>();
+  const rows = log.keep(nodeRows, log.nodeErrors);
+  if (rows) log.addRecords(rows);
+  const scanned = log.keep(scan, log.nodeErrors);
+  if (scanned) log.addRecords(scanned.records);
   if (scanned && !scanned.complete && plan.instanceIds.length > 0) {
-    nodeErrors.push(
+    log.nodeErrors.push(
       `instance ids were matched against the first ${EnrichLimits.providerIdScanNodes} nodes only`,
     );
   }
@@ -123,22 +183,31 @@ export async function readGroup(
           fargate: cached.fargateNodeCount,
         }
       : null);
+  return { workloads, addon, autoMode, rows, podIps, counts };
+}
 
-  if (readRows && rows) {
-    const unplaced = unresolvedIps(identities, buildNodeIndex(records.values(), podIps));
-    for (const [ip, node] of (await podIpFollowUp(kube, group, unplaced, nodeErrors, failureReasons)) ?? [])
-      podIps.set(ip, node);
-  }
-
-  const alertNodes = candidateAlertNodes(plan, identities, records, podIps);
+/**
+ * Round C: details of the alerts' nodes and CoreDNS's nodes the earlier rounds read without labels, and the
+ * autoscaler's ConfigMap; with what NodeLocal DNSCache covers.
+ */
+async function detailReads(
+  kube: KubeApi,
+  plan: FetchPlan,
+  identities: readonly NodeIdentity[],
+  cached: ClusterDnsFacts | null,
+  first: IndependentReads,
+  log: ReadLog,
+): Promise<Pick<GroupReads, "nodeLocalOn" | "nodeLocalCoversAll" | "autoscalerParams">> {
+  const { workloads } = first;
+  const alertNodes = candidateAlertNodes(plan, identities, log.records, first.podIps);
   const corednsNodes = cached
     ? []
     : (workloads?.corednsPods.flatMap((pod) => (pod.node ? [pod.node] : [])) ?? []);
   const detailNames = [...new Set([...alertNodes, ...corednsNodes])].filter(
-    (name) => !hasDetail(records.get(name)),
+    (name) => !hasDetail(log.records.get(name)),
   );
   const nodeLocal = workloads?.nodeLocal ?? { present: false, desired: 0, ready: 0 };
-  const nodeLocalCoversAll = nodeLocalCoversEveryNode(nodeLocal, counts?.total ?? 0);
+  const nodeLocalCoversAll = nodeLocalCoversEveryNode(nodeLocal, first.counts?.total ?? 0);
   const autoscaler = workloads?.autoscaler ?? null;
   // The autoscaler found targets the CoreDNS Deployment (dns-layout.ts), whatever either is called.
   const configMapName = !cached && autoscaler ? autoscaler.configMap : null;
@@ -148,26 +217,13 @@ export async function readGroup(
       ? attempt(`reading ConfigMap ${configMapName}`, () => fetchConfigMap(kube, configMapName))
       : null,
   ]);
-  addRecords(keep(details, nodeErrors) ?? []);
+  log.addRecords(log.keep(details, log.nodeErrors) ?? []);
   // Which nodes run NodeLocal DNSCache came with the kube-system pods read (and is cached with it).
   const nodeLocalOn = nodeLocal.present && !nodeLocalCoversAll ? (workloads?.nodeLocalNodes ?? null) : null;
-  const params = cached ? cached.autoscalerParams : autoscalerParams(keep(configMap, errors));
-
-  return {
-    cached,
-    workloads,
-    addon,
-    autoMode,
-    counts,
-    records,
-    podIps,
-    nodeLocalOn,
-    nodeLocalCoversAll,
-    autoscalerParams: params,
-    errors,
-    nodeErrors,
-    failureReasons,
-  };
+  const autoscalerParamsRead = cached
+    ? cached.autoscalerParams
+    : autoscalerParams(log.keep(configMap, log.errors));
+  return { nodeLocalOn, nodeLocalCoversAll, autoscalerParams: autoscalerParamsRead };
 }
 
 function keepValue<T>(
