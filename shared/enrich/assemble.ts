@@ -34,39 +34,63 @@ export function assembleEnrichment(
   identities: readonly NodeIdentity[],
   reads: GroupReads,
 ): Assembled {
-  const { workloads, records, cached, counts, addon } = reads;
+  const { records, cached, addon } = reads;
   const capacityOf = (node: string): CapacityType => {
     const labels = records.get(node)?.labels;
     return labels ? capacityTypeOf(labels) : (cached?.corednsNodeCapacity[node] ?? "unknown");
   };
+  const coredns = placementOf(reads, capacityOf);
+  const errors = [...reads.errors];
+  if (addon.kind === "failed") errors.push(addon.error);
+  const { alerts, strategies } = enrichAlerts(group, identities, reads, coredns);
+  errors.push(...reads.nodeErrors);
+  const failureReasons = [...reads.failureReasons, ...(addon.kind === "failed" ? [addon.reason] : [])];
+  return {
+    alerts,
+    coredns,
+    errors: [...new Set(errors)],
+    failureReasons,
+    strategies,
+    factsToCache: factsToCache(reads, coredns, capacityOf),
+  };
+}
+
+/** Where CoreDNS runs and who controls its replicas; null when kube-system's DNS workloads were not read. */
+function placementOf(reads: GroupReads, capacityOf: (node: string) => CapacityType): CoreDnsPlacement | null {
+  const { workloads, records, counts, addon } = reads;
   const computeOf = (node: string): ComputeType => {
     const record = records.get(node);
     return record ? computeTypeOf(record.labels, node) : computeTypeOf(null, node);
   };
   const layout = workloads ? dnsLayoutOf(reads, computeOf) : null;
-  const coredns =
-    workloads && layout
-      ? corednsPlacement({
-          workloads,
-          capacityOf,
-          layout,
-          replicaController:
-            workloads.corednsDeployment === null
-              ? withoutCoreDnsDeployment(layout)
-              : decideReplicaController({
-                  addon,
-                  autoscaler: workloads.autoscaler,
-                  autoscalerParams: reads.autoscalerParams,
-                  deploymentReplicas: workloads.corednsReplicas?.desired ?? null,
-                  deployment: workloads.corednsDeployment,
-                }),
-          clusterNodeCount: counts?.total ?? 0,
-          schedulableNodeCount: counts?.schedulable ?? 0,
-        })
-      : null;
-  const errors = [...reads.errors];
-  if (addon.kind === "failed") errors.push(addon.error);
+  if (!workloads || !layout) return null;
+  return corednsPlacement({
+    workloads,
+    capacityOf,
+    layout,
+    replicaController:
+      workloads.corednsDeployment === null
+        ? withoutCoreDnsDeployment(layout)
+        : decideReplicaController({
+            addon,
+            autoscaler: workloads.autoscaler,
+            autoscalerParams: reads.autoscalerParams,
+            deploymentReplicas: workloads.corednsReplicas?.desired ?? null,
+            deployment: workloads.corednsDeployment,
+          }),
+    clusterNodeCount: counts?.total ?? 0,
+    schedulableNodeCount: counts?.schedulable ?? 0,
+  });
+}
 
+/** Each alert with its node's facts, or the reason it has none; and how many alerts each strategy placed. */
+function enrichAlerts(
+  group: AlertGroup,
+  identities: readonly NodeIdentity[],
+  reads: GroupReads,
+  coredns: CoreDnsPlacement | null,
+): { alerts: EnrichedAlert[]; strategies: Record<string, number> } {
+  const { records, workloads } = reads;
   const index = buildNodeIndex(records.values(), reads.podIps);
   const corednsOn = new Set(coredns?.nodes ?? []);
   const nodeLocalPresent = workloads?.nodeLocal.present === true;
@@ -92,25 +116,29 @@ export function assembleEnrichment(
       node: nodeFacts(record, { hostsCoreDNS: corednsOn.has(record.name), runsNodeLocalDNS }),
     };
   });
-  errors.push(...reads.nodeErrors);
+  return { alerts, strategies };
+}
 
-  // Only complete facts are reused: a failed read or add-on lookup is retried by the next group.
+/** The cluster-wide facts to cache: only complete ones, so a failed read or add-on lookup is retried. */
+function factsToCache(
+  reads: GroupReads,
+  coredns: CoreDnsPlacement | null,
+  capacityOf: (node: string) => CapacityType,
+): ClusterDnsFacts | null {
+  const { cached, workloads, counts, addon } = reads;
   const complete =
     !cached && workloads && coredns && counts && reads.errors.length === 0 && addon.kind !== "failed";
-  const factsToCache: ClusterDnsFacts | null = complete
-    ? {
-        workloads,
-        autoscalerParams: reads.autoscalerParams,
-        addon,
-        corednsNodeCapacity: Object.fromEntries(coredns.nodes.map((node) => [node, capacityOf(node)])),
-        clusterNodeCount: counts.total,
-        schedulableNodeCount: counts.schedulable,
-        fargateNodeCount: counts.fargate,
-        autoMode: coredns.layout.autoMode,
-      }
-    : null;
-  const failureReasons = [...reads.failureReasons, ...(addon.kind === "failed" ? [addon.reason] : [])];
-  return { alerts, coredns, errors: [...new Set(errors)], failureReasons, strategies, factsToCache };
+  if (!complete) return null;
+  return {
+    workloads,
+    autoscalerParams: reads.autoscalerParams,
+    addon,
+    corednsNodeCapacity: Object.fromEntries(coredns.nodes.map((node) => [node, capacityOf(node)])),
+    clusterNodeCount: counts.total,
+    schedulableNodeCount: counts.schedulable,
+    fargateNodeCount: counts.fargate,
+    autoMode: coredns.layout.autoMode,
+  };
 }
 
 /**
