@@ -23,69 +23,90 @@ interface OpenAlert {
   sawSource: boolean;
 }
 
+/** The reader's state between lines. */
+interface TextReading {
+  truncatedByAmp: boolean;
+  alerts: DraftAlert[];
+  warnings: string[];
+  section: "firing" | "resolved" | null;
+  open: OpenAlert | null;
+  cutShort: boolean;
+}
+
 export function readDefaultText(body: string, truncatedByAmp: boolean): DraftGroup {
-  const warnings: string[] = [];
-  const alerts: DraftAlert[] = [];
-  let section: "firing" | "resolved" | null = null;
-  let open: OpenAlert | null = null;
-  let cutShort = false;
-
-  const close = () => {
-    if (!open) return;
-    if (open.sawSource) {
-      alerts.push(open.draft);
-    } else if (truncatedByAmp) {
-      cutShort = true;
-      warnings.push(`alert ${alerts.length} was cut off by AMP's truncation and is left out`);
-    } else {
-      warnings.push(`alert ${alerts.length} has no Source line; kept as read`);
-      alerts.push(open.draft);
-    }
-    open = null;
+  const reading: TextReading = {
+    truncatedByAmp,
+    alerts: [],
+    warnings: [],
+    section: null,
+    open: null,
+    cutShort: false,
   };
-
-  for (const rawLine of body.split("\n")) {
-    const line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
-    if (line in SECTION) {
-      close();
-      section = SECTION[line as keyof typeof SECTION];
-      continue;
-    }
-    if (section === null) continue; // the common-annotations header line: derived again from the alerts
-    if (line === "Labels:") {
-      close();
-      open = {
-        draft: { status: section, labels: {}, annotations: {} },
-        block: "labels",
-        lastPair: null,
-        sawSource: false,
-      };
-      continue;
-    }
-    if (!open) continue;
-    const current: OpenAlert = open;
-    if (line === "Annotations:") {
-      current.block = "annotations";
-      current.lastPair = null;
-      continue;
-    }
-    if (line.startsWith("Source:")) {
-      current.draft.generatorURL = line.slice("Source:".length).trim();
-      current.sawSource = true;
-      close();
-      continue;
-    }
-    const pair = PAIR.exec(line);
-    if (pair) {
-      const target = current.block === "labels" ? current.draft.labels : current.draft.annotations;
-      const name = (pair[1] as string).trim();
-      setOwn(target, name, pair[2] as string);
-      current.lastPair = { target, name };
-    } else if (current.lastPair) {
-      const { target, name } = current.lastPair;
-      setOwn(target, name, `${target[name]}\n${line}`);
-    }
-  }
-  close();
+  for (const rawLine of body.split("\n"))
+    readLine(reading, rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine);
+  closeAlert(reading);
+  const { alerts, cutShort, warnings } = reading;
   return { format: MessageFormat.defaultText, status: null, alerts, cutShort, warnings };
+}
+
+/** A section heading, the start of an alert, or a line of the open alert. */
+function readLine(reading: TextReading, line: string): void {
+  if (line in SECTION) {
+    closeAlert(reading);
+    reading.section = SECTION[line as keyof typeof SECTION];
+    return;
+  }
+  if (reading.section === null) return; // the common-annotations header line: derived again from the alerts
+  if (line === "Labels:") {
+    closeAlert(reading);
+    reading.open = {
+      draft: { status: reading.section, labels: {}, annotations: {} },
+      block: "labels",
+      lastPair: null,
+      sawSource: false,
+    };
+    return;
+  }
+  if (reading.open) readAlertLine(reading, reading.open, line);
+}
+
+/** `Annotations:`, `Source:` (which ends the alert), a ` - name = value` pair, or a value's next line. */
+function readAlertLine(reading: TextReading, current: OpenAlert, line: string): void {
+  if (line === "Annotations:") {
+    current.block = "annotations";
+    current.lastPair = null;
+    return;
+  }
+  if (line.startsWith("Source:")) {
+    current.draft.generatorURL = line.slice("Source:".length).trim();
+    current.sawSource = true;
+    closeAlert(reading);
+    return;
+  }
+  const pair = PAIR.exec(line);
+  if (pair) {
+    const target = current.block === "labels" ? current.draft.labels : current.draft.annotations;
+    const name = (pair[1] as string).trim();
+    setOwn(target, name, pair[2] as string);
+    current.lastPair = { target, name };
+  } else if (current.lastPair) {
+    const { target, name } = current.lastPair;
+    setOwn(target, name, `${target[name]}\n${line}`);
+  }
+}
+
+/** Keeps the open alert; one without its Source line was cut by AMP (left out) or is kept with a warning. */
+function closeAlert(reading: TextReading): void {
+  const { open, alerts, warnings } = reading;
+  if (!open) return;
+  if (open.sawSource) {
+    alerts.push(open.draft);
+  } else if (reading.truncatedByAmp) {
+    reading.cutShort = true;
+    warnings.push(`alert ${alerts.length} was cut off by AMP's truncation and is left out`);
+  } else {
+    warnings.push(`alert ${alerts.length} has no Source line; kept as read`);
+    alerts.push(open.draft);
+  }
+  reading.open = null;
 }
