@@ -13,48 +13,15 @@ export type JsonReadResult = { ok: true; draft: DraftGroup } | { ok: false; reas
 
 export function readJsonMessage(input: string): JsonReadResult {
   // Go's `js` writes runes beyond U+FFFF that it deems unprintable as `\u` + five or six hex digits.
-  const body = undoGoWideEscapes(input);
-  const warnings: string[] = [];
-  let value: unknown;
-  let cutShort = false;
-  try {
-    value = JSON.parse(body);
-  } catch (strictError) {
-    try {
-      const lenient = parseLenientJson(body);
-      value = lenient.value;
-      cutShort = !lenient.complete;
-      warnings.push(...lenient.repairs);
-      if (cutShort) warnings.push("the JSON body ends early; kept every complete alert");
-    } catch (lenientError) {
-      const why = lenientError instanceof Error ? lenientError.message : String(lenientError);
-      const strictWhy = strictError instanceof Error ? strictError.message : String(strictError);
-      return { ok: false, reason: `invalid JSON: ${why} (strict parser: ${strictWhy})` };
-    }
-  }
+  const parsed = parseBody(undoGoWideEscapes(input));
+  if (!parsed.ok) return parsed;
+  const { value, cutShort, warnings } = parsed;
   if (!isRecord(value))
     return { ok: false, reason: `JSON body is ${describe(value)}, not an alert group object` };
   if (!Array.isArray(value.alerts)) {
     return { ok: false, reason: 'JSON body has no "alerts" array: not an Alertmanager alert group' };
   }
-
-  const alerts: DraftAlert[] = [];
-  value.alerts.forEach((item, index) => {
-    if (!isRecord(item)) {
-      warnings.push(`alert ${index} is ${describe(item)}, skipped`);
-      return;
-    }
-    alerts.push({
-      status: text(item.status),
-      labels: record(item.labels),
-      annotations: record(item.annotations),
-      startsAt: text(item.startsAt),
-      endsAt: text(item.endsAt),
-      generatorURL: text(item.generatorURL),
-      fingerprint: text(item.fingerprint),
-    });
-  });
-
+  const alerts = draftAlerts(value.alerts, warnings);
   // Webhook bodies carry `version`/`groupKey`; the AWS template carries neither.
   const isWebhook = "version" in value || "groupKey" in value || "truncatedAlerts" in value;
   return {
@@ -74,6 +41,48 @@ export function readJsonMessage(input: string): JsonReadResult {
       warnings,
     },
   };
+}
+
+/** Strict JSON, else the lenient reader with its repairs as warnings; both parsers' reasons when neither reads it. */
+function parseBody(
+  body: string,
+): { ok: true; value: unknown; cutShort: boolean; warnings: string[] } | { ok: false; reason: string } {
+  try {
+    return { ok: true, value: JSON.parse(body), cutShort: false, warnings: [] };
+  } catch (strictError) {
+    try {
+      const lenient = parseLenientJson(body);
+      const cutShort = !lenient.complete;
+      const warnings = [...lenient.repairs];
+      if (cutShort) warnings.push("the JSON body ends early; kept every complete alert");
+      return { ok: true, value: lenient.value, cutShort, warnings };
+    } catch (lenientError) {
+      const why = lenientError instanceof Error ? lenientError.message : String(lenientError);
+      const strictWhy = strictError instanceof Error ? strictError.message : String(strictError);
+      return { ok: false, reason: `invalid JSON: ${why} (strict parser: ${strictWhy})` };
+    }
+  }
+}
+
+/** Each alert object as a draft; anything else in the array is skipped with a warning naming its index. */
+function draftAlerts(items: unknown[], warnings: string[]): DraftAlert[] {
+  const alerts: DraftAlert[] = [];
+  items.forEach((item, index) => {
+    if (!isRecord(item)) {
+      warnings.push(`alert ${index} is ${describe(item)}, skipped`);
+      return;
+    }
+    alerts.push({
+      status: text(item.status),
+      labels: record(item.labels),
+      annotations: record(item.annotations),
+      startsAt: text(item.startsAt),
+      endsAt: text(item.endsAt),
+      generatorURL: text(item.generatorURL),
+      fingerprint: text(item.fingerprint),
+    });
+  });
+  return alerts;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
