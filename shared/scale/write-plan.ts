@@ -141,57 +141,69 @@ function addonReplicaCountPlan(
   };
 }
 
+/** The autoscaler ConfigMap's new data and what the change says, or the refusal. */
+type AutoscalerChange = { data: Record<string, string>; summary: string } | Verdict;
+
 /** Linear mode: raise `min` (and `max` when below it). Ladder mode: raise every step below the target to it. */
 function autoscalerPlan(target: Target, owner: AutoscalerOwner, claim: LeaseClaim): WritePlan | Verdict {
-  const { from, to } = target;
   const configMap = owner.configMap;
   const name = owner.autoscaler.configMap;
-  if (!configMap?.metadata.resourceVersion) {
+  const resourceVersion = configMap?.metadata.resourceVersion;
+  if (!configMap || !resourceVersion) {
     return refused(
       Guardrail.ownerCannotExpress,
       `the autoscaler's ConfigMap ${name} could not be read`,
+      target.from,
+      target.to,
+    );
+  }
+  const linear = configMap.data?.linear;
+  const change =
+    linear !== undefined
+      ? linearChange(target, name, linear)
+      : ladderChange(target, name, configMap.data?.ladder);
+  if ("action" in change) return change;
+  return {
+    owner: owner.owner,
+    claim,
+    configMap: { name, patch: { metadata: { resourceVersion }, data: change.data } },
+    // Named: the autoscaler and its ConfigMap may be called anything (found by --target).
+    summary: `ConfigMap ${name} ${change.summary}`,
+  };
+}
+
+/** `min` raised to the target (and `max` when below it), keeping the rest of the JSON as written. */
+function linearChange(target: Target, name: string, linear: string): AutoscalerChange {
+  const { from, to } = target;
+  const params = parseJsonObject(linear);
+  if (!params)
+    return refused(
+      Guardrail.ownerCannotExpress,
+      `ConfigMap ${name} has unreadable linear parameters`,
+      from,
+      to,
+    );
+  const min = typeof params.min === "number" ? params.min : null;
+  if (min !== null && min >= to) {
+    return refused(
+      Guardrail.noScaleDown,
+      `the autoscaler's linear min is already ${min} (≥ ${to})`,
       from,
       to,
     );
   }
-  const write = (data: Record<string, string>, summary: string): WritePlan => ({
-    owner: owner.owner,
-    claim,
-    configMap: {
-      name,
-      patch: { metadata: { resourceVersion: configMap.metadata.resourceVersion as string }, data },
-    },
-    // Named: the autoscaler and its ConfigMap may be called anything (found by --target).
-    summary: `ConfigMap ${name} ${summary}`,
-  });
-  const linear = configMap.data?.linear;
-  if (linear !== undefined) {
-    const params = parseJsonObject(linear);
-    if (!params)
-      return refused(
-        Guardrail.ownerCannotExpress,
-        `ConfigMap ${name} has unreadable linear parameters`,
-        from,
-        to,
-      );
-    const min = typeof params.min === "number" ? params.min : null;
-    if (min !== null && min >= to) {
-      return refused(
-        Guardrail.noScaleDown,
-        `the autoscaler's linear min is already ${min} (≥ ${to})`,
-        from,
-        to,
-      );
-    }
-    let text = setWholeNumber(linear, ["min"], to);
-    const changes = [`linear min ${min ?? "unset"} → ${to}`];
-    if (typeof params.max === "number" && params.max < to) {
-      text = setWholeNumber(text, ["max"], to);
-      changes.push(`linear max ${params.max} → ${to}`);
-    }
-    return write({ linear: text }, changes.join(", "));
+  let text = setWholeNumber(linear, ["min"], to);
+  const changes = [`linear min ${min ?? "unset"} → ${to}`];
+  if (typeof params.max === "number" && params.max < to) {
+    text = setWholeNumber(text, ["max"], to);
+    changes.push(`linear max ${params.max} → ${to}`);
   }
-  const ladderText = configMap.data?.ladder;
+  return { data: { linear: text }, summary: changes.join(", ") };
+}
+
+/** Every ladder step below the target raised to it; a refusal when there is no readable ladder either. */
+function ladderChange(target: Target, name: string, ladderText: string | undefined): AutoscalerChange {
+  const { from, to } = target;
   const ladder = ladderText === undefined ? null : parseJsonObject(ladderText);
   const steps = ladder ? ladderSteps(ladder) : null;
   if (!ladder || !steps) {
@@ -212,10 +224,10 @@ function autoscalerPlan(target: Target, owner: AutoscalerOwner, claim: LeaseClai
         : [key, value],
     ),
   );
-  return write(
-    { ladder: JSON.stringify(raised) },
-    `ladder steps below ${to} replicas raised to ${to} (${steps.join(", ")})`,
-  );
+  return {
+    data: { ladder: JSON.stringify(raised) },
+    summary: `ladder steps below ${to} replicas raised to ${to} (${steps.join(", ")})`,
+  };
 }
 
 /** The ladder arrays present and well-formed ([[threshold, replicas], ...]); null when none is. */
