@@ -8,7 +8,7 @@ import {
   type SnsRecordLike,
 } from "../internal-topic/read-message.ts";
 import type { logger as sharedLogger } from "../logger.ts";
-import type { ScaleReport, Sink, VerificationReport } from "../model/index.ts";
+import type { EnrichedAlertGroup, ScaleReport, Sink, VerificationReport } from "../model/index.ts";
 
 export type NotifyLogger = Pick<typeof sharedLogger, "info" | "warn" | "error" | "setCorrelationId">;
 
@@ -51,24 +51,12 @@ export async function notifyRecord(
   const { sink, logger } = deps;
   // Until the group is read, the internal record's id is the best handle (and no previous id lingers).
   logger.setCorrelationId(record.Sns.MessageId);
-  let message: InternalMessage;
-  try {
-    message = readInternalMessage(record, index);
-  } catch (error) {
-    logger.error(
-      "record is not an alert group or scale report; failing so it reaches the on-failure destination",
-      {
-        sink,
-        failure: describeFailure(error),
-      },
-    );
-    throw error;
-  }
+  const message = readOrFail(record, index, deps);
   if (message.kind !== "group") return notifyFollowUp(record, message, deps);
   const group = message.group;
   const messageId = group.source.messageId || record.Sns.MessageId;
   logger.setCorrelationId(messageId);
-  const about = {
+  const about: GroupLogFields = {
     sink,
     internalMessageId: record.Sns.MessageId,
     alertname: group.alertname,
@@ -83,37 +71,7 @@ export async function notifyRecord(
     return { messageId, status: RecordStatus.notRouted, requests: 0 };
   }
   try {
-    const notifier = await deps.getNotifier();
-    const outcome = await deps.guard.deliverOnce(
-      { sink, messageId, contentKey: groupContentKey(group) },
-      () => notifier.send(group),
-    );
-    if (!outcome.delivered) {
-      logger.info(
-        "already delivered (this message, or the same alerts from another Alertmanager peer)",
-        about,
-      );
-      return { messageId, status: RecordStatus.duplicate, requests: 0 };
-    }
-    if (outcome.completionError !== undefined) {
-      logger.error(
-        "delivered, but the idempotency record could not be completed; a late redelivery may post again",
-        {
-          ...about,
-          failure: { message: outcome.completionError },
-        },
-      );
-    }
-    if (outcome.result.skipped !== undefined) {
-      logger.warn("not sent", { ...about, status: group.status, reason: outcome.result.skipped });
-      return { messageId, status: RecordStatus.skipped, requests: 0 };
-    }
-    logger.info("notification delivered", {
-      ...about,
-      status: group.status,
-      requests: outcome.result.requests,
-    });
-    return { messageId, status: RecordStatus.delivered, requests: outcome.result.requests };
+    return await deliverGroup(group, messageId, about, deps);
   } catch (error) {
     const failure = describeFailure(error);
     if (error instanceof DeliveryInProgressError)
@@ -121,6 +79,67 @@ export async function notifyRecord(
     else logger.error("notification failed; failing so Lambda retries", { ...about, failure });
     throw error;
   }
+}
+
+/** What every log line about one group says. */
+type GroupLogFields = {
+  sink: Sink;
+  internalMessageId: string;
+  alertname: string | null;
+  cluster: string | null;
+};
+
+/** The record's message; one that is not is logged and rethrown, so it reaches the on-failure destination. */
+function readOrFail(record: SnsRecordLike, index: number, deps: NotifyDeps): InternalMessage {
+  try {
+    return readInternalMessage(record, index);
+  } catch (error) {
+    deps.logger.error(
+      "record is not an alert group or scale report; failing so it reaches the on-failure destination",
+      {
+        sink: deps.sink,
+        failure: describeFailure(error),
+      },
+    );
+    throw error;
+  }
+}
+
+/** The group through the sink once (this message, or the same alerts from another peer), logging the outcome. */
+async function deliverGroup(
+  group: EnrichedAlertGroup,
+  messageId: string,
+  about: GroupLogFields,
+  deps: NotifyDeps,
+): Promise<RecordOutcome> {
+  const { sink, logger } = deps;
+  const notifier = await deps.getNotifier();
+  const outcome = await deps.guard.deliverOnce({ sink, messageId, contentKey: groupContentKey(group) }, () =>
+    notifier.send(group),
+  );
+  if (!outcome.delivered) {
+    logger.info("already delivered (this message, or the same alerts from another Alertmanager peer)", about);
+    return { messageId, status: RecordStatus.duplicate, requests: 0 };
+  }
+  if (outcome.completionError !== undefined) {
+    logger.error(
+      "delivered, but the idempotency record could not be completed; a late redelivery may post again",
+      {
+        ...about,
+        failure: { message: outcome.completionError },
+      },
+    );
+  }
+  if (outcome.result.skipped !== undefined) {
+    logger.warn("not sent", { ...about, status: group.status, reason: outcome.result.skipped });
+    return { messageId, status: RecordStatus.skipped, requests: 0 };
+  }
+  logger.info("notification delivered", {
+    ...about,
+    status: group.status,
+    requests: outcome.result.requests,
+  });
+  return { messageId, status: RecordStatus.delivered, requests: outcome.result.requests };
 }
 
 /** What the pipeline itself says after an alert: the scaler's decision, or whether the drops stopped. */
