@@ -59,10 +59,14 @@ function describeCommand(exec: ExecConfig): string {
   return `exec plugin "${exec.command}"`;
 }
 
+/** What runExecPlugin returns: the credential, and its expiry (ms since epoch) if the plugin gave one. */
+interface ExecResult {
+  credentials: KubeCredentials;
+  expiresAt: number | undefined;
+}
+
 /** Runs the plugin once and returns the credential with its expiry (ms since epoch) if it gave one. */
-export async function runExecPlugin(
-  options: ExecCredentialOptions,
-): Promise<{ credentials: KubeCredentials; expiresAt: number | undefined }> {
+export async function runExecPlugin(options: ExecCredentialOptions): Promise<ExecResult> {
   const { exec } = options;
   const name = describeCommand(exec);
   if (!(ExecApiVersions as readonly string[]).includes(exec.apiVersion)) {
@@ -75,6 +79,26 @@ export async function runExecPlugin(
       `${name} needs an interactive terminal (interactiveMode: Always); run it with kubectl first`,
     );
   }
+  const command =
+    exec.command.includes("/") && !exec.command.startsWith("/")
+      ? `${options.baseDir}/${exec.command}`
+      : exec.command;
+  const { stdout, stderr, code } = await runCommand(command, pluginEnv(options), {
+    exec,
+    name,
+    timeoutMs: options.timeoutMs ?? ExecDefaults.timeoutMs,
+  });
+  if (code !== 0) {
+    // stderr is what kubectl shows too; stdout may hold a credential and is never quoted.
+    const detail = stderr.trim().slice(0, 500);
+    throw new KubeCredentialsError(`${name} exited with code ${code}${detail ? `: ${detail}` : ""}`);
+  }
+  return readExecCredential(stdout, exec, name);
+}
+
+/** The caller's environment, the kubeconfig's `env`, and KUBERNETES_EXEC_INFO describing the request. */
+function pluginEnv(options: ExecCredentialOptions): Record<string, string> {
+  const { exec } = options;
   const spec: Record<string, unknown> = { interactive: false };
   if (exec.provideClusterInfo && options.cluster) spec.cluster = options.cluster;
   const execInfo = { kind: "ExecCredential", apiVersion: exec.apiVersion, spec };
@@ -82,54 +106,55 @@ export async function runExecPlugin(
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
   for (const entry of exec.env ?? []) env[entry.name] = entry.value;
   env.KUBERNETES_EXEC_INFO = JSON.stringify(execInfo);
+  return env;
+}
 
-  const command =
-    exec.command.includes("/") && !exec.command.startsWith("/")
-      ? `${options.baseDir}/${exec.command}`
-      : exec.command;
-  const timeoutMs = options.timeoutMs ?? ExecDefaults.timeoutMs;
-  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>(
-    (resolve, reject) => {
-      const child = spawn(command, exec.args ?? [], { env, stdio: ["ignore", "pipe", "pipe"] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let size = 0;
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new KubeCredentialsError(`${name} did not finish within ${timeoutMs} ms`));
-      }, timeoutMs);
-      child.stdout.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= ExecDefaults.maxOutputBytes) out.push(chunk);
+/** Runs the command to its end, killed at the timeout; stdout capped, a missing command named with its hint. */
+function runCommand(
+  command: string,
+  env: Record<string, string>,
+  how: { exec: ExecConfig; name: string; timeoutMs: number },
+): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  const { exec, name, timeoutMs } = how;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, exec.args ?? [], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new KubeCredentialsError(`${name} did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.stdout.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= ExecDefaults.maxOutputBytes) out.push(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const hint = exec.installHint ? `\n${exec.installHint.trim()}` : "";
+      reject(
+        new KubeCredentialsError(
+          error.code === "ENOENT"
+            ? `${name} not found on PATH or not executable${hint}`
+            : `${name} failed to start: ${error.message}`,
+          { cause: error },
+        ),
+      );
+    });
+    child.on("close", (exitCode) => {
+      clearTimeout(timer);
+      resolve({
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        code: exitCode,
       });
-      child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-      child.on("error", (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        const hint = exec.installHint ? `\n${exec.installHint.trim()}` : "";
-        reject(
-          new KubeCredentialsError(
-            error.code === "ENOENT"
-              ? `${name} not found on PATH or not executable${hint}`
-              : `${name} failed to start: ${error.message}`,
-            { cause: error },
-          ),
-        );
-      });
-      child.on("close", (exitCode) => {
-        clearTimeout(timer);
-        resolve({
-          stdout: Buffer.concat(out).toString("utf8"),
-          stderr: Buffer.concat(err).toString("utf8"),
-          code: exitCode,
-        });
-      });
-    },
-  );
-  if (code !== 0) {
-    // stderr is what kubectl shows too; stdout may hold a credential and is never quoted.
-    const detail = stderr.trim().slice(0, 500);
-    throw new KubeCredentialsError(`${name} exited with code ${code}${detail ? `: ${detail}` : ""}`);
-  }
+    });
+  });
+}
+
+/** The ExecCredential the plugin printed: of the asked apiVersion, with a token or a client certificate. */
+function readExecCredential(stdout: string, exec: ExecConfig, name: string): ExecResult {
   let parsed: { kind?: string; apiVersion?: string; status?: ExecCredentialStatus };
   try {
     parsed = JSON.parse(stdout);
