@@ -63,6 +63,16 @@ interface RawResponse {
   body: Buffer;
 }
 
+/** What a request sends besides method and URL. */
+interface OutgoingRequest {
+  accept: string;
+  contentType?: string;
+  body?: Buffer;
+}
+
+/** Settles a request once: the first outcome wins (a timeout, an error, or the response). */
+type Finish = (outcome: { error: Error } | { response: RawResponse }) => void;
+
 /**
  * A KubeApi over node:http(s). One keep-alive agent per credential set so warm Lambda invocations reuse the
  * TLS connection. Bytes counted are the bytes on the wire (compressed when the server compressed).
@@ -122,7 +132,7 @@ export class HttpKubeClient implements KubeApi {
     method: string,
     path: string,
     query: Record<string, string | undefined> | undefined,
-    send: { accept: string; contentType?: string; body?: Buffer },
+    send: OutgoingRequest,
   ): Promise<T> {
     const url = this.urlFor(path, query);
     const shownPath = url.pathname.slice(this.basePathLength()) + url.search;
@@ -142,7 +152,7 @@ export class HttpKubeClient implements KubeApi {
     method: string,
     url: URL,
     shownPath: string,
-    send: { accept: string; contentType?: string; body?: Buffer },
+    send: OutgoingRequest,
     forceRefresh: boolean,
   ): Promise<RawResponse> {
     try {
@@ -233,28 +243,18 @@ export class HttpKubeClient implements KubeApi {
     method: string,
     url: URL,
     shownPath: string,
-    send: { accept: string; contentType?: string; body?: Buffer },
+    send: OutgoingRequest,
     forceRefresh: boolean,
   ): Promise<RawResponse> {
     const { token, cert } = await this.credentials(method, shownPath, forceRefresh);
-    const headers: Record<string, string | number> = {
-      Accept: send.accept,
-      "User-Agent": "linklocal-sentinel",
-    };
-    if (this.options.compression !== false) headers["Accept-Encoding"] = "gzip";
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (send.body) {
-      headers["Content-Type"] = send.contentType ?? "application/json";
-      headers["Content-Length"] = send.body.length;
-    }
+    const headers = this.headersFor(send, token);
     const transport = url.protocol === "https:" ? https : http;
-    const maxBytes = this.options.maxResponseBytes ?? KubeClientDefaults.maxResponseBytes;
     const started = Date.now();
     this.stats.requests += 1;
 
     return new Promise<RawResponse>((resolve, reject) => {
       let settled = false;
-      const finish = (outcome: { error: Error } | { response: RawResponse }) => {
+      const finish: Finish = (outcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -274,54 +274,83 @@ export class HttpKubeClient implements KubeApi {
         finish({ error: new KubeTimeoutError({ method, path: shownPath, timeoutMs: this.timeoutMs }) });
         request.destroy();
       }, this.timeoutMs);
-
-      request.on("response", (response) => {
-        const chunks: Buffer[] = [];
-        let received = 0;
-        response.on("data", (chunk: Buffer) => {
-          chunks.push(chunk);
-          received += chunk.length;
-          this.stats.bytes += chunk.length;
-          if (received > maxBytes) {
-            finish({ error: this.tooLarge(method, shownPath, maxBytes) });
-            request.destroy();
-          }
-        });
-        response.on("error", (error) => finish({ error: this.connectionError(method, shownPath, error) }));
-        response.on("aborted", () =>
-          finish({ error: this.connectionError(method, shownPath, new Error("response aborted")) }),
-        );
-        response.on("end", () => {
-          let body = Buffer.concat(chunks);
-          if (response.headers["content-encoding"] === "gzip") {
-            try {
-              body = gunzipSync(body, { maxOutputLength: maxBytes });
-            } catch (error) {
-              const tooLarge = (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
-              finish({
-                error: tooLarge
-                  ? this.tooLarge(method, shownPath, maxBytes)
-                  : this.connectionError(method, shownPath, error as Error),
-              });
-              return;
-            }
-          }
-          logger.debug("kube api request", {
-            method,
-            path: shownPath,
-            statusCode: response.statusCode,
-            bytes: body.length,
-            ms: Date.now() - started,
-          });
-          finish({ response: { statusCode: response.statusCode ?? 0, body } });
-        });
-      });
+      request.on("response", (response) =>
+        this.readResponse(response, { request, method, shownPath, started, finish }),
+      );
       request.on("error", (error) => {
         const failure = this.connectionError(method, shownPath, error);
         failure.reusedSocket = request.reusedSocket && ["ECONNRESET", "EPIPE"].includes(failure.code ?? "");
         finish({ error: failure });
       });
       request.end(send.body);
+    });
+  }
+
+  private headersFor(send: OutgoingRequest, token: string | undefined): Record<string, string | number> {
+    const headers: Record<string, string | number> = {
+      Accept: send.accept,
+      "User-Agent": "linklocal-sentinel",
+    };
+    if (this.options.compression !== false) headers["Accept-Encoding"] = "gzip";
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (send.body) {
+      headers["Content-Type"] = send.contentType ?? "application/json";
+      headers["Content-Length"] = send.body.length;
+    }
+    return headers;
+  }
+
+  /** Collects the body up to maxResponseBytes (compressed and after gunzip), then finishes with it or the error. */
+  private readResponse(
+    response: http.IncomingMessage,
+    context: {
+      request: http.ClientRequest;
+      method: string;
+      shownPath: string;
+      started: number;
+      finish: Finish;
+    },
+  ): void {
+    const { request, method, shownPath, started, finish } = context;
+    const maxBytes = this.options.maxResponseBytes ?? KubeClientDefaults.maxResponseBytes;
+    const chunks: Buffer[] = [];
+    let received = 0;
+    response.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      this.stats.bytes += chunk.length;
+      if (received > maxBytes) {
+        finish({ error: this.tooLarge(method, shownPath, maxBytes) });
+        request.destroy();
+      }
+    });
+    response.on("error", (error) => finish({ error: this.connectionError(method, shownPath, error) }));
+    response.on("aborted", () =>
+      finish({ error: this.connectionError(method, shownPath, new Error("response aborted")) }),
+    );
+    response.on("end", () => {
+      let body = Buffer.concat(chunks);
+      if (response.headers["content-encoding"] === "gzip") {
+        try {
+          body = gunzipSync(body, { maxOutputLength: maxBytes });
+        } catch (error) {
+          const tooLarge = (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
+          finish({
+            error: tooLarge
+              ? this.tooLarge(method, shownPath, maxBytes)
+              : this.connectionError(method, shownPath, error as Error),
+          });
+          return;
+        }
+      }
+      logger.debug("kube api request", {
+        method,
+        path: shownPath,
+        statusCode: response.statusCode,
+        bytes: body.length,
+        ms: Date.now() - started,
+      });
+      finish({ response: { statusCode: response.statusCode ?? 0, body } });
     });
   }
 
