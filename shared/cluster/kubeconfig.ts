@@ -173,48 +173,75 @@ function authFor(
 ): KubeAuth {
   const raw = user.value;
   const label = `user "${user.name}"`;
-  if (raw.exec) {
-    if (typeof raw.exec.command !== "string" || raw.exec.command === "") {
-      throw new KubeconfigError(`kubeconfig ${label}: exec has no command`);
-    }
-    return {
-      type: "dynamic",
-      credentials: execCredentialsProvider({
-        exec: raw.exec,
-        baseDir: user.dir,
-        env,
-        cluster: {
-          server: cluster.value.server ?? "",
-          ...(caData ? { "certificate-authority-data": caData } : {}),
-          ...(cluster.value["insecure-skip-tls-verify"] ? { "insecure-skip-tls-verify": true } : {}),
-          ...(cluster.value["tls-server-name"]
-            ? { "tls-server-name": cluster.value["tls-server-name"] }
-            : {}),
-        },
-      }),
-    };
-  }
+  if (raw.exec) return execAuth(user, cluster, env, caData);
   if (raw.token) {
     const token = raw.token;
     return { type: "bearer", token: async () => token, refreshable: false };
   }
-  if (raw.tokenFile) {
-    const path = isAbsolute(raw.tokenFile) ? raw.tokenFile : resolve(user.dir, raw.tokenFile);
-    // Projected service-account tokens rotate on disk, so the file is read for each request, as kubectl re-reads it.
-    readRelative(user.dir, raw.tokenFile, `tokenFile of ${label}`);
-    return {
-      type: "bearer",
-      token: async () => {
-        let text: string;
-        try {
-          text = readFileSync(path, "utf8");
-        } catch (error) {
-          throw new KubeCredentialsError(`Cannot read tokenFile ${path} of ${label}`, { cause: error });
-        }
-        return text.trim();
-      },
-    };
+  if (raw.tokenFile) return tokenFileAuth(user, raw.tokenFile);
+  const certificate = clientCertificateAuth(user);
+  if (certificate) return certificate;
+  if (raw["auth-provider"]) {
+    throw new KubeconfigError(
+      `kubeconfig ${label} uses auth-provider "${raw["auth-provider"].name ?? "?"}", which is not supported; use an exec plugin`,
+    );
   }
+  if (raw.username)
+    throw new KubeconfigError(`kubeconfig ${label} uses basic auth, which Kubernetes no longer supports`);
+  return { type: "none" };
+}
+
+/** An exec plugin, told about the cluster the way kubectl tells it (provideClusterInfo). */
+function execAuth(
+  user: NamedEntry<RawUser>,
+  cluster: NamedEntry<RawCluster>,
+  env: Env,
+  caData: string | undefined,
+): KubeAuth {
+  const exec = user.value.exec as NonNullable<RawUser["exec"]>;
+  if (typeof exec.command !== "string" || exec.command === "") {
+    throw new KubeconfigError(`kubeconfig user "${user.name}": exec has no command`);
+  }
+  return {
+    type: "dynamic",
+    credentials: execCredentialsProvider({
+      exec,
+      baseDir: user.dir,
+      env,
+      cluster: {
+        server: cluster.value.server ?? "",
+        ...(caData ? { "certificate-authority-data": caData } : {}),
+        ...(cluster.value["insecure-skip-tls-verify"] ? { "insecure-skip-tls-verify": true } : {}),
+        ...(cluster.value["tls-server-name"] ? { "tls-server-name": cluster.value["tls-server-name"] } : {}),
+      },
+    }),
+  };
+}
+
+/** A token file, checked now and read again for each request. */
+function tokenFileAuth(user: NamedEntry<RawUser>, tokenFile: string): KubeAuth {
+  const label = `user "${user.name}"`;
+  const path = isAbsolute(tokenFile) ? tokenFile : resolve(user.dir, tokenFile);
+  // Projected service-account tokens rotate on disk, so the file is read for each request, as kubectl re-reads it.
+  readRelative(user.dir, tokenFile, `tokenFile of ${label}`);
+  return {
+    type: "bearer",
+    token: async () => {
+      let text: string;
+      try {
+        text = readFileSync(path, "utf8");
+      } catch (error) {
+        throw new KubeCredentialsError(`Cannot read tokenFile ${path} of ${label}`, { cause: error });
+      }
+      return text.trim();
+    },
+  };
+}
+
+/** A client certificate and key, inline or in files; null when the user has neither, an error for one alone. */
+function clientCertificateAuth(user: NamedEntry<RawUser>): KubeAuth | null {
+  const raw = user.value;
+  const label = `user "${user.name}"`;
   const cert = raw["client-certificate-data"]
     ? decodeData(raw["client-certificate-data"], `client-certificate-data of ${label}`)
     : raw["client-certificate"]
@@ -228,20 +255,20 @@ function authFor(
   if (cert && key) return { type: "client-certificate", cert, key };
   if (cert || key)
     throw new KubeconfigError(`kubeconfig ${label} has a client certificate or key but not both`);
-  if (raw["auth-provider"]) {
-    throw new KubeconfigError(
-      `kubeconfig ${label} uses auth-provider "${raw["auth-provider"].name ?? "?"}", which is not supported; use an exec plugin`,
-    );
-  }
-  if (raw.username)
-    throw new KubeconfigError(`kubeconfig ${label} uses basic auth, which Kubernetes no longer supports`);
-  return { type: "none" };
+  return null;
 }
 
-export function resolveKubeconfig(
-  selection: KubeconfigSelection & { timeoutMs?: number },
-): ResolvedKubeconfig {
-  const merged = loadMergedKubeconfig(selection);
+/** The context to use and the cluster and user it names, each checked to exist. */
+interface ChosenContext {
+  contextName: string;
+  context: NamedEntry<RawContext>;
+  clusterName: string;
+  cluster: NamedEntry<RawCluster>;
+  userName: string;
+  user: NamedEntry<RawUser> | undefined;
+}
+
+function chooseContext(merged: MergedKubeconfig, selection: KubeconfigSelection): ChosenContext {
   const where =
     merged.files.length > 0 ? merged.files.join(", ") : kubeconfigPaths(selection).paths.join(", ");
   const contextName = selection.context ?? merged.currentContext;
@@ -271,6 +298,16 @@ export function resolveKubeconfig(
       `Context "${contextName}" names user "${userName}", which is not in kubeconfig (${where})`,
     );
   }
+  return { contextName, context, clusterName, cluster, userName, user };
+}
+
+export function resolveKubeconfig(
+  selection: KubeconfigSelection & { timeoutMs?: number },
+): ResolvedKubeconfig {
+  const { contextName, context, clusterName, cluster, userName, user } = chooseContext(
+    loadMergedKubeconfig(selection),
+    selection,
+  );
   const server = cluster.value.server;
   if (!server) throw new KubeconfigError(`Cluster "${clusterName}" in kubeconfig has no server`);
   if (cluster.value["proxy-url"]) {
