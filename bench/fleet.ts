@@ -4,6 +4,7 @@ import { createHttpKubeClient, type HttpKubeClient } from "../shared/cluster/htt
 import { createClusterFactsCache } from "../shared/enrich/index.ts";
 import { assumedRoleCredentials } from "../shared/fleet/assumed-role.ts";
 import { clusterEnricher, ingestMessage } from "../shared/ingest/index.ts";
+import type { EnrichedAlertGroup } from "../shared/model/index.ts";
 import { linkLocalGroup, renderWebhookV4 } from "../sim/alertmanager-messages.ts";
 import { type GeneratedCluster, generateCluster } from "../sim/cluster-generator.ts";
 import { startKubeApiServer } from "../sim/kube-api-server.ts";
@@ -54,32 +55,40 @@ export async function run(): Promise<void> {
       },
       { clusterLabel: "cluster", enrich, route: () => ["slack"] },
     );
-    console.log(
-      ["cluster", "alerts", "with facts", "requests", "bytes", "budget"].map((c) => c.padEnd(11)).join(" "),
-    );
-    for (const { group } of outcomes) {
-      const kube = kubes.get(group.cluster ?? "");
-      const requests = kube?.stats.requests ?? 0;
-      const bytes = kube?.stats.bytes ?? 0;
-      const complete = group.alerts.filter((a) => a.node?.instanceType).length;
-      const holds = requests <= BUDGET.requests && bytes <= BUDGET.bytes && complete === group.alerts.length;
-      console.log(
-        [
-          group.cluster,
-          group.alerts.length,
-          `${complete}/${group.alerts.length}`,
-          requests,
-          `${(bytes / 1e6).toFixed(2)} MB`,
-          holds ? "HOLDS (<= 10 req, 5 MB)" : "BROKEN",
-        ]
-          .map((c) => String(c).padEnd(11))
-          .join(" "),
-      );
-    }
+    printClusterRows(outcomes, kubes);
   } finally {
     await Promise.all(sims.map((sim) => sim.stop()));
   }
   await assumeRoleRow();
+}
+
+/** Per cluster: alerts, how many got node facts, requests and bytes, against the per-group budget. */
+function printClusterRows(
+  outcomes: { group: EnrichedAlertGroup }[],
+  kubes: Map<string, HttpKubeClient>,
+): void {
+  console.log(
+    ["cluster", "alerts", "with facts", "requests", "bytes", "budget"].map((c) => c.padEnd(11)).join(" "),
+  );
+  for (const { group } of outcomes) {
+    const kube = kubes.get(group.cluster ?? "");
+    const requests = kube?.stats.requests ?? 0;
+    const bytes = kube?.stats.bytes ?? 0;
+    const complete = group.alerts.filter((a) => a.node?.instanceType).length;
+    const holds = requests <= BUDGET.requests && bytes <= BUDGET.bytes && complete === group.alerts.length;
+    console.log(
+      [
+        group.cluster,
+        group.alerts.length,
+        `${complete}/${group.alerts.length}`,
+        requests,
+        `${(bytes / 1e6).toFixed(2)} MB`,
+        holds ? "HOLDS (<= 10 req, 5 MB)" : "BROKEN",
+      ]
+        .map((c) => String(c).padEnd(11))
+        .join(" "),
+    );
+  }
 }
 
 function fleetGroup(clusters: GeneratedCluster[]) {
