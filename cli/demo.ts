@@ -42,13 +42,6 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
         [edge.name, edgeServer.url],
       ]),
     );
-    const env = { ...process.env, KUBECONFIG: kubeconfig };
-    const routes = parseRoutes(DEMO_ROUTES);
-    // The simulated cluster's CoreDNS is self-managed: enrichment and the scaler are told alike.
-    const { enrich, scale } = await enricherFor({ kubeconfig, "self-managed-coredns": true }, env);
-    const deliver = cliDelivery({ env, previewDir: join(workDir, "preview") });
-
-    const reports: ReplayReport[] = [];
     const files = (await readdir(SAMPLES_DIR)).filter((f) => f.endsWith(".json")).sort();
     if (!options.json) {
       process.stdout.write(
@@ -56,28 +49,7 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
           `routes: ${DEMO_ROUTES}\n\n`,
       );
     }
-    for (const file of files) {
-      const report = await replayFile({
-        file: join(SAMPLES_DIR, file),
-        dryRun: true,
-        env,
-        enrich,
-        route: (group) => routeGroup(routes, group),
-        deliver,
-        // The demo decides and never writes.
-        scale: (group) =>
-          scaleThrough(scale(group), group, {
-            config: { ...readScaleConfig({}), mode: ScaleMode.dryRun },
-            assumeSelfManaged: true,
-          }),
-      });
-      reports.push(report);
-      if (!options.json) {
-        process.stdout.write(`## samples/${file}\n${forTerminal(formatReport(report, { links: false }))}\n`);
-        for (const error of report.errors)
-          process.stderr.write(`linklocal-sentinel: ${forTerminal(error)}\n`);
-      }
-    }
+    const reports = await replaySamples(files, { kubeconfig, workDir, json: options.json });
     const requests = server.requests.length + edgeServer.requests.length;
     if (options.json) {
       process.stdout.write(
@@ -94,6 +66,42 @@ export async function runDemo(options: { json: boolean }): Promise<number> {
     await Promise.all([server.stop(), edgeServer.stop()]);
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Each sample through replay against the kubeconfig's clusters, in dry run; printed as it goes unless JSON. */
+async function replaySamples(
+  files: string[],
+  options: { kubeconfig: string; workDir: string; json: boolean },
+): Promise<ReplayReport[]> {
+  const { kubeconfig, workDir } = options;
+  const env = { ...process.env, KUBECONFIG: kubeconfig };
+  const routes = parseRoutes(DEMO_ROUTES);
+  // The simulated cluster's CoreDNS is self-managed: enrichment and the scaler are told alike.
+  const { enrich, scale } = await enricherFor({ kubeconfig, "self-managed-coredns": true }, env);
+  const deliver = cliDelivery({ env, previewDir: join(workDir, "preview") });
+  const reports: ReplayReport[] = [];
+  for (const file of files) {
+    const report = await replayFile({
+      file: join(SAMPLES_DIR, file),
+      dryRun: true,
+      env,
+      enrich,
+      route: (group) => routeGroup(routes, group),
+      deliver,
+      // The demo decides and never writes.
+      scale: (group) =>
+        scaleThrough(scale(group), group, {
+          config: { ...readScaleConfig({}), mode: ScaleMode.dryRun },
+          assumeSelfManaged: true,
+        }),
+    });
+    reports.push(report);
+    if (!options.json) {
+      process.stdout.write(`## samples/${file}\n${forTerminal(formatReport(report, { links: false }))}\n`);
+      for (const error of report.errors) process.stderr.write(`linklocal-sentinel: ${forTerminal(error)}\n`);
+    }
+  }
+  return reports;
 }
 
 /** One context per simulated cluster, named like its cluster label; the first is current. */
