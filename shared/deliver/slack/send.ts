@@ -77,31 +77,8 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
       // Slack answered 2xx: the message is in the channel. A body that then stalls past the timeout must
       // not post it again.
       if (isSuccess(status)) return;
-      throw toDeliveryError(error, retryAfter);
+      throw toDeliveryError(error, retryAfter, { webhookUrl, shownUrl, timeoutMs });
     }
-  }
-
-  function toDeliveryError(error: unknown, retryAfter: string | null): DeliveryError {
-    if (error instanceof IncomingWebhookHTTPError) {
-      const verdict = classifyHttpStatus("slack", error.statusCode, retryAfter);
-      const body = cutText(oneLine(redactSecrets(error.body ?? "", [webhookUrl])), 200);
-      return new DeliveryError(
-        `Slack webhook ${shownUrl} answered ${verdict.reason}${body === "" ? "" : `: ${body}`}`,
-        {
-          sink: "slack",
-          retryable: verdict.outcome === "retryable",
-          status: error.statusCode,
-          retryAfterMs: verdict.retryAfterMs ?? null,
-        },
-      );
-    }
-    const original = error instanceof IncomingWebhookRequestError ? error.original : error;
-    const verdict = classifyNetworkError(original, timeoutMs);
-    // The original error is not kept as `cause`: fetch errors can quote the URL they failed on.
-    return new DeliveryError(`Slack webhook ${shownUrl} failed: ${verdict.reason}`, {
-      sink: "slack",
-      retryable: verdict.outcome === "retryable",
-    });
   }
 
   return {
@@ -112,6 +89,35 @@ export function createSlackNotifier(options: SlackNotifierOptions): SlackNotifie
     sendScaleReport: (report) => post(renderScaleReport(report)),
     sendVerification: (report) => post(renderVerification(report)),
   };
+}
+
+/** The webhook's failure as a DeliveryError, retryable or not, with the URL redacted from message and body. */
+function toDeliveryError(
+  error: unknown,
+  retryAfter: string | null,
+  webhook: { webhookUrl: string; shownUrl: string; timeoutMs: number },
+): DeliveryError {
+  const { webhookUrl, shownUrl, timeoutMs } = webhook;
+  if (error instanceof IncomingWebhookHTTPError) {
+    const verdict = classifyHttpStatus("slack", error.statusCode, retryAfter);
+    const body = cutText(oneLine(redactSecrets(error.body ?? "", [webhookUrl])), 200);
+    return new DeliveryError(
+      `Slack webhook ${shownUrl} answered ${verdict.reason}${body === "" ? "" : `: ${body}`}`,
+      {
+        sink: "slack",
+        retryable: verdict.outcome === "retryable",
+        status: error.statusCode,
+        retryAfterMs: verdict.retryAfterMs ?? null,
+      },
+    );
+  }
+  const original = error instanceof IncomingWebhookRequestError ? error.original : error;
+  const verdict = classifyNetworkError(original, timeoutMs);
+  // The original error is not kept as `cause`: fetch errors can quote the URL they failed on.
+  return new DeliveryError(`Slack webhook ${shownUrl} failed: ${verdict.reason}`, {
+    sink: "slack",
+    retryable: verdict.outcome === "retryable",
+  });
 }
 
 /** Slack's error code (`invalid_blocks`) when it refused the message itself with a 400, else null. */
