@@ -1,5 +1,5 @@
-import type { Notifier } from "./notifier.ts";
 import type { SecretReader } from "../secrets/index.ts";
+import type { Notifier } from "./notifier.ts";
 
 /**
  * Reads the secret on every call (the reader caches it for SECRETS_MAX_AGE_SECONDS) and builds the notifier
