@@ -3,8 +3,6 @@ import { ConfigError } from "../../errors.ts";
 import type { IdempotencyConfig } from "../../idempotency/idempotency-config.ts";
 import type { SlackThreadLinks } from "./slack-thread-link.ts";
 
-export const SLACK_INCIDENT_LINKS = "SLACK_INCIDENT_LINKS";
-
 /**
  * SLACK_INCIDENT_LINKS=true (the stack sets it in Slack app mode): PagerDuty's events link the incident's
  * Slack thread, read from the idempotency table where notify-slack keeps it. Off by default; on without
@@ -15,10 +13,10 @@ export async function slackThreadLinksFromEnv(
   env: Env,
   idempotency: IdempotencyConfig,
 ): Promise<SlackThreadLinks | undefined> {
-  if (!readBoolean(env, SLACK_INCIDENT_LINKS, false)) return undefined;
+  if (!readBoolean(env, "SLACK_INCIDENT_LINKS", false)) return undefined;
   if (idempotency.tableName === null)
     throw new ConfigError(
-      `${SLACK_INCIDENT_LINKS}=true needs IDEMPOTENCY_TABLE: notify-slack keeps each incident's Slack permalink there`,
+      "SLACK_INCIDENT_LINKS=true needs IDEMPOTENCY_TABLE: notify-slack keeps each incident's Slack permalink there",
     );
   const { slackPermalinkReader } = await import("../slack-app/permalink-reader.ts");
   return slackPermalinkReader({ tableName: idempotency.tableName });

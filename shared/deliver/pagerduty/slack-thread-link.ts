@@ -16,6 +16,8 @@ export interface SlackThreadLinks {
 }
 
 export const SLACK_THREAD_LINK_TEXT = "Slack thread";
+/** Each event asks for its link once, before its first attempt (test/infra/function-timeouts.test.ts). */
+export const SLACK_PERMALINK_READS_PER_EVENT = 1;
 
 type WithLinks = { links?: Array<{ href: string; text: string }> };
 
