@@ -19,17 +19,20 @@ export const SLACK_THREAD_LINK_TEXT = "Slack thread";
 /** Each event asks for its link once, before its first attempt (test/infra/function-timeouts.test.ts). */
 export const SLACK_PERMALINK_READS_PER_EVENT = 1;
 
-type WithLinks = { links?: Array<{ href: string; text: string }> };
+type Link = { href: string; text: string };
 
 /**
  * The event with the Slack thread first among its links. Pure. Unchanged when there is no usable link, when
  * the event already links it, or when the link would take it over PagerDuty's size limit; the last link
  * makes room when the event already carries as many as DetailBudget.links.
  */
-export function withSlackThreadLink<E extends WithLinks>(event: E, permalink: string | null): E {
+export function withSlackThreadLink<E extends object>(
+  event: E,
+  permalink: string | null,
+): E & { links?: Link[] } {
   const href = safeHttpUrl(permalink);
   if (href === null || href.length > 2_000) return event;
-  const links = event.links ?? [];
+  const links = (event as { links?: Link[] }).links ?? [];
   if (links.some((link) => link.href === href)) return event;
   const linked = {
     ...event,
