@@ -35,7 +35,9 @@ const browser = ["chromium", "chromium-browser", "google-chrome"].find((name) =>
   }
 });
 if (!browser) {
-  console.error("npm run screenshot needs Chromium: sudo apt-get install --no-install-recommends chromium");
+  console.error(
+    "npm run screenshot needs Chromium: sudo apt-get install --no-install-recommends chromium fonts-noto-color-emoji",
+  );
   process.exit(2);
 }
 

@@ -7,7 +7,7 @@ export function scaleReportFixture(overrides: Partial<ScaleReport> = {}): ScaleR
     kind: "scale-report",
     mode: "on",
     owner: "deployment",
-    ownerDetail: "nobody: the coredns Deployment",
+    ownerDetail: "the coredns Deployment's own spec.replicas (2); no EKS add-on, no autoscaler",
     action: "scaled",
     guardrail: null,
     from: 2,

@@ -40,7 +40,7 @@ describe("scale reports as PagerDuty change events", () => {
       action: "scaled",
       from: 2,
       to: 3,
-      owner: "nobody: the coredns Deployment",
+      owner: "the coredns Deployment's own spec.replicas (2); no EKS add-on, no autoscaler",
       landed_on: [{ node: "ip-10-10-0-4.ec2.internal", ready: true, throttled: false, spot: true }],
     });
     expect(event).not.toHaveProperty("dedup_key");
