@@ -3,18 +3,31 @@ import { parse } from "yaml";
 import { parseAmpMessage } from "../../shared/parse/index.ts";
 import { goTimeString, renderAwsJsonTemplate, type SimGroup } from "../../sim/alertmanager-messages.ts";
 import { alertList, executeGoTemplate, kv, parseGoTemplates } from "../support/infra-go-template.ts";
-import { type JsonObject, loadYamlDocuments } from "../support/infra-template.ts";
+import { type JsonObject, loadYamlDocuments, readRepoFile } from "../support/infra-template.ts";
 
 const [definition] = loadYamlDocuments("infra/alertmanager.yaml") as [JsonObject];
 const config = parse(String(definition.alertmanager_config)) as JsonObject;
 const templateFiles = definition.template_files as Record<string, string>;
 const templates = parseGoTemplates(Object.values(templateFiles).join("\n"));
-const route = config.route as JsonObject;
+const root = config.route as JsonObject;
 const receivers = config.receivers as JsonObject[];
-const snsConfigs = (receivers[0] as JsonObject).sns_configs as JsonObject[];
+const receiver = receivers.find((r) => r.name === "linklocal-sentinel") as JsonObject;
+const route = (root.routes as JsonObject[]).find((r) => r.receiver === receiver.name) as JsonObject;
+const snsConfigs = receiver.sns_configs as JsonObject[];
 const sns = snsConfigs[0] as JsonObject;
+const MESSAGE = "linklocal_sentinel.sns.message";
+const alertNames = (
+  parse(readRepoFile("infra/alert-rules.yaml")) as { groups: { rules: { alert?: string }[] }[] }
+).groups.flatMap((g) => g.rules.flatMap((r) => (r.alert ? [r.alert] : [])));
 
-/** Alertmanager's template data for a group, as `sns.default.message` sees it. */
+/** Whether a `name=~"regex"` / `name="value"` matcher matches a label value, anchored as Alertmanager anchors it. */
+function matches(matcher: string, name: string, value: string): boolean {
+  const parsed = matcher.match(/^(\w+)(=~|=)"(.*)"$/);
+  if (!parsed || parsed[1] !== name) return false;
+  return parsed[2] === "=" ? parsed[3] === value : new RegExp(`^(?:${parsed[3]})$`).test(value);
+}
+
+/** Alertmanager's template data for a group, as the project's message template sees it. */
 function templateData(group: SimGroup) {
   const common = (pick: (a: SimGroup["alerts"][number]) => Record<string, string>) => {
     const sets = group.alerts.map(pick);
@@ -89,9 +102,22 @@ describe("infra/alertmanager.yaml", () => {
     expect(config.templates).toEqual(Object.keys(templateFiles));
   });
 
-  it("routes everything to one SNS receiver, grouped by alert name and cluster", () => {
-    expect(route.receiver).toBe(receivers[0]?.name);
-    expect(route.group_by).toEqual(["alertname", "cluster"]);
+  it("routes the project's alerts, and only them, to its receiver, grouped by alert name and cluster", () => {
+    expect(route.matchers).toEqual([expect.stringMatching(/^alertname=~"/)]);
+    const [matcher] = route.matchers as string[];
+    expect(alertNames.length).toBeGreaterThanOrEqual(3);
+    for (const name of alertNames) expect(matches(String(matcher), "alertname", name), name).toBe(true);
+    for (const other of [
+      "Watchdog",
+      "KubePodCrashLooping",
+      "LinkLocalAllowanceExceededX",
+      "xLinkLocalSentinelHeartbeat",
+    ])
+      expect(matches(String(matcher), "alertname", other), other).toBe(false);
+    // The root only makes the file complete: its receiver notifies nothing, and nothing else routes there.
+    expect(root.receiver).toBe("unrouted");
+    expect(receivers.find((r) => r.name === root.receiver)).toEqual({ name: "unrouted" });
+    expect(root.routes).toHaveLength(1);
     const seconds = (text: unknown) => {
       const match = String(text).match(/^(\d+)(s|m|h|d)$/);
       if (!match) throw new Error(`not a duration: ${text}`);
@@ -105,20 +131,29 @@ describe("infra/alertmanager.yaml", () => {
   });
 
   it("notifies SNS the way AMP requires: SigV4 region, no api_url or http_config, resolved too", () => {
-    expect(receivers).toHaveLength(1);
-    expect(Object.keys(receivers[0] ?? {}).sort()).toEqual(["name", "sns_configs"]);
+    expect(receivers.map((r) => r.name).sort()).toEqual(["linklocal-sentinel", "unrouted"]);
+    expect(Object.keys(receiver).sort()).toEqual(["name", "sns_configs"]);
     // The placeholders docs/deploy.md replaces with sed before uploading.
     expect(sns.topic_arn).toBe(["$", "{AMP_TOPIC_ARN}"].join(""));
     expect(sns.sigv4).toEqual({ region: ["$", "{AWS_REGION}"].join("") });
     expect(sns.send_resolved).toBe(true);
     expect(sns.api_url).toBeUndefined();
     expect(sns.http_config).toBeUndefined();
-    expect(sns.message).toBe('{{ template "sns.default.message" . }}');
+    expect(sns.message).toBe(`{{ template "${MESSAGE}" . }}`);
     for (const value of Object.values(sns.attributes as JsonObject)) expect(String(value)).not.toBe("");
   });
 
-  it("defines sns.default.message with the structure AWS documents", () => {
-    expect(templates.has("sns.default.message")).toBe(true);
+  it("defines only linklocal_sentinel.* templates, so other receivers keep Alertmanager's defaults", () => {
+    const source = Object.values(templateFiles).join("\n");
+    const defined = [...source.matchAll(/\{\{-?\s*define\s+"([^"]+)"/g)].map((m) => m[1] as string);
+    expect(defined.sort()).toEqual([...templates.keys()].sort());
+    for (const name of defined) expect(name).toMatch(/^linklocal_sentinel\./);
+    // The project's receiver names its message template; the subject is its own inline text.
+    expect(String(sns.subject)).not.toMatch(/template "/);
+  });
+
+  it("defines its message template with the structure AWS documents", () => {
+    expect(templates.has(MESSAGE)).toBe(true);
     const source = Object.values(templateFiles).join("\n");
     const keys = [...source.matchAll(/"([A-Za-z]+)": /g)].map((m) => m[1]);
     expect(keys).toEqual([
@@ -140,11 +175,7 @@ describe("infra/alertmanager.yaml", () => {
   });
 
   it("renders a firing group into JSON the ingest parser reads without repairs", () => {
-    const body = executeGoTemplate(
-      templates,
-      { name: "sns.default.message" },
-      templateData(sampleGroup("firing")),
-    );
+    const body = executeGoTemplate(templates, { name: MESSAGE }, templateData(sampleGroup("firing")));
     expect(() => JSON.parse(body)).not.toThrow();
     const group = parseBody(body);
     expect(group).toMatchObject({
@@ -163,7 +194,7 @@ describe("infra/alertmanager.yaml", () => {
     const hostile = ` "quoted", it's <b>&\nnew line\\ end`;
     const body = executeGoTemplate(
       templates,
-      { name: "sns.default.message" },
+      { name: MESSAGE },
       templateData(sampleGroup("resolved", hostile)),
     );
     const group = parseBody(body);
@@ -176,7 +207,7 @@ describe("infra/alertmanager.yaml", () => {
     // The same group through the AWS-documented template: what our template reads, it reads too.
     const documented = parseBody(renderAwsJsonTemplate(sampleGroup("resolved"), { escape: "js" }));
     const ours = parseBody(
-      executeGoTemplate(templates, { name: "sns.default.message" }, templateData(sampleGroup("resolved"))),
+      executeGoTemplate(templates, { name: MESSAGE }, templateData(sampleGroup("resolved"))),
     );
     expect(ours.alerts.map((a) => [a.labels, a.annotations, a.startsAt, a.endsAt])).toEqual(
       documented.alerts.map((a) => [a.labels, a.annotations, a.startsAt, a.endsAt]),

@@ -52,6 +52,25 @@ describe("infra/dashboard.json", () => {
     expect(panels.some((p) => /cumulative/i.test(String(p.title)))).toBe(true);
   });
 
+  it("shows every ENI: no device filter, and each per-node series and legend names its device", () => {
+    const dropPanels = panels.filter((p) =>
+      expressions(p).some((e) => e.includes("linklocal_allowance_exceeded")),
+    );
+    expect(dropPanels.length).toBeGreaterThanOrEqual(5);
+    for (const expr of dropPanels.flatMap(expressions)) expect(expr).not.toMatch(/\bdevice\s*(=|!=|=~|!~)/);
+    // Panels listing nodes list each ENI of the node; both spellings' halves keep the device label.
+    const perNode = dropPanels.filter((p) => p.type === "timeseries" || p.type === "table");
+    expect(perNode.length).toBeGreaterThanOrEqual(3);
+    for (const panel of perNode)
+      for (const expr of expressions(panel)) {
+        const groupings = [...expr.matchAll(/sum by \(([^)]*)\)/g)].map((m) => m[1] as string);
+        expect(groupings.length, expr).toBeGreaterThanOrEqual(2);
+        for (const labels of groupings) expect(labels.split(/,\s*/), expr).toContain("device");
+      }
+    for (const target of perNode.flatMap((p) => (p.targets ?? []) as JsonObject[]))
+      if (target.legendFormat) expect(String(target.legendFormat)).toContain("{{device}}");
+  });
+
   it("shows CoreDNS's desired and available replicas beside the drops", () => {
     const panel = panels.find((p) => /CoreDNS replicas/.test(String(p.title)));
     const exprs = panel ? expressions(panel) : [];

@@ -22,14 +22,11 @@ describe("the heartbeat", () => {
     const definition = parse(readFileSync(`${repoRoot}/infra/alertmanager.yaml`, "utf8")) as {
       alertmanager_config: string;
     };
-    const config = parse(definition.alertmanager_config) as {
-      route: {
-        receiver: string;
-        routes: { matchers: string[]; receiver: string; repeat_interval: string }[];
-      };
-    };
-    const route = config.route.routes.find((r) => r.matchers.includes(`alertname="${HEARTBEAT_ALERTNAME}"`));
-    expect(route).toMatchObject({ receiver: config.route.receiver, repeat_interval: "5m" });
+    type Route = { matchers?: string[]; receiver: string; repeat_interval?: string; routes?: Route[] };
+    const config = parse(definition.alertmanager_config) as { route: Route };
+    const project = config.route.routes?.find((r) => r.receiver === "linklocal-sentinel");
+    const route = project?.routes?.find((r) => r.matchers?.includes(`alertname="${HEARTBEAT_ALERTNAME}"`));
+    expect(route).toMatchObject({ receiver: project?.receiver, repeat_interval: "5m" });
   });
 
   it("alarms on the metric ingest emits when it stops arriving, missing data breaching, naming the causes", () => {

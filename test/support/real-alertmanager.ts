@@ -119,49 +119,120 @@ function awsDocumentedTemplate(variant: TemplateVariant): string {
   return text;
 }
 
-/**
- * An Alertmanager configuration for one template variant: the project's definition (infra/alertmanager.yaml,
- * placeholders replaced), the AWS-documented JSON template, or no template at all (Alertmanager's default
- * text). Only what a loopback test needs changes: the SNS endpoint, static SigV4 keys and short group timings.
- */
-export function alertmanagerConfig(variant: TemplateVariant, snsUrl: string, dir: string): string {
+interface SnsConfig extends Record<string, unknown> {
+  topic_arn: string;
+}
+interface Receiver {
+  name: string;
+  sns_configs?: SnsConfig[];
+}
+interface Route extends Record<string, unknown> {
+  receiver: string;
+  routes?: Route[];
+}
+/** An Alertmanager configuration file's parts this harness reads and changes. */
+export interface AlertmanagerConfig {
+  templates?: string[];
+  route: Route;
+  receivers: Receiver[];
+}
+
+export const PROJECT_RECEIVER = "linklocal-sentinel";
+
+/** infra/alertmanager.yaml with its placeholders replaced as docs/deploy.md's sed does. */
+export function projectDefinition(): { templateFiles: Record<string, string>; config: AlertmanagerConfig } {
   const definition = parse(readFileSync("infra/alertmanager.yaml", "utf8")) as {
     template_files: Record<string, string>;
     alertmanager_config: string;
   };
-  // The definition's placeholders are literal `${...}` text, replaced as docs/deploy.md's sed does.
+  // The definition's placeholders are literal `${...}` text.
   const placeholders: Record<string, string> = { AMP_TOPIC_ARN, AWS_REGION: "us-east-1" };
   const config = parse(
     definition.alertmanager_config.replace(
       /\$\{(AMP_TOPIC_ARN|AWS_REGION)\}/g,
       (_m, name: string) => placeholders[name] ?? "",
     ),
-  ) as {
-    templates?: string[];
-    route: Record<string, unknown>;
-    receivers: { sns_configs: Record<string, unknown>[] }[];
-  };
-  const templates: Record<string, string> =
-    variant === "project"
-      ? definition.template_files
-      : variant.startsWith("aws-documented")
-        ? { aws_documented: awsDocumentedTemplate(variant) }
-        : {};
-  config.templates = Object.entries(templates).map(([name, text]) => {
-    const path = join(dir, `${name}.tmpl`);
-    writeFileSync(path, text);
+  ) as AlertmanagerConfig;
+  return { templateFiles: definition.template_files, config };
+}
+
+/** The project's child route: the one under the root that sends to the project's receiver. */
+export function projectRoute(config: AlertmanagerConfig): Route {
+  const route = (config.route.routes ?? []).find((r) => r.receiver === PROJECT_RECEIVER);
+  if (!route) throw new Error(`no child route of the root sends to ${PROJECT_RECEIVER}`);
+  return route;
+}
+
+/**
+ * Merges the project's definition into an existing one the way docs/deploy.md ("Merge into an existing
+ * definition") says: its template file added to `templates`, its receiver added, its child route first among
+ * the root's routes. The existing root route, receivers and templates stay as they were.
+ */
+export function mergeProjectDefinition(
+  existing: { templateFiles: Record<string, string>; config: AlertmanagerConfig },
+  project = projectDefinition(),
+): { templateFiles: Record<string, string>; config: AlertmanagerConfig } {
+  const config = structuredClone(existing.config);
+  const ours = project.config.receivers.find((r) => r.name === PROJECT_RECEIVER);
+  if (!ours) throw new Error(`infra/alertmanager.yaml has no ${PROJECT_RECEIVER} receiver`);
+  config.templates = [...(config.templates ?? []), ...(project.config.templates ?? [])];
+  config.receivers = [...config.receivers, ours];
+  config.route.routes = [projectRoute(project.config), ...(config.route.routes ?? [])];
+  return { templateFiles: { ...existing.templateFiles, ...project.templateFiles }, config };
+}
+
+/**
+ * Makes a configuration runnable on loopback: template files written to `dir`, every SNS receiver pointed at
+ * the stand-in with static SigV4 keys, and short group timings on the root and the project's route.
+ */
+export function loopbackConfig(
+  definition: { templateFiles: Record<string, string>; config: AlertmanagerConfig },
+  snsUrl: string,
+  dir: string,
+): AlertmanagerConfig {
+  const config = structuredClone(definition.config);
+  const written = new Map(
+    Object.entries(definition.templateFiles).map(([name, text]) => {
+      const path = join(dir, `${name}.tmpl`);
+      writeFileSync(path, text);
+      return [name, path];
+    }),
+  );
+  config.templates = (config.templates ?? []).map((name) => {
+    const path = written.get(name);
+    if (!path) throw new Error(`templates names ${name}, which template_files does not hold`);
     return path;
   });
-  Object.assign(config.route, { group_wait: "1s", group_interval: "2s", repeat_interval: "1h" });
+  const fast = { group_wait: "1s", group_interval: "2s", repeat_interval: "1h" };
+  Object.assign(config.route, fast);
+  for (const route of config.route.routes ?? [])
+    if (route.receiver === PROJECT_RECEIVER) Object.assign(route, fast);
   for (const receiver of config.receivers) {
-    for (const sns of receiver.sns_configs) {
+    for (const sns of receiver.sns_configs ?? []) {
       sns.api_url = snsUrl;
       sns.sigv4 = { region: "us-east-1", access_key: TEST_ACCESS_KEY, secret_key: TEST_SECRET_KEY };
-      // Without a template the message is Alertmanager's own default; the subject stays the project's.
-      if (variant !== "project") delete sns.message;
     }
   }
-  return stringify(config);
+  return config;
+}
+
+/**
+ * An Alertmanager configuration for one template variant: the project's definition (infra/alertmanager.yaml,
+ * placeholders replaced), the AWS-documented JSON template, or no template at all (Alertmanager's default
+ * text). Only what a loopback test needs changes: the SNS endpoint, static SigV4 keys and short group timings.
+ */
+export function alertmanagerConfig(variant: TemplateVariant, snsUrl: string, dir: string): string {
+  const project = projectDefinition();
+  if (variant === "project") return stringify(loopbackConfig(project, snsUrl, dir));
+  const templateFiles: Record<string, string> = variant.startsWith("aws-documented")
+    ? { aws_documented: awsDocumentedTemplate(variant) }
+    : {};
+  const config = structuredClone(project.config);
+  config.templates = Object.keys(templateFiles);
+  // Without the project's template the message is `sns.default.message`: the AWS-documented template
+  // redefines it, and with no template it is Alertmanager's own default. The subject stays the project's.
+  for (const receiver of config.receivers) for (const sns of receiver.sns_configs ?? []) delete sns.message;
+  return stringify(loopbackConfig({ templateFiles, config }, snsUrl, dir));
 }
 
 export interface RunningAlertmanager {
@@ -170,14 +241,22 @@ export interface RunningAlertmanager {
   stop(): Promise<void>;
 }
 
-/** Starts Debian's Alertmanager on loopback with clustering off and waits until it is ready. */
-export async function startAlertmanager(
-  variant: TemplateVariant,
-  snsUrl: string,
+/** Starts Debian's Alertmanager with one template variant of the project's definition. */
+export function startAlertmanager(variant: TemplateVariant, snsUrl: string): Promise<RunningAlertmanager> {
+  return startAlertmanagerWith(variant, (dir) => alertmanagerConfig(variant, snsUrl, dir));
+}
+
+/**
+ * Starts Debian's Alertmanager on loopback with clustering off and waits until it is ready. `configFor` gives
+ * the configuration text, writing any template files it names into the instance's own directory.
+ */
+export async function startAlertmanagerWith(
+  variant: string,
+  configFor: (dir: string) => string,
 ): Promise<RunningAlertmanager> {
   const dir = mkdtempSync(join(tmpdir(), `am-${variant}-`));
   const configPath = join(dir, "alertmanager.yml");
-  writeFileSync(configPath, alertmanagerConfig(variant, snsUrl, dir));
+  writeFileSync(configPath, configFor(dir));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
