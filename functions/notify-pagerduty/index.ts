@@ -2,6 +2,7 @@ import type { Context } from "aws-lambda";
 import { pagerDutyEventsUrlFromEnv } from "../../shared/deliver/config.ts";
 import { messageLinksFromEnv } from "../../shared/deliver/links.ts";
 import { createPagerDutyNotifier, orderedByAlertTimes } from "../../shared/deliver/pagerduty/index.ts";
+import { slackThreadLinksFromEnv } from "../../shared/deliver/pagerduty/slack-thread-config.ts";
 import { readIdempotencyConfig } from "../../shared/idempotency/idempotency-config.ts";
 import { loadIdempotencyStore } from "../../shared/idempotency/load-store.ts";
 import { logger } from "../../shared/logger.ts";
@@ -14,9 +15,12 @@ const routingKey = secretReaderFromEnv(process.env, PAGERDUTY_ROUTING_KEY_SECRET
 const eventsUrl = pagerDutyEventsUrlFromEnv(process.env);
 // DynamoDB and Powertools idempotency are loaded only when IDEMPOTENCY_TABLE is set. With it, a retried trigger
 // that arrives after the incident's resolve does not reopen it (decided by alert times).
-const { guard, resolveTimes } = await loadIdempotencyStore(readIdempotencyConfig(process.env));
+const idempotency = readIdempotencyConfig(process.env);
+const { guard, resolveTimes } = await loadIdempotencyStore(idempotency);
+// In Slack app mode, events link the incident's Slack thread (never its token: only the table is read).
+const slackThread = await slackThreadLinksFromEnv(process.env, idempotency);
 const getNotifier = notifierFromSecret(routingKey, (key) => {
-  const notifier = createPagerDutyNotifier({ routingKey: key, eventsUrl, links });
+  const notifier = createPagerDutyNotifier({ routingKey: key, eventsUrl, links, slackThread });
   return resolveTimes ? orderedByAlertTimes(notifier, resolveTimes) : notifier;
 });
 

@@ -20,6 +20,11 @@ export const AwsCallBudgets = {
   sns: { requestTimeoutMs: 5_000, connectionTimeoutMs: 2_000, maxAttempts: 3 },
   /** Idempotency records: on the delivery path, a slow table must fail fast and let Lambda retry. */
   dynamodb: { requestTimeoutMs: 2_000, connectionTimeoutMs: 1_000, maxAttempts: 2 },
+  /**
+   * notify-pagerduty's read of a Slack app mode permalink (SLACK_INCIDENT_LINKS): one attempt, since the page
+   * goes out with or without the link and should not wait on it.
+   */
+  slackPermalink: { requestTimeoutMs: 2_000, connectionTimeoutMs: 1_000, maxAttempts: 1 },
   /** Secrets Manager and SSM, read on the delivery path. */
   secrets: { requestTimeoutMs: 3_000, connectionTimeoutMs: 1_000, maxAttempts: 2 },
   /** EKS DescribeCluster/DescribeAddon; each call also carries the enrichment's own abort signal. */

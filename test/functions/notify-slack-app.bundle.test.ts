@@ -1,4 +1,11 @@
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  INCIDENT_KEY_PREFIX,
+  MESSAGE_KEY_PREFIX,
+  PERMALINK_ATTRIBUTE,
+} from "../../shared/deliver/slack-app/dynamo-incident-store.ts";
+import { slackIncidentKey } from "../../shared/deliver/slack-app/incident-key.ts";
 import type { EnrichedAlertGroup, ScaleReport, VerificationReport } from "../../shared/model/index.ts";
 import { type AwsJsonStandIn, startAwsJsonStandIn } from "../support/aws-json-stand-in.ts";
 import { type BundleHandler, importHandler, samBuild, samBuildDir } from "../support/bundles.ts";
@@ -134,6 +141,18 @@ describe("Slack app mode, one message per incident (built notify-slack)", () => 
     expect(shown).toContain("*Lasted*");
     expect(shown).toContain("10.0.2.9:9100");
     expectCorrectCalls(start);
+    // The permalink, as its own attribute of the incident's and the message's records: all notify-pagerduty
+    // may read of them (SLACK_INCIDENT_LINKS, test/functions/notify-pagerduty-slack-links.bundle.test.ts).
+    const permalink = `${STAND_IN_TEAM}/archives/${CHANNEL}/p${message?.ts.replace(".", "")}`;
+    for (const id of [
+      INCIDENT_KEY_PREFIX + slackIncidentKey(groups.firing),
+      MESSAGE_KEY_PREFIX + groups.firing.source.messageId,
+    ]) {
+      const { Item } = await dynamo.client.send(
+        new GetItemCommand({ TableName: "app-idempotency", Key: { id: { S: id } } }),
+      );
+      expect(Item?.[PERMALINK_ATTRIBUTE]?.S, id).toBe(permalink);
+    }
   });
 
   it("replies to the scale report and the verification in the incident's thread, with a status line on the parent", async () => {

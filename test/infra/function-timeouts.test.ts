@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AwsCallBudgets, worstCaseMs } from "../../shared/aws/client-options.ts";
 import { readClusterReadConfig } from "../../shared/config/ingest-config.ts";
 import { DEFAULT_PAGERDUTY_TIMEOUT_MS } from "../../shared/deliver/pagerduty/send.ts";
+import { SLACK_PERMALINK_READS_PER_EVENT } from "../../shared/deliver/pagerduty/slack-thread-link.ts";
 import { DEFAULT_RETRY_POLICY } from "../../shared/deliver/retry.ts";
 import { DEFAULT_SLACK_TIMEOUT_MS } from "../../shared/deliver/slack/send.ts";
 import {
@@ -39,18 +40,21 @@ function environment(name: string): Record<string, string> {
 
 describe("function timeouts hold every worst-case budget", () => {
   it.each([
-    ["NotifySlackFunction", DEFAULT_SLACK_TIMEOUT_MS, DYNAMODB_CALLS_PER_DELIVERY],
+    ["NotifySlackFunction", DEFAULT_SLACK_TIMEOUT_MS, DYNAMODB_CALLS_PER_DELIVERY, 0],
     [
       "NotifyPagerDutyFunction",
       DEFAULT_PAGERDUTY_TIMEOUT_MS,
       DYNAMODB_CALLS_PER_DELIVERY + DYNAMODB_CALLS_PER_ORDER_CHECK,
+      // Slack app mode: one read of the Slack thread's permalink per event (SLACK_INCIDENT_LINKS).
+      SLACK_PERMALINK_READS_PER_EVENT,
     ],
   ])(
-    "%s: secret read + idempotency calls + delivery retry loop, every call timing out",
-    (name, sinkTimeout, dynamoCalls) => {
+    "%s: secret read + idempotency calls + permalink read + delivery retry loop, every call timing out",
+    (name, sinkTimeout, dynamoCalls, permalinkReads) => {
       const budget =
         worstCaseMs(AwsCallBudgets.secrets) +
         dynamoCalls * worstCaseMs(AwsCallBudgets.dynamodb) +
+        permalinkReads * worstCaseMs(AwsCallBudgets.slackPermalink) +
         worstCaseDeliveryMs(sinkTimeout);
       expect(budget).toBeLessThan(timeoutMs(name));
     },

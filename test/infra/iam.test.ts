@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   INCIDENT_KEY_PREFIX,
   MESSAGE_KEY_PREFIX,
+  PERMALINK_ATTRIBUTE,
 } from "../../shared/deliver/slack-app/dynamo-incident-store.ts";
 import { idempotencyKeyPrefixes, RESOLVE_TIMES_KEY_PREFIX } from "../../shared/idempotency/index.ts";
 import {
@@ -268,7 +269,8 @@ describe("IAM in infra/template.yaml", () => {
         }
       }
       const dynamo = statementsOf(roleId).filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
-      expect(dynamo.flatMap((s) => s.resources)).toEqual([{ "Fn::GetAtt": ["IdempotencyTable", "Arn"] }]);
+      for (const resource of dynamo.flatMap((s) => s.resources))
+        expect(resource).toEqual({ "Fn::GetAtt": ["IdempotencyTable", "Arn"] });
     }
   });
 
@@ -314,8 +316,8 @@ describe("IAM in infra/template.yaml", () => {
 
   it("holds each notify role to its own sink's keys of the idempotency table (dynamodb:LeadingKeys)", () => {
     const leadingKeys = (roleId: string) => {
-      const [statement, ...others] = statementsOf(roleId).filter((st) =>
-        st.actions.some((a) => a.startsWith("dynamodb:")),
+      const [statement, ...others] = statementsOf(roleId).filter(
+        (st) => st.actions.some((a) => a.startsWith("dynamodb:")) && st.sid !== "ReadSlackThreadPermalinks",
       );
       expect(others).toEqual([]);
       const condition = statement?.statement.Condition as JsonObject;
@@ -336,6 +338,41 @@ describe("IAM in infra/template.yaml", () => {
     for (const pattern of leadingKeys("NotifySlackRole"))
       for (const prefix of Object.values(idempotencyKeyPrefixes("pagerduty")))
         expect(matches(pattern, `${prefix}#abc`)).toBe(false);
+  });
+
+  it("lets notify-pagerduty read only the permalink of Slack app mode's records, only in app mode, and no secret of Slack's", () => {
+    const [read, ...others] = statementsOf("NotifyPagerDutyRole").filter(
+      (st) => st.sid === "ReadSlackThreadPermalinks",
+    );
+    expect(others).toEqual([]);
+    expect(read?.actions).toEqual(["dynamodb:GetItem"]);
+    expect(refersTo(read?.resources[0] ?? null, "IdempotencyTable")).toBe(true);
+    const policies = template.Resources.NotifyPagerDutyRole?.Properties.Policies as JsonObject[];
+    const statements = ((policies[0] as JsonObject).PolicyDocument as JsonObject).Statement as Json[];
+    const guarded = statements.find(
+      (st) =>
+        isObject(st) &&
+        Array.isArray(st["Fn::If"]) &&
+        JSON.stringify(st).includes("ReadSlackThreadPermalinks"),
+    ) as JsonObject;
+    expect((guarded["Fn::If"] as Json[])[0]).toBe("SlackAppMode");
+    expect((guarded["Fn::If"] as Json[])[2]).toEqual({ Ref: "AWS::NoValue" });
+    const condition = read?.statement.Condition as JsonObject;
+    expect(
+      ((condition["ForAllValues:StringLike"] as JsonObject)["dynamodb:LeadingKeys"] as string[]).sort(),
+    ).toEqual([`${INCIDENT_KEY_PREFIX}*`, `${MESSAGE_KEY_PREFIX}*`]);
+    expect((condition["ForAllValues:StringEquals"] as JsonObject)["dynamodb:Attributes"]).toEqual([
+      "id",
+      PERMALINK_ATTRIBUTE,
+    ]);
+    expect((condition.StringEqualsIfExists as JsonObject)["dynamodb:Select"]).toBe("SPECIFIC_ATTRIBUTES");
+    // The bot token stays with notify-slack: nothing of Slack's secrets reaches the PagerDuty role or function.
+    const role = JSON.stringify(template.Resources.NotifyPagerDutyRole);
+    const fn = JSON.stringify(template.Resources.NotifyPagerDutyFunction);
+    for (const text of [role, fn]) {
+      expect(text).not.toContain("SlackBotTokenSecret");
+      expect(text).not.toContain("SlackWebhookSecret");
+    }
   });
 
   it("grants no action the code never calls: the verify role has no sqs:ChangeMessageVisibility", () => {

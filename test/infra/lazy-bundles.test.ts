@@ -41,6 +41,8 @@ const LAZY: Record<string, string[]> = {
   "shared/deliver/slack-app/load.ts": [],
   "shared/deliver/slack-app/app-notifier.ts": [],
   "shared/deliver/slack-app/web-api.ts": [],
+  // notify-pagerduty reads Slack's permalinks only with SLACK_INCIDENT_LINKS (Slack app mode).
+  "shared/deliver/slack-app/permalink-reader.ts": [],
 };
 
 // Five builds: generous on a busy 2-core machine.

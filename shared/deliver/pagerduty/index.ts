@@ -6,3 +6,4 @@ export * from "./limits.ts";
 export * from "./render.ts";
 export * from "./send.ts";
 export * from "./severity.ts";
+export * from "./slack-thread-link.ts";

@@ -181,7 +181,7 @@ function groupLinks(
   return links;
 }
 
-export function eventBytes(event: PagerDutyEventBody): number {
+export function eventBytes(event: object): number {
   return Buffer.byteLength(JSON.stringify(event), "utf8") + ROUTING_KEY_RESERVE_BYTES;
 }
 

@@ -18,6 +18,7 @@ import {
 import type { PagerDutyAnswer, PagerDutyEvent, PagerDutyEventBody } from "./event.ts";
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from "./limits.ts";
 import { renderPagerDutyEvent } from "./render.ts";
+import { type SlackThreadLinks, withSlackThreadLink } from "./slack-thread-link.ts";
 
 export const DEFAULT_PAGERDUTY_TIMEOUT_MS = 5_000;
 
@@ -31,6 +32,8 @@ export interface PagerDutyNotifierOptions {
   retry?: RetryOptions;
   /** DASHBOARD_URL and RUNBOOK_URL (see links.ts). */
   links?: MessageLinks;
+  /** Slack app mode's message permalinks (SLACK_INCIDENT_LINKS): triggers and change events link the thread. */
+  slackThread?: SlackThreadLinks;
 }
 
 /**
@@ -80,8 +83,9 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
   }
 
   /** A change event (a scale report, a verification): shown on the service, never opening an incident. */
-  async function sendChange(body: PagerDutyChangeEventBody): Promise<DeliveryReceipt> {
-    const event = { routing_key: routingKey, ...body };
+  async function sendChange(body: PagerDutyChangeEventBody, messageId: string): Promise<DeliveryReceipt> {
+    const permalink = (await options.slackThread?.ofMessage(messageId)) ?? null;
+    const event = { routing_key: routingKey, ...withSlackThreadLink(body, permalink) };
     const { attempts } = await withRetry(
       "pagerduty",
       () => attemptOnce(event as unknown as PagerDutyEvent, changeUrl),
@@ -94,15 +98,19 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
     sink: "pagerduty",
     render: (group: EnrichedAlertGroup) => [renderPagerDutyEvent(group, options.links)],
     async send(group: EnrichedAlertGroup): Promise<DeliveryReceipt> {
-      const event: PagerDutyEvent = {
-        routing_key: routingKey,
-        ...renderPagerDutyEvent(group, options.links),
-      };
+      const body = renderPagerDutyEvent(group, options.links);
+      // A resolve carries no links, and a raw fallback is posted to Slack outside any incident.
+      const permalink =
+        body.event_action === "trigger" && group.raw === null
+          ? ((await options.slackThread?.ofGroup(group)) ?? null)
+          : null;
+      const event: PagerDutyEvent = { routing_key: routingKey, ...withSlackThreadLink(body, permalink) };
       const { attempts } = await withRetry("pagerduty", () => attemptOnce(event), options.retry);
       return { sink: "pagerduty", requests: attempts };
     },
-    sendScaleReport: (report: ScaleReport) => sendChange(renderScaleChangeEvent(report)),
-    sendVerification: (report: VerificationReport) => sendChange(renderVerificationChangeEvent(report)),
+    sendScaleReport: (report: ScaleReport) => sendChange(renderScaleChangeEvent(report), report.messageId),
+    sendVerification: (report: VerificationReport) =>
+      sendChange(renderVerificationChangeEvent(report), report.messageId),
   };
 }
 

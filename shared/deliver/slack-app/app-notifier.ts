@@ -153,7 +153,7 @@ export function createSlackAppNotifier(options: SlackAppNotifierOptions): Notifi
       } else {
         message = await postParent(tally, rendered, statuses, follows);
       }
-      await store.link(group.source.messageId, key);
+      await store.link(group.source.messageId, key, message?.permalink ?? null);
       const resolved = group.status === "resolved";
       return {
         message,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  type AttributeValue,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -17,6 +18,13 @@ import {
 /** Kept apart from the delivery guard's keys (linklocal-sentinel-notify, -content) and PagerDuty's. */
 export const INCIDENT_KEY_PREFIX = "linklocal-sentinel-slack-incident#";
 export const MESSAGE_KEY_PREFIX = "linklocal-sentinel-slack-message#";
+
+/**
+ * The message's permalink, also kept as a plain attribute of the incident's and the message's records (beside
+ * the JSON `incident`): notify-pagerduty reads only this attribute (GetItem with a projection, and an IAM
+ * condition on dynamodb:Attributes), never the rest of the record.
+ */
+export const PERMALINK_ATTRIBUTE = "permalink";
 
 /** An incident's message is updated for as long as it goes on; its record outlives a week-long incident. */
 export const INCIDENT_TTL_SECONDS = 14 * 24 * 60 * 60;
@@ -109,6 +117,7 @@ export function dynamoIncidentStore(options: DynamoIncidentStoreOptions): Incide
       }
     },
     async save(lease, record) {
+      const write = recordWrite(record.message?.permalink ?? null);
       for (let attempt = 1; ; attempt++) {
         try {
           await send("record an incident's Slack message", () =>
@@ -116,12 +125,13 @@ export function dynamoIncidentStore(options: DynamoIncidentStoreOptions): Incide
               new UpdateItemCommand({
                 TableName: tableName,
                 Key: id(lease.key),
-                UpdateExpression: "SET incident = :incident, expiration = :exp REMOVE leaseId, leaseUntil",
+                UpdateExpression: write.expression,
                 ConditionExpression: "leaseId = :me",
                 ExpressionAttributeValues: {
                   ":incident": { S: JSON.stringify(record) },
                   ":exp": expiration(),
                   ":me": { S: leases.get(lease) ?? "" },
+                  ...write.values,
                 },
               }),
             ),
@@ -152,7 +162,7 @@ export function dynamoIncidentStore(options: DynamoIncidentStoreOptions): Incide
         if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
       }
     },
-    async link(messageId, key) {
+    async link(messageId, key, permalink) {
       await send("link a message to its incident", () =>
         client.send(
           new PutItemCommand({
@@ -161,6 +171,7 @@ export function dynamoIncidentStore(options: DynamoIncidentStoreOptions): Incide
               id: { S: MESSAGE_KEY_PREFIX + messageId },
               incident: { S: key },
               expiration: expiration(),
+              ...(permalink === null ? {} : { [PERMALINK_ATTRIBUTE]: { S: permalink } }),
             },
           }),
         ),
@@ -179,4 +190,22 @@ export function dynamoIncidentStore(options: DynamoIncidentStoreOptions): Incide
       return Item?.incident?.S ?? null;
     },
   };
+}
+
+/**
+ * The record's write: SET the permalink beside the rest, or REMOVE it, so a message posted anew without one
+ * does not keep the old message's link.
+ */
+function recordWrite(permalink: string | null): {
+  expression: string;
+  values: Record<string, AttributeValue>;
+} {
+  const set = "SET incident = :incident, expiration = :exp";
+  const release = "REMOVE leaseId, leaseUntil";
+  return permalink === null
+    ? { expression: `${set} ${release}, ${PERMALINK_ATTRIBUTE}`, values: {} }
+    : {
+        expression: `${set}, ${PERMALINK_ATTRIBUTE} = :permalink ${release}`,
+        values: { ":permalink": { S: permalink } },
+      };
 }

@@ -53,8 +53,11 @@ export interface IncidentStore {
   save(lease: IncidentLease, record: IncidentRecord): Promise<void>;
   /** Releases the lease without changing the record (the Slack call failed). */
   release(lease: IncidentLease): Promise<void>;
-  /** Remembers which incident an AMP message went to, so its scale report and verification find the thread. */
-  link(messageId: string, key: string): Promise<void>;
+  /**
+   * Remembers which incident an AMP message went to, so its scale report and verification find the thread,
+   * and the message's permalink, so PagerDuty's change events for them can link it.
+   */
+  link(messageId: string, key: string, permalink: string | null): Promise<void>;
   /** The incident an AMP message went to, or null. */
   incidentOf(messageId: string): Promise<string | null>;
 }
