@@ -59,15 +59,7 @@ const FORBIDDEN: { from: string; to: readonly string[]; why: string }[] = [
  * that can only be cut in a file another engineer is working on now. When the import changes, the test
  * "lists only exceptions that still exist" says to delete the entry.
  */
-const FOLDER_CYCLE_EXCEPTIONS: { from: string; to: string; why: string }[] = [
-  {
-    // deliver <-> notify: notify builds on the sinks (Notifier), so this one runs back up. The function now
-    // lives in shared/deliver/notifier-from-secret.ts; notify/notifier-from-secret.ts only re-exports it.
-    from: "shared/deliver/slack-app/load.ts",
-    to: "shared/notify/notifier-from-secret.ts",
-    why: "slack-app/ is being reworked; import ../notifier-from-secret.ts there, then drop the re-export",
-  },
-];
+const FOLDER_CYCLE_EXCEPTIONS: { from: string; to: string; why: string }[] = [];
 
 /** The folder of shared/ a file belongs to (`shared/deliver/slack/x.ts` -> `shared/deliver`), or the file itself. */
 function sharedFolder(file: string): string {

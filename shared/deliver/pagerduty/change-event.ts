@@ -1,5 +1,5 @@
 import type { ScaleReport, VerificationReport } from "../../model/index.ts";
-import { verificationHeadline } from "../../verify/headline.ts";
+import { verificationHeadline } from "../../model/verification-headline.ts";
 import { cutText, oneLine } from "../text.ts";
 import { PagerDutyLimits } from "./limits.ts";
 

@@ -1,3 +1,4 @@
+import type { ResolveTimes } from "../../idempotency/resolve-times.ts";
 import type { EnrichedAlertGroup } from "../../model/index.ts";
 import type { DeliveryReceipt, Notifier } from "../notifier.ts";
 import { pagerDutyDedupKey } from "./dedup-key.ts";
@@ -5,14 +6,10 @@ import { pagerDutyDedupKey } from "./dedup-key.ts";
 /**
  * SNS to Lambda is unordered and Lambda retries minutes later, so a trigger can arrive after the resolve of
  * the same incident and reopen it. Arrival order says nothing; the alerts' own times do: a trigger whose
- * firing alerts all started before the incident was last resolved is older news than that resolve.
+ * firing alerts all started before the incident was last resolved is older news than that resolve. The store
+ * of resolve times is shared/idempotency's (ResolveTimes).
  */
-export interface ResolveTimes {
-  /** When the incident was last resolved (the latest `endsAt` of its resolve), or null. */
-  lastResolvedAt(dedupKey: string): Promise<string | null>;
-  /** Remembers a resolve, keeping the later time when one is already stored. */
-  recordResolve(dedupKey: string, resolvedAt: string): Promise<void>;
-}
+export type { ResolveTimes };
 
 /** Pure: whether this group is a trigger older than the incident's last resolve. */
 export function isStaleTrigger(group: EnrichedAlertGroup, lastResolvedAt: string | null): boolean {

@@ -1,5 +1,5 @@
 import type { ScaleReport, VerificationReport } from "../../model/index.ts";
-import { verificationHeadline } from "../../verify/headline.ts";
+import { verificationHeadline } from "../../model/verification-headline.ts";
 import { context, type SlackBlock, type SlackMessage } from "../slack/blocks.ts";
 import { capBlocks } from "../slack/common-blocks.ts";
 import { SlackLimits } from "../slack/limits.ts";
