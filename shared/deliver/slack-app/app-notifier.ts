@@ -31,13 +31,41 @@ export interface SlackAppNotifierOptions {
  * invocations for one incident make one message.
  */
 export function createSlackAppNotifier(options: SlackAppNotifierOptions): Notifier<SlackMessage> {
-  const { api, store, channel } = options;
-  const now = options.now ?? (() => new Date());
+  const context: AppContext = {
+    writer: new ChannelWriter(options.api, options.channel),
+    store: options.store,
+    links: options.links,
+    now: options.now ?? (() => new Date()),
+  };
+  return {
+    sink: "slack",
+    render: (group) => [renderSlackMessage(group, options.links)],
+    send: (group) => sendGroup(context, group),
+    sendScaleReport: (report) =>
+      followUp(context, report.messageId, renderScaleReport(report), scaleStatus(report)),
+    sendVerification: (report) =>
+      followUp(context, report.messageId, renderVerification(report), verificationStatus(report)),
+  };
+}
+
+interface AppContext {
+  writer: ChannelWriter;
+  store: IncidentStore;
+  links: MessageLinks | undefined;
+  now: () => Date;
+}
+
+/** The Web API calls on the incident channel, each counting its HTTP requests into the delivery's tally. */
+class ChannelWriter {
+  constructor(
+    private readonly api: SlackWebApi,
+    readonly channel: string,
+  ) {}
 
   /** chat.postMessage; refused blocks go out once more as plain text, as in webhook mode. */
-  async function post(tally: Tally, message: SlackMessage, threadTs?: string): Promise<string | null> {
+  async post(tally: Tally, message: SlackMessage, threadTs?: string): Promise<string | null> {
     const body = (m: SlackMessage) => ({
-      channel,
+      channel: this.channel,
       text: m.text,
       ...(m.blocks.length > 0 ? { blocks: m.blocks } : {}),
       ...(threadTs ? { thread_ts: threadTs } : {}),
@@ -45,28 +73,34 @@ export function createSlackAppNotifier(options: SlackAppNotifierOptions): Notifi
       unfurl_media: false,
     });
     try {
-      return await counted(tally, "chat.postMessage", body(message));
+      return await this.counted(tally, "chat.postMessage", body(message));
     } catch (error) {
       const code = slackErrorCode(error);
       if (code === null || !isOneOf(code, PAYLOAD_REFUSED) || message.blocks.length === 0) throw error;
-      return counted(tally, "chat.postMessage", body(plainTextVersion(message, code)));
+      return this.counted(tally, "chat.postMessage", body(plainTextVersion(message, code)));
     }
   }
 
-  async function counted(
+  /** chat.update of a message already posted. */
+  async update(tally: Tally, posted: { channel: string; ts: string }, message: SlackMessage): Promise<void> {
+    await this.counted(tally, "chat.update", { channel: posted.channel, ts: posted.ts, ...payload(message) });
+  }
+
+  /** Posts an incident's parent message and reads its permalink. */
+  async postParent(
     tally: Tally,
-    method: "chat.postMessage" | "chat.update",
-    body: Record<string, unknown>,
-  ) {
-    const result = await api.call(method, body);
-    tally.requests += result.requests;
-    return result.answer === null ? null : (result.answer.ts ?? null);
+    rendered: SlackMessage,
+    statuses: string[],
+    follows: FollowedMessage | null,
+  ): Promise<PostedMessage> {
+    const ts = await this.post(tally, parentMessage(rendered, statuses, follows));
+    return { channel: this.channel, ts, permalink: ts === null ? null : await this.permalink(tally, ts) };
   }
 
   /** chat.getPermalink, once: a link is a convenience, its failure never fails the delivery. */
-  async function permalink(tally: Tally, ts: string): Promise<string | null> {
+  private async permalink(tally: Tally, ts: string): Promise<string | null> {
     try {
-      const result = await api.call("chat.getPermalink", { channel, message_ts: ts }, 1);
+      const result = await this.api.call("chat.getPermalink", { channel: this.channel, message_ts: ts }, 1);
       tally.requests += result.requests;
       return result.answer?.permalink ?? null;
     } catch (error) {
@@ -75,142 +109,158 @@ export function createSlackAppNotifier(options: SlackAppNotifierOptions): Notifi
     }
   }
 
-  async function postParent(
+  private async counted(
     tally: Tally,
-    rendered: SlackMessage,
-    statuses: string[],
-    follows: FollowedMessage | null,
-  ) {
-    const ts = await post(tally, parentMessage(rendered, statuses, follows));
-    const message: PostedMessage = {
-      channel,
-      ts,
-      permalink: ts === null ? null : await permalink(tally, ts),
-    };
-    return message;
+    method: "chat.postMessage" | "chat.update",
+    body: Record<string, unknown>,
+  ): Promise<string | null> {
+    const result = await this.api.call(method, body);
+    tally.requests += result.requests;
+    return result.answer === null ? null : (result.answer.ts ?? null);
   }
+}
 
-  /** Runs `change` under the incident's lease; the record it returns is saved, a failure releases the lease. */
-  async function underLease(key: string, change: (lease: IncidentLease) => Promise<IncidentRecord | null>) {
-    const lease = await store.acquire(key);
-    let record: IncidentRecord | null;
-    try {
-      record = await change(lease);
-    } catch (error) {
-      await store.release(lease).catch(() => undefined);
-      throw error;
-    }
-    if (record === null) {
-      await store.release(lease);
-      return;
-    }
-    try {
-      await store.save(lease, record);
-    } catch (error) {
-      // Slack already shows the change: failing now would make Lambda's retry post it a second time.
-      logger.error(
-        "posted to Slack, but the incident record could not be written; its next group posts anew",
-        {
-          failure: errorMessage(error),
-        },
-      );
-    }
+/** Runs `change` under the incident's lease; the record it returns is saved, a failure releases the lease. */
+async function underLease(
+  store: IncidentStore,
+  key: string,
+  change: (lease: IncidentLease) => Promise<IncidentRecord | null>,
+): Promise<void> {
+  const lease = await store.acquire(key);
+  let record: IncidentRecord | null;
+  try {
+    record = await change(lease);
+  } catch (error) {
+    await store.release(lease).catch(() => undefined);
+    throw error;
   }
-
-  async function send(group: EnrichedAlertGroup): Promise<DeliveryReceipt> {
-    const tally: Tally = { requests: 0 };
-    const rendered = renderSlackMessage(group, options.links);
-    if (group.raw !== null || group.status === "unknown") {
-      await post(tally, rendered);
-      return { sink: "slack", requests: tally.requests };
-    }
-    const key = slackIncidentKey(group);
-    let skipped: string | undefined;
-    await underLease(key, async ({ record }) => {
-      const at = groupTime(group, now().toISOString());
-      const plan = planGroup(record, group, at);
-      if (plan.kind === "stale") {
-        skipped = `older than the incident's Slack message: ${plan.reason}`;
-        return null;
-      }
-      const statuses = plan.kind === "post" && !plan.keepStatuses ? [] : record.statuses;
-      let follows = plan.kind === "post" ? plan.follows : record.follows;
-      let message = record.message;
-      if (plan.kind === "update" && message?.ts) {
-        try {
-          await counted(tally, "chat.update", {
-            channel: message.channel,
-            ts: message.ts,
-            ...payload(parentMessage(rendered, statuses, follows)),
-          });
-        } catch (error) {
-          const code = slackErrorCode(error);
-          if (code === null || !isOneOf(code, MESSAGE_GONE)) throw error;
-          logger.warn("the incident's Slack message cannot be edited any more; posting a new one", { code });
-          follows = { permalink: message.permalink, because: "edit-refused" };
-          message = await postParent(tally, rendered, statuses, follows);
-        }
-      } else {
-        message = await postParent(tally, rendered, statuses, follows);
-      }
-      await store.link(group.source.messageId, key, message?.permalink ?? null);
-      const resolved = group.status === "resolved";
-      return {
-        message,
-        status: resolved ? "resolved" : "firing",
-        lastAt: at,
-        resolvedAt: resolved ? resolvedAt(group) : plan.kind === "post" ? null : record.resolvedAt,
-        parent: rendered,
-        statuses,
-        follows,
-      };
+  if (record === null) {
+    await store.release(lease);
+    return;
+  }
+  try {
+    await store.save(lease, record);
+  } catch (error) {
+    // Slack already shows the change: failing now would make Lambda's retry post it a second time.
+    logger.error("posted to Slack, but the incident record could not be written; its next group posts anew", {
+      failure: errorMessage(error),
     });
-    const receipt = { sink: "slack" as const, requests: tally.requests };
-    return skipped === undefined ? receipt : { ...receipt, skipped };
   }
+}
 
-  /** A follow-up replies in its incident's thread and adds its status line to the parent. */
-  async function followUp(messageId: string, reply: SlackMessage, status: string): Promise<DeliveryReceipt> {
-    const tally: Tally = { requests: 0 };
-    const key = await store.incidentOf(messageId);
-    if (key === null) {
-      // The alert's own message was never recorded (Slack failed then, or it predates app mode): post on its own.
-      await post(tally, reply);
-      return { sink: "slack", requests: tally.requests };
-    }
-    await underLease(key, async ({ record }) => {
-      const ts = record.message?.ts ?? null;
-      if (record.message === null || ts === null || record.parent === null) {
-        await post(tally, reply);
-        return null;
-      }
-      await post(tally, reply, ts);
-      const statuses = record.statuses.includes(status) ? record.statuses : [...record.statuses, status];
-      try {
-        await counted(tally, "chat.update", {
-          channel: record.message.channel,
-          ts,
-          ...payload(parentMessage(record.parent, statuses, record.follows)),
-        });
-      } catch (error) {
-        // The reply is in the thread; the status line shows on the parent's next update.
-        logger.warn("follow-up posted in the thread, but the parent's status line was not updated", {
-          failure: errorMessage(error),
-        });
-      }
-      return { ...record, statuses };
-    });
+/** An alert group: posts the incident's message, or updates it in place (a new post when Slack refuses the edit). */
+async function sendGroup(context: AppContext, group: EnrichedAlertGroup): Promise<DeliveryReceipt> {
+  const { writer, store } = context;
+  const tally: Tally = { requests: 0 };
+  const rendered = renderSlackMessage(group, context.links);
+  if (group.raw !== null || group.status === "unknown") {
+    await writer.post(tally, rendered);
     return { sink: "slack", requests: tally.requests };
   }
+  const key = slackIncidentKey(group);
+  let skipped: string | undefined;
+  await underLease(store, key, async ({ record }) => {
+    const at = groupTime(group, context.now().toISOString());
+    const plan = planGroup(record, group, at);
+    if (plan.kind === "stale") {
+      skipped = `older than the incident's Slack message: ${plan.reason}`;
+      return null;
+    }
+    const statuses = plan.kind === "post" && !plan.keepStatuses ? [] : record.statuses;
+    const shown =
+      plan.kind === "update" && record.message?.ts
+        ? await updateOrRepost(
+            writer,
+            tally,
+            { ...record.message, ts: record.message.ts },
+            rendered,
+            statuses,
+            record.follows,
+          )
+        : {
+            message: await writer.postParent(
+              tally,
+              rendered,
+              statuses,
+              plan.kind === "post" ? plan.follows : record.follows,
+            ),
+            follows: plan.kind === "post" ? plan.follows : record.follows,
+          };
+    await store.link(group.source.messageId, key, shown.message.permalink ?? null);
+    const resolved = group.status === "resolved";
+    return {
+      message: shown.message,
+      status: resolved ? "resolved" : "firing",
+      lastAt: at,
+      resolvedAt: resolved ? resolvedAt(group) : plan.kind === "post" ? null : record.resolvedAt,
+      parent: rendered,
+      statuses,
+      follows: shown.follows,
+    };
+  });
+  const receipt = { sink: "slack" as const, requests: tally.requests };
+  return skipped === undefined ? receipt : { ...receipt, skipped };
+}
 
-  return {
-    sink: "slack",
-    render: (group) => [renderSlackMessage(group, options.links)],
-    send,
-    sendScaleReport: (report) => followUp(report.messageId, renderScaleReport(report), scaleStatus(report)),
-    sendVerification: (report) =>
-      followUp(report.messageId, renderVerification(report), verificationStatus(report)),
-  };
+/** chat.update of the incident's message; one Slack will no longer edit is posted anew, linking the old one. */
+async function updateOrRepost(
+  writer: ChannelWriter,
+  tally: Tally,
+  posted: PostedMessage & { ts: string },
+  rendered: SlackMessage,
+  statuses: string[],
+  follows: FollowedMessage | null,
+): Promise<{ message: PostedMessage; follows: FollowedMessage | null }> {
+  try {
+    await writer.update(tally, posted, parentMessage(rendered, statuses, follows));
+    return { message: posted, follows };
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code === null || !isOneOf(code, MESSAGE_GONE)) throw error;
+    logger.warn("the incident's Slack message cannot be edited any more; posting a new one", { code });
+    const relinked: FollowedMessage = { permalink: posted.permalink, because: "edit-refused" };
+    return { message: await writer.postParent(tally, rendered, statuses, relinked), follows: relinked };
+  }
+}
+
+/** A follow-up replies in its incident's thread and adds its status line to the parent. */
+async function followUp(
+  context: AppContext,
+  messageId: string,
+  reply: SlackMessage,
+  status: string,
+): Promise<DeliveryReceipt> {
+  const { writer, store } = context;
+  const tally: Tally = { requests: 0 };
+  const key = await store.incidentOf(messageId);
+  if (key === null) {
+    // The alert's own message was never recorded (Slack failed then, or it predates app mode): post on its own.
+    await writer.post(tally, reply);
+    return { sink: "slack", requests: tally.requests };
+  }
+  await underLease(store, key, async ({ record }) => {
+    const ts = record.message?.ts ?? null;
+    if (record.message === null || ts === null || record.parent === null) {
+      await writer.post(tally, reply);
+      return null;
+    }
+    await writer.post(tally, reply, ts);
+    const statuses = record.statuses.includes(status) ? record.statuses : [...record.statuses, status];
+    try {
+      await writer.update(
+        tally,
+        { channel: record.message.channel, ts },
+        parentMessage(record.parent, statuses, record.follows),
+      );
+    } catch (error) {
+      // The reply is in the thread; the status line shows on the parent's next update.
+      logger.warn("follow-up posted in the thread, but the parent's status line was not updated", {
+        failure: errorMessage(error),
+      });
+    }
+    return { ...record, statuses };
+  });
+  return { sink: "slack", requests: tally.requests };
 }
 
 /** HTTP requests one delivery made, retries included. */
