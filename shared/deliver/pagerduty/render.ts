@@ -35,27 +35,63 @@ function triggerEvent(
   configured: MessageLinks,
 ): PagerDutyEventBody {
   const nodes = affectedNodes(group);
-  const firing = group.alerts.filter((alert) => alert.status === "firing").length;
-  const firingNodes = nodes.filter((node) => node.firing);
-  const corednsNodes = firingNodes.filter((node) => node.hostsCoreDNS === true).length;
   const severityLabel = groupSeverity(group);
   const severity = mapSeverity(severityLabel);
   const alertname = group.alertname ?? "LinkLocalAllowanceExceeded";
   const cluster = group.cluster ?? "unknown cluster";
+  const event: PagerDutyEventBody = {
+    event_action: "trigger",
+    dedup_key: dedupKey,
+    payload: {
+      summary: summaryText(triggerSummary(group, nodes)),
+      source: cutText(oneLine(group.cluster ?? "unknown-cluster"), 255),
+      severity: severity.severity,
+      component: "eni-link-local",
+      group: cutText(oneLine(cluster), 255),
+      class: cutText(oneLine(alertname), 255),
+      custom_details: triggerDetails(group, nodes, { label: severityLabel, note: severity.note }),
+    },
+    links: groupLinks(group, configured),
+    client: CLIENT,
+  };
+  const timestamp = earliestStart(group) ?? group.source.timestamp;
+  if (timestamp !== null && event.payload !== undefined) event.payload.timestamp = timestamp;
+  const clientUrl = safeHttpUrl(group.externalURL);
+  if (clientUrl !== null) event.client_url = clientUrl;
+  return event;
+}
+
+/** `[FIRING:3] LinkLocalAllowanceExceeded on prod: link-local packet drops on 3 nodes (1 hosting CoreDNS) - ...` */
+function triggerSummary(group: EnrichedAlertGroup, nodes: ReturnType<typeof affectedNodes>): string {
+  const firing = group.alerts.filter((alert) => alert.status === "firing").length;
+  const firingNodes = nodes.filter((node) => node.firing);
+  const corednsNodes = firingNodes.filter((node) => node.hostsCoreDNS === true).length;
+  const alertname = group.alertname ?? "LinkLocalAllowanceExceeded";
+  const cluster = group.cluster ?? "unknown cluster";
   const annotationSummary = groupAnnotation(group, "summary");
+  const plural = firingNodes.length === 1 ? "" : "s";
   const what = isHeadroomGroup(group)
-    ? `no drops yet; ${firingNodes.length} node${firingNodes.length === 1 ? "" : "s"} near the link-local allowance`
-    : `link-local packet drops on ${firingNodes.length} node${firingNodes.length === 1 ? "" : "s"}`;
-  const summary =
+    ? `no drops yet; ${firingNodes.length} node${plural} near the link-local allowance`
+    : `link-local packet drops on ${firingNodes.length} node${plural}`;
+  return (
     `[FIRING:${firing}] ${alertname} on ${cluster}: ${what}` +
     (corednsNodes > 0 ? ` (${corednsNodes} hosting CoreDNS)` : "") +
-    (annotationSummary !== null ? ` - ${annotationSummary}` : "");
+    (annotationSummary !== null ? ` - ${annotationSummary}` : "")
+  );
+}
 
-  const customDetails: Record<string, unknown> = {
+/** What the incident shows under its details: the nodes with their facts, the diagnosis, CoreDNS. */
+function triggerDetails(
+  group: EnrichedAlertGroup,
+  nodes: ReturnType<typeof affectedNodes>,
+  severity: { label: string | null; note: string | null },
+): Record<string, unknown> {
+  const firing = group.alerts.filter((alert) => alert.status === "firing").length;
+  return {
     cluster: group.cluster,
     alertname: group.alertname,
     status: group.status,
-    severity_label: severityLabel,
+    severity_label: severity.label,
     ...(severity.note !== null ? { severity_note: severity.note } : {}),
     alerts_firing: firing,
     alerts_resolved: group.alerts.length - firing,
@@ -75,33 +111,12 @@ function triggerEvent(
     })),
     diagnosis: group.diagnosis.map((diagnosis) => ({ ...diagnosis })),
     coredns: group.coredns ?? "unknown: cluster enrichment was not available",
-    summary: annotationSummary,
+    summary: groupAnnotation(group, "summary"),
     description: groupAnnotation(group, "description"),
     message_id: group.source.messageId,
     ...(group.truncated ? { truncated: { missing_alerts: group.truncatedAlerts } } : {}),
     ...(group.warnings.length > 0 ? { parse_warnings: group.warnings } : {}),
   };
-
-  const event: PagerDutyEventBody = {
-    event_action: "trigger",
-    dedup_key: dedupKey,
-    payload: {
-      summary: summaryText(summary),
-      source: cutText(oneLine(group.cluster ?? "unknown-cluster"), 255),
-      severity: severity.severity,
-      component: "eni-link-local",
-      group: cutText(oneLine(cluster), 255),
-      class: cutText(oneLine(alertname), 255),
-      custom_details: customDetails,
-    },
-    links: groupLinks(group, configured),
-    client: CLIENT,
-  };
-  const timestamp = earliestStart(group) ?? group.source.timestamp;
-  if (timestamp !== null && event.payload !== undefined) event.payload.timestamp = timestamp;
-  const clientUrl = safeHttpUrl(group.externalURL);
-  if (clientUrl !== null) event.client_url = clientUrl;
-  return event;
 }
 
 /**

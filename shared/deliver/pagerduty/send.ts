@@ -48,39 +48,8 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
   const timeoutMs = options.timeoutMs ?? DEFAULT_PAGERDUTY_TIMEOUT_MS;
   const secrets = [routingKey];
 
-  async function attemptOnce(event: PagerDutyEvent, url = eventsUrl): Promise<void> {
-    let answer: Awaited<ReturnType<typeof postJson>>;
-    try {
-      answer = await postJson(url, JSON.stringify(event), { timeoutMs });
-    } catch (error) {
-      const verdict = classifyNetworkError(error, timeoutMs);
-      throw new DeliveryError(`PagerDuty Events API ${redactUrl(url)} failed: ${verdict.reason}`, {
-        sink: "pagerduty",
-        retryable: true,
-      });
-    }
-    const verdict = classifyHttpStatus("pagerduty", answer.status, answer.headers["retry-after"] ?? null);
-    if (verdict.outcome === "ok") return;
-    const detail = describeAnswer(answer.body, secrets);
-    if (answer.status === 400) {
-      logger.error("PagerDuty rejected the event", {
-        sink: "pagerduty",
-        status: answer.status,
-        dedupKey: event.dedup_key,
-        eventAction: event.event_action,
-        pagerDuty: detail,
-      });
-    }
-    throw new DeliveryError(
-      `PagerDuty Events API answered ${verdict.reason}${detail === "" ? "" : `: ${detail}`}`,
-      {
-        sink: "pagerduty",
-        retryable: verdict.outcome === "retryable",
-        status: answer.status,
-        retryAfterMs: verdict.retryAfterMs ?? null,
-      },
-    );
-  }
+  const attemptOnce = (event: PagerDutyEvent, url = eventsUrl) =>
+    postEventOnce(event, url, { timeoutMs, secrets });
 
   /** A change event (a scale report, a verification): shown on the service, never opening an incident. */
   async function sendChange(body: PagerDutyChangeEventBody, messageId: string): Promise<DeliveryReceipt> {
@@ -112,6 +81,48 @@ export function createPagerDutyNotifier(options: PagerDutyNotifierOptions): Noti
     sendVerification: (report: VerificationReport) =>
       sendChange(renderVerificationChangeEvent(report), report.messageId),
   };
+}
+
+/**
+ * One POST of one event: 202 is done; anything else becomes a DeliveryError the retry loop classifies (400
+ * final, with PagerDuty's answer logged; 429, 5xx and network errors retryable).
+ */
+async function postEventOnce(
+  event: PagerDutyEvent,
+  url: string,
+  options: { timeoutMs: number; secrets: readonly string[] },
+): Promise<void> {
+  let answer: Awaited<ReturnType<typeof postJson>>;
+  try {
+    answer = await postJson(url, JSON.stringify(event), { timeoutMs: options.timeoutMs });
+  } catch (error) {
+    const verdict = classifyNetworkError(error, options.timeoutMs);
+    throw new DeliveryError(`PagerDuty Events API ${redactUrl(url)} failed: ${verdict.reason}`, {
+      sink: "pagerduty",
+      retryable: true,
+    });
+  }
+  const verdict = classifyHttpStatus("pagerduty", answer.status, answer.headers["retry-after"] ?? null);
+  if (verdict.outcome === "ok") return;
+  const detail = describeAnswer(answer.body, options.secrets);
+  if (answer.status === 400) {
+    logger.error("PagerDuty rejected the event", {
+      sink: "pagerduty",
+      status: answer.status,
+      dedupKey: event.dedup_key,
+      eventAction: event.event_action,
+      pagerDuty: detail,
+    });
+  }
+  throw new DeliveryError(
+    `PagerDuty Events API answered ${verdict.reason}${detail === "" ? "" : `: ${detail}`}`,
+    {
+      sink: "pagerduty",
+      retryable: verdict.outcome === "retryable",
+      status: answer.status,
+      retryAfterMs: verdict.retryAfterMs ?? null,
+    },
+  );
 }
 
 /** PagerDuty's `message` and `errors`, or the start of a non-JSON body; secrets removed. */
