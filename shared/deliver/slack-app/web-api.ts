@@ -44,74 +44,12 @@ export interface SlackWebApiOptions {
 
 export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SLACK_API_TIMEOUT_MS;
-
-  async function attemptOnce(
-    method: SlackMethod,
-    body: Record<string, unknown>,
-  ): Promise<SlackAnswer | null> {
-    // chat.getPermalink reads its arguments as a form (it is not a JSON method); the write methods take JSON.
-    const form = method === "chat.getPermalink";
-    let response: Response;
-    try {
-      response = await fetch(`${options.apiUrl}${method}`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${options.token}`,
-          "content-type": form ? "application/x-www-form-urlencoded" : "application/json; charset=utf-8",
-        },
-        body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
-        redirect: "manual",
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      // The error is not kept as `cause`: fetch errors can quote what they were sending.
-      const verdict = classifyNetworkError(error, timeoutMs);
-      throw new DeliveryError(`Slack ${method} failed: ${verdict.reason}`, {
-        sink: "slack",
-        retryable: verdict.outcome === "retryable",
-      });
-    }
-    const retryAfter = response.headers.get("retry-after");
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      // The same timeout covers the body. After a 2xx Slack has acted: asking again would post twice.
-      if (response.ok) return null;
-      const verdict = classifyNetworkError(error, timeoutMs);
-      throw new DeliveryError(`Slack ${method} answered HTTP ${response.status}, then ${verdict.reason}`, {
-        sink: "slack",
-        retryable: true,
-        status: response.status,
-      });
-    }
-    const parsed = parseAnswer(text);
-    if (parsed?.ok === false && typeof parsed.error === "string") {
-      throw new SlackApiError(method, parsed.error, {
-        status: response.status,
-        needed: typeof parsed.needed === "string" ? parsed.needed : undefined,
-        retryAfterMs: retryAfter === null ? null : parseRetryAfter(retryAfter),
-      });
-    }
-    const verdict = classifyHttpStatus("slack", response.status, retryAfter);
-    if (verdict.outcome !== "ok") {
-      const shown = cutText(oneLine(redactSecrets(text, [options.token])), 200);
-      throw new DeliveryError(`Slack ${method} answered ${verdict.reason}${shown ? `: ${shown}` : ""}`, {
-        sink: "slack",
-        retryable: verdict.outcome === "retryable",
-        status: response.status,
-        retryAfterMs: verdict.retryAfterMs ?? null,
-      });
-    }
-    if (parsed?.ok !== true)
-      throw new DeliveryError(`Slack ${method} answered HTTP ${response.status} without "ok": true`, {
-        sink: "slack",
-        retryable: false,
-        status: response.status,
-      });
-    return parsed as unknown as SlackAnswer;
-  }
-
+  const attemptOnce = async (method: SlackMethod, body: Record<string, unknown>) => {
+    const response = await postToSlack(method, body, options, timeoutMs);
+    const text = await readBody(method, response, timeoutMs);
+    // After a 2xx whose body stalled Slack has acted: asking again would post twice.
+    return text === null ? null : answerOf(method, response, text, options.token);
+  };
   return {
     async call(method, body, maxAttempts) {
       const retry =
@@ -122,6 +60,81 @@ export function createSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
       return { answer: value, requests: attempts };
     },
   };
+}
+
+/** One POST to a Web API method, its timeout covering the body too; a network failure is retryable. */
+async function postToSlack(
+  method: SlackMethod,
+  body: Record<string, unknown>,
+  options: SlackWebApiOptions,
+  timeoutMs: number,
+): Promise<Response> {
+  // chat.getPermalink reads its arguments as a form (it is not a JSON method); the write methods take JSON.
+  const form = method === "chat.getPermalink";
+  try {
+    return await fetch(`${options.apiUrl}${method}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        "content-type": form ? "application/x-www-form-urlencoded" : "application/json; charset=utf-8",
+      },
+      body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    // The error is not kept as `cause`: fetch errors can quote what they were sending.
+    const verdict = classifyNetworkError(error, timeoutMs);
+    throw new DeliveryError(`Slack ${method} failed: ${verdict.reason}`, {
+      sink: "slack",
+      retryable: verdict.outcome === "retryable",
+    });
+  }
+}
+
+/** The answer's text; null when a 2xx answer's body stalled (Slack acted), a retryable error otherwise. */
+async function readBody(method: SlackMethod, response: Response, timeoutMs: number): Promise<string | null> {
+  try {
+    return await response.text();
+  } catch (error) {
+    if (response.ok) return null;
+    const verdict = classifyNetworkError(error, timeoutMs);
+    throw new DeliveryError(`Slack ${method} answered HTTP ${response.status}, then ${verdict.reason}`, {
+      sink: "slack",
+      retryable: true,
+      status: response.status,
+    });
+  }
+}
+
+/** Slack answers HTTP 200 with `ok: false` for its own errors: those first, then the HTTP status. */
+function answerOf(method: SlackMethod, response: Response, text: string, token: string): SlackAnswer {
+  const retryAfter = response.headers.get("retry-after");
+  const parsed = parseAnswer(text);
+  if (parsed?.ok === false && typeof parsed.error === "string") {
+    throw new SlackApiError(method, parsed.error, {
+      status: response.status,
+      needed: typeof parsed.needed === "string" ? parsed.needed : undefined,
+      retryAfterMs: retryAfter === null ? null : parseRetryAfter(retryAfter),
+    });
+  }
+  const verdict = classifyHttpStatus("slack", response.status, retryAfter);
+  if (verdict.outcome !== "ok") {
+    const shown = cutText(oneLine(redactSecrets(text, [token])), 200);
+    throw new DeliveryError(`Slack ${method} answered ${verdict.reason}${shown ? `: ${shown}` : ""}`, {
+      sink: "slack",
+      retryable: verdict.outcome === "retryable",
+      status: response.status,
+      retryAfterMs: verdict.retryAfterMs ?? null,
+    });
+  }
+  if (parsed?.ok !== true)
+    throw new DeliveryError(`Slack ${method} answered HTTP ${response.status} without "ok": true`, {
+      sink: "slack",
+      retryable: false,
+      status: response.status,
+    });
+  return parsed as unknown as SlackAnswer;
 }
 
 function parseAnswer(text: string): Record<string, unknown> | null {
