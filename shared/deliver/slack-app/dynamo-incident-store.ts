@@ -53,39 +53,131 @@ export interface DynamoIncidentStoreOptions {
 }
 
 export function dynamoIncidentStore(options: DynamoIncidentStoreOptions): IncidentStore {
-  const { tableName, client } = options;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const now = options.now ?? Date.now;
-  const expiration = () => ({ N: String(Math.floor(now() / 1000) + INCIDENT_TTL_SECONDS) });
-  const id = (key: string) => ({ id: { S: INCIDENT_KEY_PREFIX + key } });
+  return new DynamoIncidentStore(options);
+}
 
-  /** DynamoDB's own failures become IdempotencyStoreError: nothing is posted without the table. */
-  async function send<T>(what: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if ((error as Error).name === "ConditionalCheckFailedException") throw error;
-      throw new IdempotencyStoreError(
-        `idempotency table ${tableName} failed to ${what} for Slack app mode: ${errorMessage(error)}`,
-        { cause: error },
-      );
+/** The incident records, their leases (a conditional write decides who changes an incident) and the message links. */
+class DynamoIncidentStore implements IncidentStore {
+  private readonly tableName: string;
+  private readonly client: DynamoDBClient;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly leases = new WeakMap<IncidentLease, string>();
+
+  constructor(options: DynamoIncidentStoreOptions) {
+    this.tableName = options.tableName;
+    this.client = options.client;
+    this.sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.now = options.now ?? Date.now;
+  }
+
+  async acquire(key: string): Promise<IncidentLease> {
+    const leaseId = randomUUID();
+    for (let wait = 0; ; wait++) {
+      const record = await this.tryAcquire(key, leaseId);
+      if (record !== null) {
+        const lease = { key, record };
+        this.leases.set(lease, leaseId);
+        return lease;
+      }
+      const delay = LEASE_WAITS_MS[wait];
+      if (delay === undefined) throw new IncidentBusyError(key);
+      await this.sleep(delay);
     }
   }
 
-  async function tryAcquire(key: string, leaseId: string): Promise<IncidentRecord | null> {
+  async save(lease: IncidentLease, record: IncidentRecord): Promise<void> {
+    const write = recordWrite(record.message?.permalink ?? null);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.send("record an incident's Slack message", () =>
+          this.client.send(
+            new UpdateItemCommand({
+              TableName: this.tableName,
+              Key: this.id(lease.key),
+              UpdateExpression: write.expression,
+              ConditionExpression: "leaseId = :me",
+              ExpressionAttributeValues: {
+                ":incident": { S: JSON.stringify(record) },
+                ":exp": this.expiration(),
+                ":me": { S: this.leases.get(lease) ?? "" },
+                ...write.values,
+              },
+            }),
+          ),
+        );
+        return;
+      } catch (error) {
+        // The lease ran out and another invocation holds it: its own write is the newer one.
+        if ((error as Error).name === "ConditionalCheckFailedException") return;
+        if (attempt >= SAVE_ATTEMPTS) throw error;
+        await this.sleep(200 * attempt);
+      }
+    }
+  }
+
+  async release(lease: IncidentLease): Promise<void> {
     try {
-      const { Attributes } = await send("take an incident's lease", () =>
-        client.send(
+      await this.send("release an incident's lease", () =>
+        this.client.send(
           new UpdateItemCommand({
-            TableName: tableName,
-            Key: id(key),
+            TableName: this.tableName,
+            Key: this.id(lease.key),
+            UpdateExpression: "REMOVE leaseId, leaseUntil",
+            ConditionExpression: "leaseId = :me",
+            ExpressionAttributeValues: { ":me": { S: this.leases.get(lease) ?? "" } },
+          }),
+        ),
+      );
+    } catch (error) {
+      if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
+    }
+  }
+
+  async link(messageId: string, key: string, permalink: string | null): Promise<void> {
+    await this.send("link a message to its incident", () =>
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            id: { S: MESSAGE_KEY_PREFIX + messageId },
+            incident: { S: key },
+            expiration: this.expiration(),
+            ...(permalink === null ? {} : { [PERMALINK_ATTRIBUTE]: { S: permalink } }),
+          },
+        }),
+      ),
+    );
+  }
+
+  async incidentOf(messageId: string): Promise<string | null> {
+    const { Item } = await this.send("find a message's incident", () =>
+      this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { id: { S: MESSAGE_KEY_PREFIX + messageId } },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item?.incident?.S ?? null;
+  }
+
+  /** The lease when it is free (or expired), with the stored record; null while another invocation holds it. */
+  private async tryAcquire(key: string, leaseId: string): Promise<IncidentRecord | null> {
+    try {
+      const { Attributes } = await this.send("take an incident's lease", () =>
+        this.client.send(
+          new UpdateItemCommand({
+            TableName: this.tableName,
+            Key: this.id(key),
             UpdateExpression: "SET leaseId = :me, leaseUntil = :until, expiration = :exp",
             ConditionExpression: "attribute_not_exists(leaseUntil) OR leaseUntil < :now",
             ExpressionAttributeValues: {
               ":me": { S: leaseId },
-              ":until": { N: String(now() + LEASE_MS) },
-              ":now": { N: String(now()) },
-              ":exp": expiration(),
+              ":until": { N: String(this.now() + LEASE_MS) },
+              ":now": { N: String(this.now()) },
+              ":exp": this.expiration(),
             },
             ReturnValues: "ALL_NEW",
           }),
@@ -99,97 +191,26 @@ export function dynamoIncidentStore(options: DynamoIncidentStoreOptions): Incide
     }
   }
 
-  const leases = new WeakMap<IncidentLease, string>();
+  /** DynamoDB's own failures become IdempotencyStoreError: nothing is posted without the table. */
+  private async send<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as Error).name === "ConditionalCheckFailedException") throw error;
+      throw new IdempotencyStoreError(
+        `idempotency table ${this.tableName} failed to ${what} for Slack app mode: ${errorMessage(error)}`,
+        { cause: error },
+      );
+    }
+  }
 
-  return {
-    async acquire(key) {
-      const leaseId = randomUUID();
-      for (let wait = 0; ; wait++) {
-        const record = await tryAcquire(key, leaseId);
-        if (record !== null) {
-          const lease = { key, record };
-          leases.set(lease, leaseId);
-          return lease;
-        }
-        const delay = LEASE_WAITS_MS[wait];
-        if (delay === undefined) throw new IncidentBusyError(key);
-        await sleep(delay);
-      }
-    },
-    async save(lease, record) {
-      const write = recordWrite(record.message?.permalink ?? null);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await send("record an incident's Slack message", () =>
-            client.send(
-              new UpdateItemCommand({
-                TableName: tableName,
-                Key: id(lease.key),
-                UpdateExpression: write.expression,
-                ConditionExpression: "leaseId = :me",
-                ExpressionAttributeValues: {
-                  ":incident": { S: JSON.stringify(record) },
-                  ":exp": expiration(),
-                  ":me": { S: leases.get(lease) ?? "" },
-                  ...write.values,
-                },
-              }),
-            ),
-          );
-          return;
-        } catch (error) {
-          // The lease ran out and another invocation holds it: its own write is the newer one.
-          if ((error as Error).name === "ConditionalCheckFailedException") return;
-          if (attempt >= SAVE_ATTEMPTS) throw error;
-          await sleep(200 * attempt);
-        }
-      }
-    },
-    async release(lease) {
-      try {
-        await send("release an incident's lease", () =>
-          client.send(
-            new UpdateItemCommand({
-              TableName: tableName,
-              Key: id(lease.key),
-              UpdateExpression: "REMOVE leaseId, leaseUntil",
-              ConditionExpression: "leaseId = :me",
-              ExpressionAttributeValues: { ":me": { S: leases.get(lease) ?? "" } },
-            }),
-          ),
-        );
-      } catch (error) {
-        if ((error as Error).name !== "ConditionalCheckFailedException") throw error;
-      }
-    },
-    async link(messageId, key, permalink) {
-      await send("link a message to its incident", () =>
-        client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: {
-              id: { S: MESSAGE_KEY_PREFIX + messageId },
-              incident: { S: key },
-              expiration: expiration(),
-              ...(permalink === null ? {} : { [PERMALINK_ATTRIBUTE]: { S: permalink } }),
-            },
-          }),
-        ),
-      );
-    },
-    async incidentOf(messageId) {
-      const { Item } = await send("find a message's incident", () =>
-        client.send(
-          new GetItemCommand({
-            TableName: tableName,
-            Key: { id: { S: MESSAGE_KEY_PREFIX + messageId } },
-            ConsistentRead: true,
-          }),
-        ),
-      );
-      return Item?.incident?.S ?? null;
-    },
-  };
+  private id(key: string): Record<string, AttributeValue> {
+    return { id: { S: INCIDENT_KEY_PREFIX + key } };
+  }
+
+  private expiration(): AttributeValue {
+    return { N: String(Math.floor(this.now() / 1000) + INCIDENT_TTL_SECONDS) };
+  }
 }
 
 /**
