@@ -8,7 +8,7 @@ import { readClusterReadConfig } from "../shared/config/ingest-config.ts";
 import { createClusterFactsCache, readEnrichConfig, selfManagedCoreDns } from "../shared/enrich/index.ts";
 import { InputError } from "../shared/errors.ts";
 import { type ClusterMap, singleClusterMap } from "../shared/fleet/cluster-map.ts";
-import { readClusterMap } from "../shared/fleet/read-cluster-map.ts";
+import { clusterSourcesSet, readClusterMap } from "../shared/fleet/read-cluster-map.ts";
 import {
   type ClusterConnection,
   clusterEnricher,
@@ -61,7 +61,7 @@ export async function enricherFor(flags: ClusterFlags, env: Env): Promise<Cluste
   };
   const kubeconfigChosen = Boolean(flags.kubeconfig || flags.context || flags["cluster-context"]?.length);
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (flags.cluster || (!kubeconfigChosen && fleetConfigured(env))) {
+  if (flags.cluster || (!kubeconfigChosen && clusterSourcesSet(env).length > 0)) {
     if (!region)
       throw new InputError(`${flags.cluster ? "--cluster" : "CLUSTERS"} needs --region (or AWS_REGION)`);
     const clusters = flags.cluster
@@ -100,12 +100,6 @@ export async function enricherFor(flags: ClusterFlags, env: Env): Promise<Cluste
     describe: "no cluster (alerts are not enriched)",
     scale: () => "no cluster to scale: give --kubeconfig, --context or --cluster",
   };
-}
-
-function fleetConfigured(env: Env): boolean {
-  return [env.CLUSTERS, env.CLUSTERS_PARAMETER, env.EKS_CLUSTER_NAME].some(
-    (v) => v !== undefined && v.trim() !== "",
-  );
 }
 
 /**

@@ -41,24 +41,21 @@ export function eksConnections(
 ): (group: { cluster: string | null }) => EksConnection | string {
   const roleOf = options.roleOf ?? ((entry: ClusterEntry) => entry.roleArn);
   const connections = new Map<string, EksConnection>();
-  const connect = (entry: ClusterEntry) => connectCluster(entry, roleOf(entry), options);
-  // A one-cluster deployment reaches its cluster for every group: the client is made now (in a Lambda's init).
-  const only = options.clusters?.entries.size === 1 ? options.clusters.unlabelled : null;
-  if (only) {
-    const connection = connect(only);
-    connections.set(only.label, connection);
-    void connection.eks();
-  }
-  return (group) => {
-    if (!options.clusters) return ENRICHMENT_OFF;
-    const entry = clusterEntryFor(options.clusters, group.cluster);
-    if (typeof entry === "string") return entry;
+  const connectionOf = (entry: ClusterEntry): EksConnection => {
     let connection = connections.get(entry.label);
     if (!connection) {
-      connection = connect(entry);
+      connection = connectCluster(entry, roleOf(entry), options);
       connections.set(entry.label, connection);
     }
     return connection;
+  };
+  // A one-cluster deployment reaches its cluster for every group: the client is made now (in a Lambda's init).
+  const only = options.clusters?.entries.size === 1 ? options.clusters.unlabelled : null;
+  if (only) void connectionOf(only).eks();
+  return (group) => {
+    if (!options.clusters) return ENRICHMENT_OFF;
+    const entry = clusterEntryFor(options.clusters, group.cluster);
+    return typeof entry === "string" ? entry : connectionOf(entry);
   };
 }
 

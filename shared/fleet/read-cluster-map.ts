@@ -9,6 +9,14 @@ import { type ClusterMap, parseClusterMap, singleClusterMap } from "./cluster-ma
  * one-cluster shorthand `EKS_CLUSTER_NAME`; null when none is set (enrichment off). A bad entry stops the
  * function here, naming the entry.
  */
+/** The variables that name this deployment's clusters; at most one may be set. */
+const CLUSTER_SOURCES = ["CLUSTERS", "CLUSTERS_PARAMETER", "EKS_CLUSTER_NAME"] as const;
+
+/** Which of the cluster sources are set (non-blank). */
+export function clusterSourcesSet(env: Env): string[] {
+  return CLUSTER_SOURCES.filter((name) => readString(env, name) !== undefined);
+}
+
 export async function readClusterMap(
   env: Env,
   options: { region: string; providers?: SecretProviders },
@@ -16,9 +24,7 @@ export async function readClusterMap(
   const inline = readString(env, "CLUSTERS");
   const parameter = readString(env, "CLUSTERS_PARAMETER");
   const single = readString(env, "EKS_CLUSTER_NAME");
-  const set = [inline && "CLUSTERS", parameter && "CLUSTERS_PARAMETER", single && "EKS_CLUSTER_NAME"].filter(
-    Boolean,
-  );
+  const set = clusterSourcesSet(env);
   if (set.length > 1) throw new ConfigError(`set one of ${set.join(", ")}, not several`);
   if (inline) return parseClusterMap(inline, "CLUSTERS");
   if (parameter) {

@@ -13,7 +13,9 @@ export function splitByCluster(group: AlertGroup, clusterLabel: string): AlertGr
   const shares = new Map<string | null, Alert[]>();
   for (const alert of group.alerts) {
     const cluster = Object.hasOwn(alert.labels, clusterLabel) ? alert.labels[clusterLabel] || null : null;
-    shares.set(cluster, [...(shares.get(cluster) ?? []), alert]);
+    const share = shares.get(cluster);
+    if (share) share.push(alert);
+    else shares.set(cluster, [alert]);
   }
   if (shares.size <= 1) return [group];
   const clusters = [...shares.keys()].sort(byName);

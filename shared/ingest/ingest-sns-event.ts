@@ -35,11 +35,9 @@ export async function ingestSnsEvent(
     logger.setCorrelationId(message.messageId);
     try {
       const outcomes = await ingestMessage(message, deps);
-      const toPublish = outcomes.filter((outcome) => {
-        // Recorded, never published: a heartbeat is for the stack's alarm, not for a human.
-        if (outcome.heartbeat) countMetric(MetricName.heartbeats);
-        return !outcome.heartbeat;
-      });
+      // A heartbeat is recorded, never published: it is for the stack's alarm, not for a human.
+      for (const outcome of outcomes) if (outcome.heartbeat) countMetric(MetricName.heartbeats);
+      const toPublish = outcomes.filter((outcome) => !outcome.heartbeat);
       heartbeats += outcomes.length - toPublish.length;
       // One group per cluster the message named, published side by side: one Publish's worst case bounds them.
       const results = await Promise.allSettled(

@@ -34,22 +34,21 @@ function triggerEvent(
   dedupKey: string,
   configured: MessageLinks,
 ): PagerDutyEventBody {
-  const nodes = affectedNodes(group);
+  const facts = triggerFacts(group);
+  const { alertname, cluster } = facts;
   const severityLabel = groupSeverity(group);
   const severity = mapSeverity(severityLabel);
-  const alertname = group.alertname ?? "LinkLocalAllowanceExceeded";
-  const cluster = group.cluster ?? "unknown cluster";
   const event: PagerDutyEventBody = {
     event_action: "trigger",
     dedup_key: dedupKey,
     payload: {
-      summary: summaryText(triggerSummary(group, nodes)),
+      summary: summaryText(triggerSummary(group, facts)),
       source: cutText(oneLine(group.cluster ?? "unknown-cluster"), 255),
       severity: severity.severity,
       component: "eni-link-local",
       group: cutText(oneLine(cluster), 255),
       class: cutText(oneLine(alertname), 255),
-      custom_details: triggerDetails(group, nodes, { label: severityLabel, note: severity.note }),
+      custom_details: triggerDetails(group, facts, { label: severityLabel, note: severity.note }),
     },
     links: groupLinks(group, configured),
     client: CLIENT,
@@ -61,13 +60,28 @@ function triggerEvent(
   return event;
 }
 
+/** What the trigger's summary and details both count and name, worked out once. */
+interface TriggerFacts {
+  nodes: ReturnType<typeof affectedNodes>;
+  firing: number;
+  alertname: string;
+  cluster: string;
+}
+
+function triggerFacts(group: EnrichedAlertGroup): TriggerFacts {
+  return {
+    nodes: affectedNodes(group),
+    firing: group.alerts.filter((alert) => alert.status === "firing").length,
+    alertname: group.alertname ?? "LinkLocalAllowanceExceeded",
+    cluster: group.cluster ?? "unknown cluster",
+  };
+}
+
 /** `[FIRING:3] LinkLocalAllowanceExceeded on prod: link-local packet drops on 3 nodes (1 hosting CoreDNS) - ...` */
-function triggerSummary(group: EnrichedAlertGroup, nodes: ReturnType<typeof affectedNodes>): string {
-  const firing = group.alerts.filter((alert) => alert.status === "firing").length;
-  const firingNodes = nodes.filter((node) => node.firing);
+function triggerSummary(group: EnrichedAlertGroup, facts: TriggerFacts): string {
+  const { firing, alertname, cluster } = facts;
+  const firingNodes = facts.nodes.filter((node) => node.firing);
   const corednsNodes = firingNodes.filter((node) => node.hostsCoreDNS === true).length;
-  const alertname = group.alertname ?? "LinkLocalAllowanceExceeded";
-  const cluster = group.cluster ?? "unknown cluster";
   const annotationSummary = groupAnnotation(group, "summary");
   const plural = firingNodes.length === 1 ? "" : "s";
   const what = isHeadroomGroup(group)
@@ -83,10 +97,9 @@ function triggerSummary(group: EnrichedAlertGroup, nodes: ReturnType<typeof affe
 /** What the incident shows under its details: the nodes with their facts, the diagnosis, CoreDNS. */
 function triggerDetails(
   group: EnrichedAlertGroup,
-  nodes: ReturnType<typeof affectedNodes>,
+  { nodes, firing }: TriggerFacts,
   severity: { label: string | null; note: string | null },
 ): Record<string, unknown> {
-  const firing = group.alerts.filter((alert) => alert.status === "firing").length;
   return {
     cluster: group.cluster,
     alertname: group.alertname,
